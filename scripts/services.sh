@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Makes sure PostgreSQL and Redis are there for the demo and the tests.
+#   scripts/services.sh ensure   -> prints `export DATABASE_URL=… REDIS_URL=…` lines (also kept in .services/env)
+#   scripts/services.sh stop     -> stops the private instances this script started (nothing else)
+# Order of preference: DATABASE_URL / REDIS_URL when set; the local default ports when they answer;
+# otherwise private instances under .services/ on spare ports (installed from Debian's packages
+# with apt-get when missing; we run as root, so PostgreSQL runs as the `postgres` user).
+# CHORUS_SERVICES_PRIVATE=1 skips the default ports (to try the private path on a machine that has them).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dir="$root/.services"
+mkdir -p "$dir"
+PG_PORT="${CHORUS_PRIVATE_PG_PORT:-55432}"
+REDIS_PORT="${CHORUS_PRIVATE_REDIS_PORT:-56379}"
+
+log() { echo "[services] $*" >&2; }
+answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+apt_install() {
+  if [ "$(id -u)" != 0 ]; then log "need root to apt-get install $*"; exit 1; fi
+  log "installing $* with apt-get"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 || true
+  apt-get install -y -qq "$@" >&2
+}
+
+pg_bin() {
+  local b
+  b=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  echo "$b"
+}
+
+ensure_postgres() {
+  if [ -n "${DATABASE_URL:-}" ]; then echo "$DATABASE_URL"; return; fi
+  if [ -z "${CHORUS_SERVICES_PRIVATE:-}" ] && answers 127.0.0.1 5432; then echo "postgres://postgres@127.0.0.1:5432/postgres"; return; fi
+  if answers 127.0.0.1 "$PG_PORT"; then echo "postgres://postgres@127.0.0.1:$PG_PORT/postgres"; return; fi
+  local bin; bin=$(pg_bin)
+  if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then apt_install postgresql; bin=$(pg_bin); fi
+  local data="$dir/pg"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    mkdir -p "$data"; chown postgres:postgres "$data"
+    log "initialising a private PostgreSQL in $data"
+    runuser -u postgres -- "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 >&2
+  fi
+  chown -R postgres:postgres "$data"
+  log "starting the private PostgreSQL on port $PG_PORT"
+  runuser -u postgres -- "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
+    -o "-p $PG_PORT -k $data -c listen_addresses=127.0.0.1" start >&2
+  echo "postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+}
+
+ensure_redis() {
+  if [ -n "${REDIS_URL:-}" ]; then echo "$REDIS_URL"; return; fi
+  if [ -z "${CHORUS_SERVICES_PRIVATE:-}" ] && answers 127.0.0.1 6379; then echo "redis://127.0.0.1:6379"; return; fi
+  if answers 127.0.0.1 "$REDIS_PORT"; then echo "redis://127.0.0.1:$REDIS_PORT"; return; fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  mkdir -p "$dir/redis"
+  log "starting a private Redis on port $REDIS_PORT"
+  # hz 100: delayed jobs wake up within ~10 ms instead of ~100 ms (see bench/README).
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --hz 100 --dir "$dir/redis" --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" >&2
+  for _ in $(seq 1 50); do answers 127.0.0.1 "$REDIS_PORT" && break; sleep 0.1; done
+  echo "redis://127.0.0.1:$REDIS_PORT"
+}
+
+case "${1:-ensure}" in
+  ensure)
+    db=$(ensure_postgres)
+    redis=$(ensure_redis)
+    { echo "export DATABASE_URL='$db'"; echo "export REDIS_URL='$redis'"; } | tee "$dir/env"
+    ;;
+  stop)
+    if [ -f "$dir/pg/postmaster.pid" ]; then
+      runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$dir/pg" -m fast stop >&2 || true
+    fi
+    if [ -f "$dir/redis/redis.pid" ]; then kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true; fi
+    ;;
+  *) echo "usage: $0 ensure|stop" >&2; exit 2 ;;
+esac

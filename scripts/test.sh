@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm test`: everything CI runs. Installs dependencies when missing, makes sure PostgreSQL and
+# Redis are there (scripts/services.sh), type-checks, then runs every jest suite (unit specs
+# beside the code, integration and end-to-end suites under test/) against a fresh database.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+eval "$(bash scripts/services.sh ensure)"
+export CHORUS_TEST_ADMIN_DATABASE_URL="$DATABASE_URL"
+npx tsc --noEmit -p tsconfig.json
+npx jest "$@"

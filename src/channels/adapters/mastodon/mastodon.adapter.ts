@@ -1,0 +1,202 @@
+import axios, { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { MediaFetcher } from '../../media/media-fetcher.types';
+import {
+  ChannelContext,
+  FollowerReading,
+  MediaItem,
+  NetworkAdapter,
+  NetworkError,
+  PostingLimit,
+  PublishRequest,
+  PublishedPost,
+} from '../network-adapter';
+import { comparableText, htmlToText, textWithLink } from './mastodon-text';
+
+export interface MastodonAdapterOptions {
+  /** Per-request timeout (default 15 s). */
+  timeoutMs?: number;
+  mediaFetcher: MediaFetcher;
+  /** Polls of GET /api/v1/media/:id while an upload is processing (default 10), and the pause between them (default 1 s). */
+  mediaPollAttempts?: number;
+  mediaPollIntervalMs?: number;
+  /** Pages of the account's timeline read by findPublished before giving up (default 5 × 40 statuses). */
+  lookupPages?: number;
+}
+
+interface MastodonStatus {
+  id: string;
+  created_at: string;
+  url: string | null;
+  uri: string;
+  content: string;
+}
+
+interface MastodonMedia {
+  id: string;
+  url: string | null;
+}
+
+interface MastodonAccount {
+  id: string;
+  followers_count: number;
+  statuses_count: number;
+}
+
+const THREE_HOURS = 3 * 3_600_000;
+/** Clock difference tolerated between us and the instance when comparing with `since`. */
+const CLOCK_SKEW_MS = 2 * 60_000;
+
+/**
+ * Mastodon (WIRE-FORMATS.md §5). The base URL is the channel's instance. Every create carries the
+ * delivery's Idempotency-Key, so a blind retry within the hour returns the same status.
+ */
+export class MastodonAdapter implements NetworkAdapter {
+  readonly network = 'mastodon' as const;
+  /** Status creation is limited to 300 per 3 hours per account (Mastodon's `statuses` rate-limit family). */
+  readonly postingLimits: PostingLimit[] = [{ posts: 300, windowMs: THREE_HOURS }];
+
+  private readonly http: AxiosInstance;
+  private readonly mediaFetcher: MediaFetcher;
+  private readonly mediaPollAttempts: number;
+  private readonly mediaPollIntervalMs: number;
+  private readonly lookupPages: number;
+
+  constructor(options: MastodonAdapterOptions) {
+    this.http = axios.create({ timeout: options.timeoutMs ?? 15_000, validateStatus: () => true, maxRedirects: 0 });
+    this.mediaFetcher = options.mediaFetcher;
+    this.mediaPollAttempts = options.mediaPollAttempts ?? 10;
+    this.mediaPollIntervalMs = options.mediaPollIntervalMs ?? 1000;
+    this.lookupPages = options.lookupPages ?? 5;
+  }
+
+  async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
+    const mediaIds: string[] = [];
+    for (const item of request.media) mediaIds.push(await this.uploadMedia(channel, item));
+    const status = await this.call<MastodonStatus>(channel, {
+      method: 'POST',
+      url: '/api/v1/statuses',
+      headers: { 'Idempotency-Key': request.idempotencyKey },
+      data: { status: textWithLink(request.text, request.link), visibility: 'public', media_ids: mediaIds },
+    }, true);
+    return toPublished(status);
+  }
+
+  /**
+   * Looks through the account's own timeline (newest first) for a status created after `since`
+   * with the same text. Replaying the create with the same Idempotency-Key would also answer,
+   * but it publishes when the first attempt did not, so it is not a lookup.
+   */
+  async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
+    const wanted = comparableText(textWithLink(request.text, request.link));
+    const oldest = since.getTime() - CLOCK_SKEW_MS;
+    let maxId: string | undefined;
+    for (let page = 0; page < this.lookupPages; page++) {
+      const statuses = await this.call<MastodonStatus[]>(channel, {
+        method: 'GET',
+        url: `/api/v1/accounts/${encodeURIComponent(channel.externalId)}/statuses`,
+        params: { limit: 40, exclude_replies: true, exclude_reblogs: true, ...(maxId ? { max_id: maxId } : {}) },
+      }, false);
+      if (!Array.isArray(statuses)) throw new NetworkError('unknown', 'Mastodon answered the timeline request with something unexpected.');
+      for (const s of statuses) {
+        if (Date.parse(s.created_at) < oldest) return null;
+        if (comparableText(htmlToText(s.content)) === wanted) return toPublished(s);
+      }
+      if (statuses.length < 40) return null;
+      maxId = statuses[statuses.length - 1].id;
+    }
+    throw new NetworkError('unknown', `Could not tell whether the post went out on ${channel.handle}: too many recent posts to check.`);
+  }
+
+  async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
+    const account = await this.call<MastodonAccount>(channel, { method: 'GET', url: '/api/v1/accounts/verify_credentials' }, false);
+    return {
+      followers: typeof account.followers_count === 'number' ? account.followers_count : null,
+      posts: typeof account.statuses_count === 'number' ? account.statuses_count : null,
+    };
+  }
+
+  private async uploadMedia(channel: ChannelContext, item: MediaItem): Promise<string> {
+    const file = await this.mediaFetcher.fetch(item.url);
+    const form = new FormData();
+    const name = item.type === 'video' ? 'video' : 'image';
+    form.append('file', new Blob([file.bytes], { type: file.contentType }), name);
+    if (item.altText) form.append('description', item.altText);
+    let media = await this.call<MastodonMedia>(channel, { method: 'POST', url: '/api/v2/media', data: form }, false);
+    // 202 (and 206 on polls) mean the instance is still processing the file.
+    for (let attempt = 0; media.url === null && attempt < this.mediaPollAttempts; attempt++) {
+      await sleep(this.mediaPollIntervalMs);
+      media = await this.call<MastodonMedia>(channel, { method: 'GET', url: `/api/v1/media/${encodeURIComponent(media.id)}` }, false);
+    }
+    if (media.url === null) throw new NetworkError('transient', 'Mastodon is still processing the attached media; will try again.');
+    return media.id;
+  }
+
+  private async call<T>(channel: ChannelContext, config: AxiosRequestConfig, isCreate: boolean): Promise<T> {
+    if (!channel.instanceUrl) throw new NetworkError('auth', `The Mastodon channel ${channel.handle} has no instance address; reconnect it.`);
+    const token = channel.credentials.accessToken;
+    if (!token) throw new NetworkError('auth', `The Mastodon channel ${channel.handle} has no access token; reconnect it.`);
+    let res: AxiosResponse<unknown>;
+    try {
+      res = await this.http.request({ ...config, baseURL: channel.instanceUrl, headers: { ...config.headers, Authorization: `Bearer ${token}` } });
+    } catch (err) {
+      throw transportError(err, isCreate);
+    }
+    if (res.status >= 200 && res.status < 300) return res.data as T;
+    throw classify(res, isCreate);
+  }
+}
+
+function toPublished(status: MastodonStatus): PublishedPost {
+  return { externalId: status.id, url: status.url ?? status.uri ?? null, publishedAt: new Date(status.created_at) };
+}
+
+function serverMessage(data: unknown): string | undefined {
+  if (data && typeof data === 'object' && typeof (data as { error?: unknown }).error === 'string') return (data as { error: string }).error;
+  return undefined;
+}
+
+/** Maps a Mastodon error answer (WIRE-FORMATS.md §5.5–5.6) to a NetworkError. */
+export function classify(res: AxiosResponse<unknown>, isCreate: boolean): NetworkError {
+  const status = res.status;
+  const said = serverMessage(res.data);
+  if (status === 429) {
+    const reset = Date.parse(String(res.headers['x-ratelimit-reset'] ?? ''));
+    return new NetworkError('rate_limited', 'Mastodon says this account is posting too often; publishing resumes when the limit resets.', {
+      httpStatus: status,
+      retryAt: Number.isFinite(reset) ? new Date(reset) : undefined,
+    });
+  }
+  if (status === 401) {
+    return new NetworkError('auth', `Mastodon refused the account's access (${said ?? 'access token not accepted'}); reconnect the account.`, { httpStatus: status });
+  }
+  if (status === 403) {
+    return new NetworkError('auth', `Mastodon refused the action (${said ?? 'forbidden'}); reconnect the account with the right permissions.`, { httpStatus: status });
+  }
+  if (status === 422) {
+    if (said && /not finished processing/i.test(said)) {
+      return new NetworkError('transient', 'Mastodon is still processing the attached media; will try again.', { httpStatus: status });
+    }
+    return new NetworkError('content', `Mastodon refused the post: ${said ?? 'the post was not accepted'}.`, { httpStatus: status });
+  }
+  if (status >= 500) {
+    return new NetworkError('transient', `The Mastodon server had a problem (${status}); will try again.`, { httpStatus: status, maybeCommitted: isCreate });
+  }
+  if (status === 404) return new NetworkError('unknown', `Mastodon could not find what was asked (${said ?? 'not found'}).`, { httpStatus: status });
+  return new NetworkError(isCreate ? 'content' : 'unknown', `Mastodon answered ${status}${said ? `: ${said}` : ''}.`, { httpStatus: status });
+}
+
+function transportError(err: unknown, isCreate: boolean): NetworkError {
+  if (err instanceof NetworkError) return err;
+  const code = axios.isAxiosError(err) ? err.code : undefined;
+  const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+  return new NetworkError(
+    'transient',
+    timedOut ? 'The Mastodon server took too long to answer; will check and try again.' : 'Could not reach the Mastodon server; will try again.',
+    { maybeCommitted: isCreate && !neverSent, networkCode: code },
+  );
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

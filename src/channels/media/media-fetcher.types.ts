@@ -1,0 +1,1 @@
+export interface MediaFetcher { fetch(url: string): Promise<{ bytes: Buffer; contentType: string }> }

@@ -1,0 +1,16 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const ROLES = ['manager', 'partner', 'reviewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ACCESS_KEY = 'chorus:access';
+export type AccessRule = { public: true } | { public: false; roles: Role[] };
+
+/**
+ * Every route states who may call it; the global access guard denies any route without a rule.
+ * Partner users are further scoped to their own partner inside the services.
+ */
+export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_KEY, { public: false, roles } satisfies AccessRule);
+
+/** No sign-in needed (health, docs, tracked-link redirects, approval-by-link pages). */
+export const Public = () => SetMetadata(ACCESS_KEY, { public: true } satisfies AccessRule);

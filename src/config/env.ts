@@ -1,0 +1,75 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+
+const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/**
+ * Every environment variable Chorus reads, validated once at boot. A missing or malformed value
+ * stops the process with one line naming the variable (see loadEnv).
+ */
+export class Env {
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL!: string;
+
+  /** 32 bytes, base64 or hex: the AES-256-GCM key for channel credentials. */
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, {
+    message: 'CHORUS_SECRET_KEY must be 32 bytes as 64 hex digits or 44 base64 characters (openssl rand -base64 32)',
+  })
+  CHORUS_SECRET_KEY!: string;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 3000 : Number(value))) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** Prefix of every Redis key Chorus writes (BullMQ queues included), so several runs can share one Redis. */
+  @IsOptional() @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'REDIS_PREFIX may hold letters, digits, : _ -' })
+  REDIS_PREFIX = 'chorus';
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 'true' : String(value)))
+  @IsIn(['true', 'false'], { message: 'MIGRATIONS_RUN must be true or false' })
+  MIGRATIONS_RUN = 'true';
+
+  @IsOptional() @IsUrl(url) PUBLIC_URL?: string;
+
+  @IsOptional() @IsUrl(url) X_API_BASE_URL = 'https://api.x.com';
+  @IsOptional() @IsUrl(url) FACEBOOK_API_BASE_URL = 'https://graph.facebook.com/v20.0';
+  @IsOptional() @IsUrl(url) INSTAGRAM_API_BASE_URL = 'https://graph.facebook.com/v20.0';
+  @IsOptional() @IsUrl(url) LINKEDIN_API_BASE_URL = 'https://api.linkedin.com';
+  @IsOptional() @IsUrl(url) BLUESKY_API_BASE_URL = 'https://bsky.social';
+  @IsOptional() @IsString() X_CLIENT_ID?: string;
+  @IsOptional() @IsString() X_CLIENT_SECRET?: string;
+
+  /** Media given by URL is fetched only from public addresses unless this is true (tests, local demos). */
+  @IsOptional() @IsIn(['true', 'false']) MEDIA_ALLOW_PRIVATE_HOSTS = 'false';
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 20 : Number(value))) @IsInt() @Min(1)
+  MEDIA_MAX_MB = 20;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 8 : Number(value))) @IsInt() @Min(1) @Max(512)
+  WORKER_CONCURRENCY = 8;
+}
+
+export class EnvError extends Error {}
+
+/** Validates process.env; throws an EnvError whose message is one line per bad variable. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const plain = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Env, plain, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false });
+  if (errors.length) {
+    const lines = errors.map((e) => {
+      const given = (source as Record<string, string | undefined>)[e.property];
+      const why = given === undefined || given === '' ? 'is missing' : 'is malformed';
+      return `Configuration error: ${e.property} ${why}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+    });
+    throw new EnvError(lines.join('\n'));
+  }
+  return env;
+}
+
+export const ENV = Symbol('ENV');

@@ -1,0 +1,15 @@
+/** Every BullMQ queue Chorus uses. A queue without settings in QUEUE_CONFIG is a compile error. */
+export enum QueueName {
+  Publish = 'publish',
+  Followers = 'followers',
+}
+
+export interface QueueSettings {
+  /** Jobs processed at once by one worker process (WORKER_CONCURRENCY overrides Publish). */
+  concurrency: number;
+}
+
+export const QUEUE_CONFIG: Record<QueueName, QueueSettings> = {
+  [QueueName.Publish]: { concurrency: 8 },
+  [QueueName.Followers]: { concurrency: 4 },
+};

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggingModule } from './common/logging.module';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { QueueModule } from './queue/queue.module';
+import { RedisModule } from './redis/redis.module';
+
+/** The worker process: queue processors and schedules (reconciler, follower polling). */
+@Module({
+  imports: [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueueModule, ScheduleModule.forRoot()],
+})
+export class WorkerModule {}
