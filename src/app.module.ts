@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { ChannelsModule } from './channels/channels.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { LoggingModule } from './common/logging.module';
@@ -11,7 +15,7 @@ import { RedisModule } from './redis/redis.module';
 
 /** The API process: REST under /api, OpenAPI at /docs, /health. */
 @Module({
-  imports: [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueueModule, HealthModule, CampaignsModule],
+  imports: [ConfigModule, LoggingModule, DatabaseModule, AuditModule, RedisModule, QueueModule, HealthModule, AuthModule, ChannelsModule, CampaignsModule, AnalyticsModule],
   providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
 })
 export class AppModule {}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AuditModule } from './audit/audit.module';
 import { LoggingModule } from './common/logging.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -8,6 +9,6 @@ import { RedisModule } from './redis/redis.module';
 
 /** The worker process: queue processors and schedules (reconciler, follower polling). */
 @Module({
-  imports: [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueueModule, ScheduleModule.forRoot()],
+  imports: [ConfigModule, LoggingModule, DatabaseModule, AuditModule, RedisModule, QueueModule, ScheduleModule.forRoot()],
 })
 export class WorkerModule {}

@@ -52,6 +52,28 @@ export class Env {
 
   @IsOptional() @Transform(({ value }) => (value === undefined ? 8 : Number(value))) @IsInt() @Min(1) @Max(512)
   WORKER_CONCURRENCY = 8;
+
+  /** How often each worker's reconciler re-enqueues due deliveries without a job and resolves stuck ones (ms). */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 30_000 : Number(value))) @IsInt() @Min(100)
+  RECONCILE_INTERVAL_MS = 30_000;
+
+  /** A delivery in `publishing` whose claim is older than this (ms) is treated as abandoned by a dead worker. Live workers renew it. */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 120_000 : Number(value))) @IsInt() @Min(1000)
+  PUBLISH_LEASE_MS = 120_000;
+
+  /** Per-request timeout of the network adapters (ms). */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 15_000 : Number(value))) @IsInt() @Min(100)
+  NETWORK_TIMEOUT_MS = 15_000;
+
+  /** smtp(s)://user:pass@host:port — e-mail (invites, approval links, notifications) is sent only when set. */
+  @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional() @IsString() MAIL_FROM = 'Chorus <no-reply@chorus.local>';
+
+  /** A partner that has not decided this many hours before a post's minute is reminded once. */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 24 : Number(value))) @IsInt() @Min(1) @Max(720)
+  APPROVAL_REMINDER_HOURS = 24;
 }
 
 export class EnvError extends Error {}

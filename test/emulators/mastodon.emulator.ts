@@ -61,7 +61,7 @@ const VALIDATION = 'Validation failed: ';
 export class MastodonEmulator extends BaseEmulator {
   private readonly accountsByToken = new Map<string, MastodonEmulatorAccount>();
   private readonly accountsById = new Map<string, MastodonEmulatorAccount>();
-  private readonly statuses: StoredStatus[] = [];
+  private readonly statusesByAccount = new Map<string, StoredStatus[]>();
   private readonly statusesById = new Map<string, StoredStatus>();
   private readonly idempotency = new Map<string, { statusId: string; at: number }>();
   private readonly media = new Map<string, StoredMedia>();
@@ -70,6 +70,7 @@ export class MastodonEmulator extends BaseEmulator {
   private readonly idempotencyTtlMs: number;
   private readonly clock: () => number;
   private seq = 0;
+  private lastId = 0n;
 
   constructor(options: MastodonEmulatorOptions) {
     super();
@@ -119,7 +120,7 @@ export class MastodonEmulator extends BaseEmulator {
         res.socket?.destroy();
         return true;
       case 'hang':
-        if (fault.afterCommit) return false;
+        if ((fault as { afterCommit?: unknown }).afterCommit) return false;
         hang(res, Number(fault.ms));
         return true;
       case 'expired_token':
@@ -147,7 +148,7 @@ export class MastodonEmulator extends BaseEmulator {
       res.socket?.destroy();
       return true;
     }
-    if (fault.kind === 'hang' && fault.afterCommit) {
+    if (fault.kind === 'hang' && (fault as { afterCommit?: unknown }).afterCommit) {
       hang(res, Number(fault.ms));
       return true;
     }
@@ -198,7 +199,7 @@ export class MastodonEmulator extends BaseEmulator {
       visibility: typeof body.visibility === 'string' ? body.visibility : 'public',
       mediaIds,
     };
-    this.statuses.push(status);
+    this.statusesOf(account.id).push(status);
     this.statusesById.set(status.id, status);
     if (idemKey) this.idempotency.set(idemKey, { statusId: status.id, at: this.clock() });
     const post: EmulatedPost = {
@@ -233,12 +234,11 @@ export class MastodonEmulator extends BaseEmulator {
     const limit = Math.min(Math.max(Number(req.query.get('limit') ?? 20) || 20, 1), 40);
     const maxId = req.query.get('max_id');
     const sinceId = req.query.get('since_id');
-    const list = this.statuses
-      .filter((s) => s.accountId === account.id)
+    const list = this.statusesOf(account.id)
       .filter((s) => !maxId || BigInt(s.id) < BigInt(maxId))
       .filter((s) => !sinceId || BigInt(s.id) > BigInt(sinceId))
-      .reverse()
-      .slice(0, limit);
+      .slice(-limit)
+      .reverse();
     const headers: Record<string, string> = {};
     if (list.length === limit) {
       headers.link = `<${this.url}/api/v1/accounts/${account.id}/statuses?limit=${limit}&max_id=${list[list.length - 1].id}>; rel="next"`;
@@ -280,14 +280,23 @@ export class MastodonEmulator extends BaseEmulator {
     sendJson(res, 200, this.mediaJson(m));
   }
 
+  private statusesOf(accountId: string): StoredStatus[] {
+    let list = this.statusesByAccount.get(accountId);
+    if (!list) this.statusesByAccount.set(accountId, (list = []));
+    return list;
+  }
+
   private nextId(): string {
     // Snowflake-like: milliseconds in the high bits, a sequence in the low 16, so ids sort by time.
     this.seq = (this.seq + 1) & 0xffff;
-    return (BigInt(this.clock()) * 65536n + BigInt(this.seq)).toString();
+    let id = BigInt(this.clock()) * 65536n + BigInt(this.seq);
+    if (id <= this.lastId) id = this.lastId + 1n;
+    this.lastId = id;
+    return id.toString();
   }
 
   private accountJson(a: MastodonEmulatorAccount): Record<string, unknown> {
-    const own = this.statuses.filter((s) => s.accountId === a.id);
+    const own = this.statusesOf(a.id);
     return {
       id: a.id,
       username: a.username,

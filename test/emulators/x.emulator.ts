@@ -258,7 +258,8 @@ export class XEmulator extends BaseEmulator {
     switch (fault.kind) {
       case 'rate_limit': {
         const reset = nowS + (typeof fault.resetInSeconds === 'number' ? fault.resetInSeconds : 900);
-        const scope = typeof fault.scope === 'string' ? fault.scope : 'window';
+        const requested = (fault as { scope?: unknown }).scope;
+        const scope = typeof requested === 'string' ? requested : 'window';
         if (scope === 'monthly') {
           sendJson(res, 429, BODIES.usageCap, { 'x-transaction-id': 'usagecap' });
           return 'handled';

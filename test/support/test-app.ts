@@ -1,10 +1,13 @@
 import { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/bootstrap';
 import type { Role } from '../../src/common/access.decorator';
+import { UserService } from '../../src/auth/user.service';
 
 /**
  * The real API (AppModule, real Postgres and Redis from global-setup) on an ephemeral port.
@@ -40,10 +43,17 @@ export async function createTestApp(): Promise<TestApp> {
   };
 }
 
-/** Until sign-in exists every request is let through; the auth feature replaces this with a real login. */
-async function signIn(app: INestApplication, _role: Role, _options?: { partnerId?: string }): Promise<AuthedHttp> {
+/**
+ * Creates a fresh user of that role (a partner user is bound to `partnerId`, or to a throwaway
+ * partner when none is given) and signs in through the real login endpoint; requests then carry
+ * its bearer token.
+ */
+async function signIn(app: INestApplication, role: Role, options?: { partnerId?: string }): Promise<AuthedHttp> {
   const server = app.getHttpServer();
-  const headers: Record<string, string> = {};
+  const user = await createUser(app, role, options);
+  const login = await request(server).post('/api/auth/login').send({ email: user.email, password: user.password });
+  if (login.status !== 200) throw new Error(`test sign-in as ${role} failed: ${login.status} ${JSON.stringify(login.body)}`);
+  const headers: Record<string, string> = { authorization: `Bearer ${login.body.accessToken as string}` };
   const wrap = (t: request.Test) => t.set(headers);
   return {
     get: (url) => wrap(request(server).get(url)),
@@ -52,4 +62,25 @@ async function signIn(app: INestApplication, _role: Role, _options?: { partnerId
     patch: (url) => wrap(request(server).patch(url)),
     delete: (url) => wrap(request(server).delete(url)),
   };
+}
+
+/** A user straight in the database (via UserService), with a known password. */
+export async function createUser(
+  app: INestApplication,
+  role: Role,
+  options?: { partnerId?: string },
+): Promise<{ id: string; email: string; password: string; partnerId: string | null }> {
+  let partnerId: string | null = null;
+  if (role === 'partner') {
+    partnerId = options?.partnerId ?? null;
+    if (!partnerId) {
+      const slug = `throwaway-${randomBytes(5).toString('hex')}`;
+      const rows = (await app.get(DataSource).query(`INSERT INTO partners (slug, name) VALUES ($1, $1) RETURNING id`, [slug])) as Array<{ id: string }>;
+      partnerId = rows[0].id;
+    }
+  }
+  const email = `${role}-${randomBytes(6).toString('hex')}@test.chorus`;
+  const password = randomBytes(12).toString('base64url');
+  const user = await app.get(UserService).create({ email, name: `Test ${role}`, role, partnerId, password });
+  return { id: user.id, email, password, partnerId };
 }

@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
+  invite_invalid: 400,
+  approval_link_invalid: 400,
+  approval_link_expired: 410,
+  approval_link_used: 409,
   internal_error: 500,
   service_unavailable: 503,
 } as const;

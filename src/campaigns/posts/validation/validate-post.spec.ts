@@ -370,7 +370,7 @@ describe('validatePost', () => {
   it('reports every channel’s problems at once', () => {
     const result = validatePost(
       draft({
-        baseText: `${'a'.repeat(290)} {{partner:costo}}`,
+        baseText: `${'a'.repeat(300)} {{partner:costo}}`,
         link: 'notalink',
         media: [image(), video()],
         targets: [
@@ -388,8 +388,10 @@ describe('validatePost', () => {
       ['mixed_media', 'ch-x'],
       ['text_too_long', 'ch-bluesky'],
       ['mixed_media', 'ch-bluesky'],
+      ['mixed_media', 'ch-facebook'],
     ]);
-    expect(result.targets.map((t) => t.problems.length)).toEqual([2, 0, 2, 0]);
+    expect(result.targets.map((t) => t.problems.length)).toEqual([2, 0, 2, 1]);
+    expect(result.targets.map((t) => t.length.used)).toEqual([313, 306, 306, 313]); // Instagram and Bluesky fall back to the name "CoSto"
     expect(result.problems).toEqual([
       result.problems[0],
       ...result.targets.flatMap((t) => t.problems),

@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { Allow, Public } from '../common/access.decorator';
+import { AuthService, SignedIn } from './auth.service';
+import type { AuthenticatedUser } from './authenticated-user';
+import { CurrentUser } from './current-user.decorator';
+import { AcceptInviteDto } from './dto/accept-invite.dto';
+import { LoginDto } from './dto/login.dto';
+import { LOGIN_ATTEMPTS, LoginThrottlerGuard } from './login-throttle';
+import { SESSION_TTL_SECONDS } from './session.store';
+import { SESSION_COOKIE } from './token.service';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  /** Answers a short-lived bearer token and sets the httpOnly session cookie the web pages use. */
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @Throttle({ default: LOGIN_ATTEMPTS })
+  async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
+    return withCookie(res, await this.auth.login(dto.email, dto.password));
+  }
+
+  @Post('accept-invite')
+  @HttpCode(200)
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @Throttle({ default: LOGIN_ATTEMPTS })
+  async acceptInvite(@Body() dto: AcceptInviteDto, @Res({ passthrough: true }) res: Response) {
+    return withCookie(res, await this.auth.acceptInvite(dto));
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Allow('manager', 'partner', 'reviewer')
+  async logout(@CurrentUser() user: AuthenticatedUser, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.auth.logout(user);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @Allow('manager', 'partner', 'reviewer')
+  me(@CurrentUser() user: AuthenticatedUser) {
+    const { sessionId: _sessionId, ...rest } = user;
+    return rest;
+  }
+}
+
+function withCookie(res: Response, signedIn: SignedIn) {
+  const { sessionToken, ...body } = signedIn;
+  res.cookie(SESSION_COOKIE, sessionToken, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: process.env.PUBLIC_URL?.startsWith('https://') ?? false,
+    path: '/',
+    maxAge: SESSION_TTL_SECONDS * 1000,
+  });
+  return body;
+}

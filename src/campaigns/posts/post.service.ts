@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { AuditActor, AuditService } from '../../audit/audit.service';
+import { DomainError } from '../../common/errors/domain-error';
+import { Action } from '../actions/action.entity';
+import { Campaign } from '../campaign.entity';
+import { parseTimeField } from '../campaign-time';
+import { CampaignService } from '../campaign.service';
+import { Delivery } from '../deliveries/delivery.entity';
+import { Track } from '../tracks/track.entity';
+import { CreatePostDto, PostContentDto } from './dto/create-post.dto';
+import { UpdatePostDto } from './dto/update-post.dto';
+import { ComposedPost, PostComposerService } from './post-composer.service';
+import { PostVariant } from './post-variant.entity';
+import { Post } from './post.entity';
+import { PostView, PostViewService } from './post-view.service';
+
+const CONTENT_FIELDS = ['baseText', 'variants', 'link', 'media', 'featuredPartnerIds', 'channelIds'] as const;
+
+@Injectable()
+export class PostService {
+  constructor(
+    @InjectRepository(Post) private readonly posts: Repository<Post>,
+    private readonly campaigns: CampaignService,
+    private readonly composer: PostComposerService,
+    private readonly views: PostViewService,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** What each channel would receive, and every problem, without saving anything (the composer's preview). */
+  async preview(campaignId: string, content: PostContentDto) {
+    const campaign = await this.campaigns.require(campaignId);
+    const { validation } = await this.composer.compose(campaign, content);
+    return validation;
+  }
+
+  async create(campaignId: string, dto: CreatePostDto, actor: AuditActor): Promise<PostView> {
+    const campaign = await this.campaigns.require(campaignId);
+    const scheduledAt = parseTimeField('scheduledAt', dto.scheduledAt, campaign.timeZone, { now: new Date() });
+    await this.requireTrackAndAction(campaignId, dto.trackId, dto.actionId);
+    const composed = await this.composeOrFail(campaign, dto);
+
+    const id = await this.dataSource.transaction(async (tx) => {
+      const post = await tx.getRepository(Post).save(
+        tx.getRepository(Post).create({
+          campaignId,
+          trackId: dto.trackId ?? null,
+          actionId: dto.actionId ?? null,
+          baseText: dto.baseText,
+          link: dto.link?.trim() || null,
+          media: dto.media ?? [],
+          scheduledAt,
+          version: 1,
+          submittedAt: null,
+          cancelledAt: null,
+          createdBy: actor.userId,
+        }),
+      );
+      await this.writeContent(tx, post, dto, composed);
+      await this.audit.record(
+        { actor, action: 'post.created', entityType: 'post', entityId: post.id, campaignId, postId: post.id, after: { version: 1, scheduledAt, channels: composed.channels.length } },
+        tx,
+      );
+      return post.id;
+    });
+    return this.views.get(id);
+  }
+
+  get(id: string): Promise<PostView> {
+    return this.views.get(id);
+  }
+
+  list(campaignId: string, filter: { from?: Date; to?: Date }) {
+    return this.views.list(campaignId, filter);
+  }
+
+  /**
+   * A content edit bumps the version: every delivery's text is resolved again and waits for a new
+   * approval. Moving the schedule alone keeps the version and the approvals.
+   */
+  async update(id: string, dto: UpdatePostDto, actor: AuditActor): Promise<PostView> {
+    const current = await this.views.get(id);
+    if (current.cancelledAt) throw new DomainError('state_conflict', 'This post is cancelled; it can no longer be edited.');
+    const started = current.deliveries.filter((d) => d.status === 'publishing' || d.status === 'published');
+    const contentChanged = CONTENT_FIELDS.some((f) => dto[f] !== undefined);
+    if (started.length && (contentChanged || dto.scheduledAt !== undefined)) {
+      throw new DomainError('state_conflict', `This post is already published (or publishing) on ${started.length} channel(s); write a new post instead of editing it.`, {
+        deliveryIds: started.map((d) => d.id),
+      });
+    }
+    const campaign = await this.campaigns.require(current.campaignId);
+    const scheduledAt = dto.scheduledAt !== undefined ? parseTimeField('scheduledAt', dto.scheduledAt, campaign.timeZone, { now: new Date() }) : null;
+    await this.requireTrackAndAction(current.campaignId, dto.trackId, dto.actionId);
+    const content: PostContentDto = {
+      baseText: dto.baseText ?? current.baseText,
+      variants: dto.variants ?? current.variants,
+      link: dto.link ?? current.link ?? undefined,
+      media: dto.media ?? current.media,
+      featuredPartnerIds: dto.featuredPartnerIds ?? current.featuredPartnerIds,
+      channelIds: dto.channelIds ?? current.deliveries.map((d) => d.channelId),
+    };
+    const composed = contentChanged ? await this.composeOrFail(campaign, content) : null;
+
+    await this.dataSource.transaction(async (tx) => {
+      // Lock the post row so two edits cannot both bump from the same version.
+      const post = await tx.getRepository(Post).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!post) throw DomainError.notFound('post', id);
+      if (post.version !== current.version) throw new DomainError('state_conflict', 'The post changed while you were editing it; reload and try again.');
+      const before = { version: post.version, scheduledAt: post.scheduledAt, baseText: post.baseText };
+      if (dto.trackId !== undefined) post.trackId = dto.trackId;
+      if (dto.actionId !== undefined) post.actionId = dto.actionId;
+      if (scheduledAt) {
+        post.scheduledAt = scheduledAt;
+        // Not-yet-final deliveries move with the post; the pipeline moves their jobs.
+        await tx.getRepository(Delivery).update(
+          { postId: id, status: In(['pending_approval', 'approved', 'queued']) },
+          { dueAt: scheduledAt },
+        );
+      }
+      if (composed) {
+        post.version += 1;
+        post.baseText = content.baseText;
+        post.link = content.link?.trim() || null;
+        post.media = content.media ?? [];
+      }
+      await tx.getRepository(Post).save(post);
+      if (composed) await this.writeContent(tx, post, content, composed);
+      await this.audit.record(
+        {
+          actor,
+          action: composed ? 'post.edited' : 'post.rescheduled',
+          entityType: 'post',
+          entityId: id,
+          campaignId: post.campaignId,
+          postId: id,
+          before,
+          after: { version: post.version, scheduledAt: post.scheduledAt, baseText: post.baseText },
+        },
+        tx,
+      );
+    });
+    return this.views.get(id);
+  }
+
+  private async composeOrFail(campaign: Campaign, content: PostContentDto): Promise<ComposedPost> {
+    const composed = await this.composer.compose(campaign, content);
+    if (!composed.validation.ok) {
+      const count = composed.validation.problems.length;
+      throw new DomainError(
+        'post_invalid_for_network',
+        `The post cannot go out as written (${count} problem${count > 1 ? 's' : ''}): ${composed.validation.problems.map((p) => p.message).join(' ')}`,
+        { problems: composed.validation.problems, targets: composed.validation.targets },
+      );
+    }
+    return composed;
+  }
+
+  /**
+   * Writes variants, featured partners and one delivery per target channel for the post's
+   * current version. Deliveries of channels no longer targeted are removed; the others get the
+   * new text and wait for approval of the new version.
+   */
+  private async writeContent(tx: EntityManager, post: Post, content: PostContentDto, composed: ComposedPost): Promise<void> {
+    await tx.getRepository(PostVariant).delete({ postId: post.id });
+    const variants = Object.entries(content.variants ?? {}).filter(([, text]) => typeof text === 'string' && text.trim() !== '');
+    if (variants.length) {
+      await tx.getRepository(PostVariant).insert(variants.map(([network, text]) => ({ postId: post.id, network: network as PostVariant['network'], text: text as string })));
+    }
+    await tx.query(`DELETE FROM post_featured_partners WHERE post_id = $1`, [post.id]);
+    if (composed.featuredPartnerIds.length) {
+      await tx.query(`INSERT INTO post_featured_partners (post_id, partner_id) SELECT $1, unnest($2::uuid[])`, [post.id, composed.featuredPartnerIds]);
+    }
+    const targetIds = composed.channels.map((c) => c.id);
+    await tx.query(`DELETE FROM deliveries WHERE post_id = $1 AND NOT (channel_id = ANY($2::uuid[]))`, [post.id, targetIds]);
+    const rows = composed.validation.targets.map((t) => ({
+      post_id: post.id,
+      channel_id: t.channelId,
+      resolved_text: t.text,
+      post_version: post.version,
+      due_at: post.scheduledAt,
+    }));
+    await tx.query(
+      `INSERT INTO deliveries (post_id, channel_id, resolved_text, post_version, due_at, status)
+         SELECT r.post_id, r.channel_id, r.resolved_text, r.post_version, r.due_at, 'pending_approval'
+           FROM jsonb_to_recordset($1::jsonb) AS r(post_id uuid, channel_id uuid, resolved_text text, post_version int, due_at timestamptz)
+       ON CONFLICT (post_id, channel_id) DO UPDATE
+         SET resolved_text = EXCLUDED.resolved_text, post_version = EXCLUDED.post_version, due_at = EXCLUDED.due_at,
+             status = 'pending_approval', attempts = 0, error_kind = NULL, error_message = NULL, updated_at = now()`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  private async requireTrackAndAction(campaignId: string, trackId?: string, actionId?: string): Promise<void> {
+    if (trackId && !(await this.dataSource.getRepository(Track).existsBy({ id: trackId, campaignId }))) {
+      throw DomainError.validation(`trackId: track ${trackId} is not a track of this campaign.`, { field: 'trackId' });
+    }
+    if (actionId && !(await this.dataSource.getRepository(Action).existsBy({ id: actionId, campaignId }))) {
+      throw DomainError.validation(`actionId: action ${actionId} is not an action of this campaign.`, { field: 'actionId' });
+    }
+  }
+}

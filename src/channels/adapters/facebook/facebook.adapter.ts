@@ -1,0 +1,174 @@
+import axios, { AxiosInstance } from 'axios';
+import {
+  classifyGraphError,
+  normalizeForMatch,
+  parseGraphTime,
+  PUBLISHED_LOOKUP_SKEW_MS,
+} from '../graph-errors';
+import {
+  ChannelContext,
+  FollowerReading,
+  NetworkAdapter,
+  NetworkError,
+  PostingLimit,
+  PublishRequest,
+  PublishedPost,
+} from '../network-adapter';
+
+export interface FacebookAdapterOptions {
+  /** Graph base URL including the version; default https://graph.facebook.com/v20.0. */
+  baseUrl?: string;
+  /** Per-request timeout; default 15 s. */
+  timeoutMs?: number;
+}
+
+export const FACEBOOK_PRODUCTION_BASE_URL = 'https://graph.facebook.com/v20.0';
+const DEFAULT_TIMEOUT_MS = 15_000;
+/** Graph accepts at most this many photos in one multi-photo post (attached_media). */
+const MAX_PHOTOS = 10;
+const LOOKUP_LIMIT = 25;
+
+interface PostCreated {
+  id?: string;
+  post_id?: string;
+  permalink_url?: string;
+}
+
+interface PostsPage {
+  data?: Array<{ id: string; message?: string; created_time?: string; permalink_url?: string }>;
+}
+
+/**
+ * Publishes on a Facebook Page with its Page access token (WIRE-FORMATS.md §2). Text and link go
+ * to /feed; one image to /photos?url=; several images are uploaded unpublished then attached to
+ * one /feed post. Facebook tokens cannot be refreshed here: an auth error means the partner has
+ * to reconnect the Page.
+ */
+export class FacebookAdapter implements NetworkAdapter {
+  readonly network = 'facebook' as const;
+  /** Facebook publishes no per-day post cap; its spam checks (codes 368, 506) are the practical limit. */
+  readonly postingLimits: PostingLimit[] = [];
+  private readonly http: AxiosInstance;
+
+  constructor(options: FacebookAdapterOptions = {}) {
+    this.http = axios.create({
+      baseURL: (options.baseUrl ?? FACEBOOK_PRODUCTION_BASE_URL).replace(/\/+$/, ''),
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      // Never route Graph calls through an environment proxy.
+      proxy: false,
+      maxRedirects: 0,
+    });
+  }
+
+  async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
+    const token = pageToken(channel);
+    if (request.media.some((m) => m.type === 'video')) {
+      throw new NetworkError('content', 'Chorus cannot publish videos on Facebook yet; use images or a link.');
+    }
+    if (request.media.length > MAX_PHOTOS) {
+      throw new NetworkError('content', `A Facebook post can carry at most ${MAX_PHOTOS} images.`);
+    }
+    const page = encodeURIComponent(channel.externalId);
+
+    if (request.media.length === 1) {
+      const image = request.media[0];
+      const form = new URLSearchParams({ url: image.url, caption: facebookMessage(request), access_token: token });
+      if (image.altText) form.set('alt_text_custom', image.altText);
+      const created = await this.post<PostCreated>(channel, `/${page}/photos`, form, true);
+      const id = created.post_id ?? created.id;
+      if (!id) throw unreadable();
+      return { externalId: id, url: facebookUrl(id), publishedAt: new Date() };
+    }
+
+    const form = new URLSearchParams({ message: facebookMessage(request), access_token: token });
+    if (request.media.length === 0 && request.link) form.set('link', request.link);
+    for (const [i, image] of request.media.entries()) {
+      const upload = new URLSearchParams({ url: image.url, published: 'false', access_token: token });
+      if (image.altText) upload.set('alt_text_custom', image.altText);
+      const photo = await this.post<PostCreated>(channel, `/${page}/photos`, upload, false);
+      if (!photo.id) throw unreadable(false);
+      form.set(`attached_media[${i}]`, JSON.stringify({ media_fbid: photo.id }));
+    }
+    const created = await this.post<PostCreated>(channel, `/${page}/feed?fields=id,permalink_url`, form, true);
+    if (!created.id) throw unreadable();
+    return { externalId: created.id, url: created.permalink_url ?? facebookUrl(created.id), publishedAt: new Date() };
+  }
+
+  async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
+    const token = pageToken(channel);
+    const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
+    const wanted = normalizeForMatch(facebookMessage(request));
+    const page = await this.get<PostsPage>(channel, `/${encodeURIComponent(channel.externalId)}/posts`, {
+      fields: 'id,message,created_time,permalink_url',
+      limit: String(LOOKUP_LIMIT),
+      access_token: token,
+    });
+    for (const post of page.data ?? []) {
+      const createdAt = post.created_time ? parseGraphTime(post.created_time) : undefined;
+      if (createdAt && createdAt.getTime() < start) continue;
+      if (normalizeForMatch(post.message ?? '') === wanted) {
+        return { externalId: post.id, url: post.permalink_url ?? facebookUrl(post.id), publishedAt: createdAt ?? new Date() };
+      }
+    }
+    return null;
+  }
+
+  async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
+    const token = pageToken(channel);
+    const page = await this.get<{ followers_count?: number; fan_count?: number }>(channel, `/${encodeURIComponent(channel.externalId)}`, {
+      fields: 'followers_count,fan_count',
+      access_token: token,
+    });
+    // followers_count is the metric of New Pages Experience pages; classic pages only have fans.
+    return { followers: page.followers_count ?? page.fan_count ?? null, posts: null };
+  }
+
+  private async post<T>(channel: ChannelContext, path: string, form: URLSearchParams, commitCall: boolean): Promise<T> {
+    try {
+      const res = await this.http.post<T>(path, form);
+      return typeof res.data === 'object' && res.data !== null ? res.data : ({} as T);
+    } catch (err) {
+      throw classifyGraphError(err, { networkName: 'Facebook', commitCall, secrets: secretsOf(channel) });
+    }
+  }
+
+  private async get<T>(channel: ChannelContext, path: string, params: Record<string, string>): Promise<T> {
+    try {
+      const res = await this.http.get<T>(path, { params });
+      if (typeof res.data !== 'object' || res.data === null) throw unreadable(false);
+      return res.data;
+    } catch (err) {
+      throw classifyGraphError(err, { networkName: 'Facebook', commitCall: false, secrets: secretsOf(channel) });
+    }
+  }
+}
+
+/** What Chorus sends as the post's text: with a photo the link cannot be a separate field. */
+export function facebookMessage(request: Pick<PublishRequest, 'text' | 'link' | 'media'>): string {
+  if (request.media.length === 0 || !request.link || request.text.includes(request.link)) return request.text;
+  return request.text ? `${request.text}\n\n${request.link}` : request.link;
+}
+
+function pageToken(channel: ChannelContext): string {
+  const token = channel.credentials.accessToken;
+  if (!token) throw new NetworkError('auth', 'No Facebook Page connection is stored for this account. Reconnect the Page in Chorus.');
+  return token;
+}
+
+function secretsOf(channel: ChannelContext): string[] {
+  return [channel.credentials.accessToken, channel.credentials.refreshToken].filter((s): s is string => typeof s === 'string');
+}
+
+function unreadable(commitCall = true): NetworkError {
+  return new NetworkError(
+    'transient',
+    commitCall
+      ? 'Facebook answered without the post id. The post may have been published; Chorus checks before trying again.'
+      : 'Facebook answered something Chorus could not read. Chorus will try again.',
+    { maybeCommitted: commitCall },
+  );
+}
+
+function facebookUrl(id: string): string {
+  return `https://www.facebook.com/${id}`;
+}

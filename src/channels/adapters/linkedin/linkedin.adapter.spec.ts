@@ -1,0 +1,189 @@
+import { GHOST_URN, LinkedInEmulator } from '../../../../test/emulators/linkedin.emulator';
+import { MediaFetcher } from '../../media/media-fetcher.types';
+import { ChannelContext, NetworkError, PublishRequest } from '../network-adapter';
+import { LinkedInAdapter } from './linkedin.adapter';
+import { nextMidnightUtc } from './linkedin-commentary';
+
+const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+const fetcher: MediaFetcher = { fetch: async () => ({ bytes: png, contentType: 'image/png' }) };
+const ORG = 'urn:li:organization:2414183';
+const MEMBER = 'urn:li:person:abc123';
+
+async function failure(promise: Promise<unknown>): Promise<NetworkError> {
+  const err = await promise.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(NetworkError);
+  return err as NetworkError;
+}
+
+describe('LinkedInAdapter against the LinkedIn emulator', () => {
+  const emulator = new LinkedInEmulator({
+    accounts: [
+      { urn: ORG, token: 'li-org-token', followers: 4821 },
+      { urn: MEMBER, token: 'li-member-token' },
+    ],
+    oldestActiveVersion: '202401',
+  });
+  let adapter: LinkedInAdapter;
+  let page: ChannelContext;
+  let member: ChannelContext;
+  let n = 0;
+  const request = (over: Partial<PublishRequest> = {}): PublishRequest => ({
+    deliveryId: `d-${++n}`,
+    idempotencyKey: `li-${n}`,
+    text: `Speed dating (commerçants × partenaires) #CoSto @Simplon n°${n} 🎉`,
+    media: [],
+    link: 'https://costo.example/speed-dating',
+    ...over,
+  });
+
+  beforeAll(async () => {
+    await emulator.start();
+    adapter = new LinkedInAdapter({ baseUrl: emulator.url, version: '202405', mediaFetcher: fetcher, timeoutMs: 300 });
+    page = { channelId: 'li-1', network: 'linkedin', handle: 'SEMAEST', externalId: ORG, instanceUrl: null, credentials: { accessToken: 'li-org-token' } };
+    member = { channelId: 'li-2', network: 'linkedin', handle: 'Jeanne', externalId: MEMBER, instanceUrl: null, credentials: { accessToken: 'li-member-token' } };
+  });
+  afterAll(() => emulator.close());
+  beforeEach(() => emulator.clearFaults());
+
+  it('posts with the version and Rest.li headers, escaped commentary, and reads the id from x-restli-id', async () => {
+    const req = request();
+    const post = await adapter.publish(page, req);
+    const sent = emulator.requests[emulator.requests.length - 1];
+    expect(sent.path).toBe('/rest/posts');
+    expect(sent.headers['linkedin-version']).toBe('202405');
+    expect(sent.headers['x-restli-protocol-version']).toBe('2.0.0');
+    expect(sent.headers.authorization).toBe('Bearer li-org-token');
+    expect(sent.body).toEqual({
+      author: ORG,
+      commentary: `Speed dating \\(commerçants × partenaires\\) \\#CoSto \\@Simplon n°${n} 🎉\n\nhttps://costo.example/speed-dating`,
+      visibility: 'PUBLIC',
+      distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
+      lifecycleState: 'PUBLISHED',
+      isReshareDisabledByAuthor: false,
+    });
+    const stored = emulator.posts[emulator.posts.length - 1];
+    expect(post.externalId).toBe(stored.id);
+    expect(post.url).toBe(`https://www.linkedin.com/feed/update/${stored.id}`);
+    expect(stored.text).toBe(`${req.text}\n\n${req.link}`);
+  });
+
+  it('uploads an image with initializeUpload then PUT, and attaches its URN', async () => {
+    const before = emulator.requests.length;
+    await adapter.publish(page, request({ media: [{ url: 'https://cdn.example/a.png', type: 'image', altText: 'Affiche' }] }));
+    const calls = emulator.requests.slice(before);
+    expect(calls.map((c) => `${c.method} ${c.path.replace(/C4E10AQ\d+/, ':id')}`)).toEqual(['POST /rest/images', 'PUT /dms-uploads/:id', 'POST /rest/posts']);
+    expect(calls[0].body).toEqual({ initializeUploadRequest: { owner: ORG } });
+    expect((calls[1].body as Buffer).equals(png)).toBe(true);
+    expect((calls[2].body as { content: { media: { id: string } } }).content.media.id).toMatch(/^urn:li:image:C4E10AQ/);
+  });
+
+  it('maps 429 to rate_limited until the next midnight UTC', async () => {
+    emulator.inject({ kind: 'rate_limit' });
+    const err = await failure(adapter.publish(page, request()));
+    expect(err).toMatchObject({ kind: 'rate_limited', options: { networkCode: '101', httpStatus: 429 } });
+    const expected = nextMidnightUtc(new Date());
+    expect([expected.getTime(), expected.getTime() + 86_400_000]).toContain(err.options.retryAt?.getTime()); // the test may straddle midnight
+    expect(nextMidnightUtc(new Date('2024-06-01T23:59:59Z')).toISOString()).toBe('2024-06-02T00:00:00.000Z');
+  });
+
+  it.each([
+    ['expired_token', '65600', /expired/],
+    ['revoked_token', '65601', /revoked/],
+  ])('maps %s to auth', async (kind, code, message) => {
+    emulator.inject({ kind });
+    const err = await failure(adapter.publish(page, request()));
+    expect(err).toMatchObject({ kind: 'auth', options: { networkCode: code, httpStatus: 401 } });
+    expect(err.message).toMatch(message);
+    expect(err.message).not.toContain('li-org-token');
+  });
+
+  it('maps an unknown token to auth', async () => {
+    const err = await failure(adapter.readFollowers({ ...page, credentials: { accessToken: 'nope' } }));
+    expect(err).toMatchObject({ kind: 'auth', options: { networkCode: '65600' } });
+  });
+
+  it('maps the same commentary posted twice to content with duplicateOf the original', async () => {
+    const req = request();
+    const first = await adapter.publish(page, req);
+    const err = await failure(adapter.publish(page, { ...req, idempotencyKey: 'another' }));
+    expect(err.kind).toBe('content');
+    expect(err.options.networkCode).toBe('DUPLICATE_POST');
+    expect(err.options.duplicateOf?.externalId).toBe(first.externalId);
+    expect(Math.abs(err.options.duplicateOf!.publishedAt.getTime() - first.publishedAt.getTime())).toBeLessThan(60_000);
+    expect(emulator.posts.filter((p) => p.id === first.externalId)).toHaveLength(1);
+  });
+
+  it('does not claim a deleted ("ghost") original as published', async () => {
+    emulator.inject({ kind: 'duplicate' });
+    const err = await failure(adapter.publish(member, request()));
+    expect(err).toMatchObject({ kind: 'content', options: { networkCode: 'DUPLICATE_POST' } });
+    expect(err.options.duplicateOf).toBeUndefined();
+    expect(err.message).toMatch(/deleted/);
+    expect(GHOST_URN).toMatch(/^urn:li:share:/);
+  });
+
+  it('maps a retired LinkedIn-Version (426) to unknown with a clear message', async () => {
+    const old = new LinkedInAdapter({ baseUrl: emulator.url, version: '202301', mediaFetcher: fetcher });
+    const err = await failure(old.publish(page, request()));
+    expect(err).toMatchObject({ kind: 'unknown', options: { networkCode: 'NONEXISTENT_VERSION', httpStatus: 426 } });
+    expect(err.message).toMatch(/version/i);
+  });
+
+  it('maps a too-long commentary to content', async () => {
+    const err = await failure(adapter.publish(page, request({ text: 'a'.repeat(3001), link: null })));
+    expect(err.kind).toBe('content');
+    expect(err.message).toMatch(/3000/);
+  });
+
+  it.each([
+    [{ kind: 'server_error', status: 503 }, 503],
+    [{ kind: 'server_error', status: 502, html: true }, 502],
+  ])('maps %j to transient, maybe committed', async (fault, status) => {
+    emulator.inject(fault);
+    const err = await failure(adapter.publish(page, request()));
+    expect(err).toMatchObject({ kind: 'transient', options: { maybeCommitted: true, httpStatus: status } });
+  });
+
+  it('finds an organisation post committed before a 5xx, and null for one that never went out', async () => {
+    const since = new Date(Date.now() - 1000);
+    const req = request();
+    emulator.inject({ kind: 'server_error_after_commit' });
+    await failure(adapter.publish(page, req));
+    const stored = emulator.posts[emulator.posts.length - 1];
+    const found = await adapter.findPublished(page, req, since);
+    expect(found?.externalId).toBe(stored.id);
+    expect(await adapter.findPublished(page, request(), since)).toBeNull();
+    const finder = emulator.requests[emulator.requests.length - 1];
+    expect(finder.headers['x-restli-method']).toBe('FINDER');
+  });
+
+  it('cannot check a member profile: unknown; a retry then gets the duplicate with the original', async () => {
+    const req = request();
+    emulator.inject({ kind: 'connection_reset', afterCommit: true });
+    expect(await failure(adapter.publish(member, req))).toMatchObject({ kind: 'transient', options: { maybeCommitted: true } });
+    expect(await failure(adapter.findPublished(member, req, new Date(Date.now() - 1000)))).toMatchObject({ kind: 'unknown' });
+    const retry = await failure(adapter.publish(member, req));
+    expect(retry.options.duplicateOf?.externalId).toBe(emulator.posts[emulator.posts.length - 1].id);
+  });
+
+  it('maps a reset before the commit and a hang to transient, maybe committed', async () => {
+    const before = emulator.posts.length;
+    emulator.inject({ kind: 'connection_reset' });
+    expect(await failure(adapter.publish(page, request()))).toMatchObject({ kind: 'transient', options: { maybeCommitted: true } });
+    expect(emulator.posts.length).toBe(before);
+    emulator.inject({ kind: 'hang', ms: 5000 });
+    const err = await failure(adapter.publish(page, request()));
+    expect(err).toMatchObject({ kind: 'transient', options: { maybeCommitted: true } });
+    expect(err.message).toMatch(/too long/);
+  });
+
+  it('reads organisation followers from networkSizes, and "not available" for a member', async () => {
+    emulator.followers.set(ORG, 5000);
+    expect(await adapter.readFollowers(page)).toEqual({ followers: 5000, posts: null });
+    const sent = emulator.requests[emulator.requests.length - 1];
+    expect(sent.path).toBe(`/rest/networkSizes/${encodeURIComponent(ORG)}`); // URN url-encoded, as the doc says
+    const before = emulator.requests.length;
+    expect(await adapter.readFollowers(member)).toEqual({ followers: null, posts: null });
+    expect(emulator.requests.length).toBe(before);
+  });
+});

@@ -1,0 +1,281 @@
+import axios, { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { MediaFetcher } from '../../media/media-fetcher.types';
+import {
+  ChannelContext,
+  FollowerReading,
+  NetworkAdapter,
+  NetworkError,
+  PostingLimit,
+  PublishRequest,
+  PublishedPost,
+} from '../network-adapter';
+import { escapeCommentary, nextMidnightUtc, textWithLink, unescapeCommentary } from './linkedin-commentary';
+
+export interface LinkedInAdapterOptions {
+  /** API root, e.g. https://api.linkedin.com (the /rest paths are appended; a trailing /rest is tolerated). */
+  baseUrl: string;
+  /** LinkedIn-Version header, YYYYMM, e.g. '202405'. Versions retire after about a year (426). */
+  version: string;
+  timeoutMs?: number;
+  mediaFetcher: MediaFetcher;
+  /** Pages of 50 organisation posts findPublished reads before giving up (default 4). */
+  lookupPages?: number;
+}
+
+interface LinkedInError {
+  status?: number;
+  serviceErrorCode?: number;
+  code?: string;
+  message?: string;
+  errorDetails?: { inputErrors?: Array<{ code?: string; description?: string }> };
+}
+
+interface LinkedInPost {
+  id: string;
+  commentary?: string;
+  createdAt?: number;
+  publishedAt?: number;
+}
+
+type Call = 'create' | 'read' | 'upload';
+
+const DAY = 24 * 3_600_000;
+const CLOCK_SKEW_MS = 2 * 60_000;
+const PAGE = 50;
+
+/**
+ * LinkedIn Posts API (WIRE-FORMATS.md §4). The channel's externalId is the author URN
+ * (urn:li:organization:… for a page, urn:li:person:… for a member); credentials.accessToken
+ * is the OAuth token. No refresh here: the wire-format doc does not describe LinkedIn's
+ * refresh_token grant, so expired tokens go to "needs reauth".
+ */
+export class LinkedInAdapter implements NetworkAdapter {
+  readonly network = 'linkedin' as const;
+  /**
+   * LinkedIn publishes no posting numbers (daily per-member and per-app quotas, midnight UTC
+   * reset, visible only in the developer portal). 150 a day per member is the figure long cited for
+   * its share API; we apply it to every channel as a conservative ceiling.
+   */
+  readonly postingLimits: PostingLimit[] = [{ posts: 150, windowMs: DAY }];
+
+  private readonly http: AxiosInstance;
+  private readonly mediaFetcher: MediaFetcher;
+  private readonly version: string;
+  private readonly lookupPages: number;
+
+  constructor(options: LinkedInAdapterOptions) {
+    this.version = options.version;
+    this.mediaFetcher = options.mediaFetcher;
+    this.lookupPages = options.lookupPages ?? 4;
+    this.http = axios.create({
+      baseURL: options.baseUrl.replace(/\/+$/, '').replace(/\/rest$/, ''),
+      timeout: options.timeoutMs ?? 15_000,
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+  }
+
+  async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
+    const author = channel.externalId;
+    const images: string[] = [];
+    for (const item of request.media) {
+      if (item.type !== 'image') throw new NetworkError('content', 'Chorus cannot post videos to LinkedIn yet; use images.');
+      images.push(await this.uploadImage(channel, item.url));
+    }
+    if (images.length > 20) throw new NetworkError('content', 'LinkedIn accepts at most 20 images per post.');
+    const body: Record<string, unknown> = {
+      author,
+      commentary: escapeCommentary(textWithLink(request.text, request.link)),
+      visibility: 'PUBLIC',
+      distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
+      lifecycleState: 'PUBLISHED',
+      isReshareDisabledByAuthor: false,
+    };
+    if (images.length === 1) body.content = { media: { id: images[0] } };
+    if (images.length > 1) body.content = { multiImage: { images: images.map((id) => ({ id })) } };
+
+    const res = await this.call(channel, { method: 'POST', url: '/rest/posts', data: body }, 'create');
+    if (res.status === 201) {
+      const urn = String(res.headers['x-restli-id'] ?? res.headers['x-linkedin-id'] ?? '');
+      if (!urn) throw new NetworkError('unknown', 'LinkedIn accepted the post but did not say its id.', { maybeCommitted: true, httpStatus: 201 });
+      return { externalId: urn, url: postUrl(urn), publishedAt: new Date() };
+    }
+    const error = classify(res, 'create');
+    if (error.options.networkCode === 'DUPLICATE_POST') throw await this.describeDuplicate(channel, error);
+    throw error;
+  }
+
+  /**
+   * Organisations: reads the page's recent posts for the same commentary after `since`.
+   * Members: LinkedIn does not let an app list a member's posts (r_member_social is restricted),
+   * so this cannot tell and throws 'unknown'. A retry is still safe there: LinkedIn refuses the
+   * same commentary as DUPLICATE_POST naming the original, which publish reports as duplicateOf.
+   */
+  async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
+    if (!isOrganization(channel.externalId)) {
+      throw new NetworkError(
+        'unknown',
+        `LinkedIn does not let Chorus list the posts of a personal profile (${channel.handle}), so it cannot check whether this post went out.`,
+      );
+    }
+    const wanted = comparable(textWithLink(request.text, request.link));
+    const oldest = since.getTime() - CLOCK_SKEW_MS;
+    for (let page = 0; page < this.lookupPages; page++) {
+      const res = await this.call(channel, {
+        method: 'GET',
+        url: '/rest/posts',
+        params: { q: 'author', author: channel.externalId, count: PAGE, start: page * PAGE, sortBy: 'LAST_MODIFIED' },
+        headers: { 'X-RestLi-Method': 'FINDER' },
+      }, 'read');
+      if (res.status !== 200) throw classify(res, 'read');
+      const elements = ((res.data as { elements?: LinkedInPost[] }).elements ?? []);
+      let anyRecent = false;
+      for (const p of elements) {
+        const at = p.publishedAt ?? p.createdAt ?? 0;
+        if (at < oldest) continue;
+        anyRecent = true;
+        if (comparable(unescapeCommentary(p.commentary ?? '')) === wanted) return { externalId: p.id, url: postUrl(p.id), publishedAt: new Date(at) };
+      }
+      // Sorted by last modification: once a page holds nothing recent, older pages will not either.
+      if (elements.length < PAGE || !anyRecent) return null;
+    }
+    throw new NetworkError('unknown', `Could not tell whether the post went out on ${channel.handle}: too many recent posts to check.`);
+  }
+
+  /** Organisation followers from networkSizes; a member's count is not available to apps. */
+  async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
+    if (!isOrganization(channel.externalId)) return { followers: null, posts: null };
+    const res = await this.call(channel, {
+      method: 'GET',
+      url: `/rest/networkSizes/${encodeURIComponent(channel.externalId)}`,
+      params: { edgeType: 'COMPANY_FOLLOWED_BY_MEMBER' },
+    }, 'read');
+    if (res.status !== 200) throw classify(res, 'read');
+    const size = (res.data as { firstDegreeSize?: unknown }).firstDegreeSize;
+    return { followers: typeof size === 'number' ? size : null, posts: null };
+  }
+
+  private async uploadImage(channel: ChannelContext, url: string): Promise<string> {
+    const file = await this.mediaFetcher.fetch(url);
+    const init = await this.call(channel, {
+      method: 'POST',
+      url: '/rest/images',
+      params: { action: 'initializeUpload' },
+      data: { initializeUploadRequest: { owner: channel.externalId } },
+    }, 'upload');
+    if (init.status !== 200) throw classify(init, 'upload');
+    const value = (init.data as { value?: { uploadUrl?: string; image?: string } }).value;
+    if (!value?.uploadUrl || !value.image) throw new NetworkError('unknown', 'LinkedIn answered the image upload request with something unexpected.');
+    const put = await this.call(channel, { method: 'PUT', url: value.uploadUrl, data: file.bytes, headers: { 'Content-Type': file.contentType } }, 'upload');
+    if (put.status < 200 || put.status >= 300) throw classify(put, 'upload');
+    return value.image;
+  }
+
+  /** Checks the post a DUPLICATE_POST names: LinkedIn sometimes names one that was deleted. */
+  private async describeDuplicate(channel: ChannelContext, error: NetworkError): Promise<NetworkError> {
+    const urn = error.options.duplicateOf?.externalId;
+    if (!urn) return error;
+    let res: AxiosResponse<unknown> | undefined;
+    try {
+      res = await this.call(channel, { method: 'GET', url: `/rest/posts/${encodeURIComponent(urn)}` }, 'read');
+    } catch {
+      res = undefined;
+    }
+    if (res?.status === 404) {
+      return new NetworkError('content', 'LinkedIn refuses this text as a duplicate of an earlier post that has since been deleted; change the text to publish it again.', {
+        ...error.options,
+        duplicateOf: undefined,
+      });
+    }
+    const at = res?.status === 200 ? ((res.data as LinkedInPost).publishedAt ?? (res.data as LinkedInPost).createdAt) : undefined;
+    return new NetworkError('content', error.message, { ...error.options, duplicateOf: { externalId: urn, url: postUrl(urn), publishedAt: at ? new Date(at) : new Date() } });
+  }
+
+  private async call(channel: ChannelContext, config: AxiosRequestConfig, call: Call): Promise<AxiosResponse<unknown>> {
+    const token = channel.credentials.accessToken;
+    if (!token) throw new NetworkError('auth', `The LinkedIn channel ${channel.handle} has no access token; reconnect it.`);
+    try {
+      return await this.http.request({
+        ...config,
+        headers: {
+          ...config.headers,
+          Authorization: `Bearer ${token}`,
+          'LinkedIn-Version': this.version,
+          'X-Restli-Protocol-Version': '2.0.0',
+        },
+      });
+    } catch (err) {
+      const code = axios.isAxiosError(err) ? err.code : undefined;
+      const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+      const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
+      throw new NetworkError(
+        'transient',
+        timedOut ? 'LinkedIn took too long to answer; will check and try again.' : 'Could not reach LinkedIn; will try again.',
+        { maybeCommitted: call === 'create' && !neverSent, networkCode: code },
+      );
+    }
+  }
+}
+
+function isOrganization(urn: string): boolean {
+  return urn.startsWith('urn:li:organization:');
+}
+
+function postUrl(urn: string): string {
+  return `https://www.linkedin.com/feed/update/${urn}`;
+}
+
+function comparable(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Maps a LinkedIn error answer (WIRE-FORMATS.md §4.5–4.6) to a NetworkError. */
+export function classify(res: AxiosResponse<unknown>, call: Call, now: Date = new Date()): NetworkError {
+  const status = res.status;
+  const body = (res.data && typeof res.data === 'object' ? res.data : {}) as LinkedInError;
+  const serviceCode = body.serviceErrorCode !== undefined ? String(body.serviceErrorCode) : undefined;
+  const input = body.errorDetails?.inputErrors?.[0];
+  const base = { httpStatus: status };
+  if (status === 429) {
+    // No reset header: LinkedIn's quotas are daily and reset at midnight UTC.
+    return new NetworkError('rate_limited', "LinkedIn's daily limit for this account is reached; publishing resumes after midnight UTC.", {
+      ...base,
+      networkCode: serviceCode ?? 'TOO_MANY_REQUESTS',
+      retryAt: nextMidnightUtc(now),
+    });
+  }
+  if (status === 401) {
+    const why =
+      body.code === 'EXPIRED_ACCESS_TOKEN' ? 'the connection has expired'
+      : body.code === 'REVOKED_ACCESS_TOKEN' ? 'access was revoked from LinkedIn'
+      : 'the access token was not accepted';
+    return new NetworkError('auth', `LinkedIn refused access (${why}); reconnect the account.`, { ...base, networkCode: serviceCode ?? body.code });
+  }
+  if (status === 403) {
+    return new NetworkError('auth', 'LinkedIn says this account lacks the permission for this action (for a page, the connected person must be one of its admins); reconnect with the right account.', {
+      ...base,
+      networkCode: body.code ?? serviceCode,
+    });
+  }
+  if (status === 426) {
+    return new NetworkError('unknown', `LinkedIn no longer accepts the API version Chorus uses (${body.message ?? 'version retired'}); Chorus must be updated to a newer LinkedIn-Version.`, {
+      ...base,
+      networkCode: body.code ?? 'NONEXISTENT_VERSION',
+    });
+  }
+  if (status === 422 && input?.code === 'DUPLICATE_POST') {
+    const urn = /urn:li:(?:share|ugcPost):\d+/.exec(body.message ?? '')?.[0];
+    return new NetworkError('content', 'LinkedIn says this exact text was already posted on this account.', {
+      ...base,
+      networkCode: 'DUPLICATE_POST',
+      duplicateOf: urn ? { externalId: urn, url: postUrl(urn), publishedAt: now } : undefined,
+    });
+  }
+  if (status >= 500) {
+    return new NetworkError('transient', `LinkedIn had a server problem (${status}); will try again.`, { ...base, maybeCommitted: call === 'create' });
+  }
+  if ((status === 400 || status === 422) && call !== 'read') {
+    return new NetworkError('content', `LinkedIn refused the post: ${input?.description ?? body.message ?? 'invalid request'}.`, { ...base, networkCode: input?.code ?? body.code });
+  }
+  return new NetworkError('unknown', `LinkedIn answered ${status}${body.message ? `: ${body.message}` : ''}.`, { ...base, networkCode: body.code ?? serviceCode });
+}

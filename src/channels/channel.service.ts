@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { Partner } from '../campaigns/partners/partner.entity';
+import { DomainError } from '../common/errors/domain-error';
+import { ENV, Env } from '../config/env';
+import { Channel, ChannelStatus } from './channel.entity';
+import { CredentialCipher } from './credentials/credential-cipher';
+import { CreateChannelDto } from './dto/create-channel.dto';
+import { UpdateChannelDto } from './dto/update-channel.dto';
+import { ChannelCredentials } from './adapters/network-adapter';
+
+/** What the API shows of a channel: everything but the credentials, plus whether there are some. */
+export type ChannelView = Omit<Channel, 'credentialsEncrypted' | 'partner'> & { hasCredentials: boolean };
+
+@Injectable()
+export class ChannelService {
+  private readonly cipher: CredentialCipher;
+
+  constructor(
+    @InjectRepository(Channel) private readonly channels: Repository<Channel>,
+    @InjectRepository(Partner) private readonly partners: Repository<Partner>,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    @Inject(ENV) env: Env,
+  ) {
+    this.cipher = new CredentialCipher(env.CHORUS_SECRET_KEY);
+  }
+
+  async create(partnerId: string, dto: CreateChannelDto, actor: AuditActor): Promise<ChannelView> {
+    if (!(await this.partners.existsBy({ id: partnerId }))) throw DomainError.notFound('partner', partnerId);
+    if (dto.network === 'mastodon' && !dto.instanceUrl) {
+      throw DomainError.validation('A Mastodon channel needs instanceUrl (e.g. https://mastodon.social).', [
+        { field: 'instanceUrl', problems: ['instanceUrl is required for mastodon'] },
+      ]);
+    }
+    const instanceUrl = dto.instanceUrl ? dto.instanceUrl.replace(/\/+$/, '') : null;
+    const duplicate = await this.channels
+      .createQueryBuilder('c')
+      .where('c.network = :network AND c.external_id = :externalId AND coalesce(c.instance_url, \'\') = :instance', {
+        network: dto.network,
+        externalId: dto.externalId,
+        instance: instanceUrl ?? '',
+      })
+      .getExists();
+    if (duplicate) throw new DomainError('conflict', `This ${dto.network} account (${dto.externalId}) is already a channel.`, { field: 'externalId' });
+
+    const id = await this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(Channel);
+      const saved = await repo.save(
+        repo.create({
+          partnerId,
+          network: dto.network,
+          handle: dto.handle,
+          externalId: dto.externalId,
+          instanceUrl,
+          displayName: dto.displayName ?? null,
+          status: 'active',
+          statusReason: null,
+          maxCharacters: dto.maxCharacters ?? null,
+          credentialsUpdatedAt: null,
+        }),
+      );
+      if (dto.credentials) {
+        await repo.update(saved.id, {
+          credentialsEncrypted: this.cipher.encrypt(saved.id, dto.credentials),
+          credentialsUpdatedAt: new Date(),
+        });
+      }
+      await this.audit.record(
+        { actor, action: 'channel.created', entityType: 'channel', entityId: saved.id, partnerId, after: { network: dto.network, handle: dto.handle, withCredentials: !!dto.credentials } },
+        tx,
+      );
+      return saved.id;
+    });
+    return this.get(id);
+  }
+
+  async list(filter: { partnerId?: string }): Promise<ChannelView[]> {
+    const rows = await this.channels
+      .createQueryBuilder('c')
+      .addSelect('c.credentials_encrypted IS NOT NULL', 'has_credentials')
+      .where(filter.partnerId ? 'c.partner_id = :partnerId' : 'TRUE', filter)
+      .orderBy('c.network')
+      .addOrderBy('c.handle')
+      .getRawAndEntities();
+    return rows.entities.map((c, i) => ({ ...c, hasCredentials: rows.raw[i].has_credentials === true }));
+  }
+
+  async get(id: string): Promise<ChannelView> {
+    const row = await this.channels
+      .createQueryBuilder('c')
+      .addSelect('c.credentials_encrypted IS NOT NULL', 'has_credentials')
+      .where('c.id = :id', { id })
+      .getRawAndEntities();
+    const channel = row.entities[0];
+    if (!channel) throw DomainError.notFound('channel', id);
+    return { ...channel, hasCredentials: row.raw[0].has_credentials === true };
+  }
+
+  async update(id: string, dto: UpdateChannelDto, actor: AuditActor): Promise<ChannelView> {
+    const before = await this.get(id);
+    const patch: Partial<Channel> = {};
+    if (dto.handle !== undefined) patch.handle = dto.handle;
+    if (dto.displayName !== undefined) patch.displayName = dto.displayName;
+    if (dto.instanceUrl !== undefined) patch.instanceUrl = dto.instanceUrl.replace(/\/+$/, '');
+    if (dto.maxCharacters !== undefined) patch.maxCharacters = dto.maxCharacters;
+    if (Object.keys(patch).length) {
+      await this.dataSource.transaction(async (tx) => {
+        await tx.getRepository(Channel).update(id, patch);
+        await this.audit.record({ actor, action: 'channel.updated', entityType: 'channel', entityId: id, partnerId: before.partnerId, before: pick(before, Object.keys(patch)), after: patch }, tx);
+      });
+    }
+    return this.get(id);
+  }
+
+  /** Replaces the credentials (write-only). A channel needing re-authorisation becomes active again. */
+  async setCredentials(id: string, credentials: ChannelCredentials, actor: AuditActor): Promise<ChannelView> {
+    const channel = await this.get(id);
+    await this.dataSource.transaction(async (tx) => {
+      await tx.getRepository(Channel).update(id, {
+        credentialsEncrypted: this.cipher.encrypt(id, credentials),
+        credentialsUpdatedAt: new Date(),
+        ...(channel.status === 'needs_reauth' ? { status: 'active' as ChannelStatus, statusReason: null } : {}),
+      });
+      // The audit trail says that credentials changed, never what they are.
+      await this.audit.record({ actor, action: 'channel.credentials_changed', entityType: 'channel', entityId: id, partnerId: channel.partnerId, after: { keys: Object.keys(credentials).sort() } }, tx);
+    });
+    return this.get(id);
+  }
+}
+
+function pick(source: object, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, (source as Record<string, unknown>)[k]]));
+}

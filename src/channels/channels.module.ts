@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Partner } from '../campaigns/partners/partner.entity';
+import { Channel } from './channel.entity';
+import { ChannelContextService } from './channel-context.service';
+import { ChannelService } from './channel.service';
+import { ChannelsController } from './channels.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Channel, Partner])],
+  controllers: [ChannelsController],
+  providers: [ChannelService, ChannelContextService],
+  exports: [ChannelService, ChannelContextService],
+})
+export class ChannelsModule {}

@@ -1,0 +1,45 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Allow } from '../common/access.decorator';
+import { SetWebhookDto } from './dto/set-webhook.dto';
+import { NotificationService } from './notification.service';
+import { PartnerWebhookService } from './partner-webhook.service';
+
+@ApiTags('notifications')
+@Controller('api')
+export class NotificationsController {
+  constructor(
+    private readonly notifications: NotificationService,
+    private readonly webhooks: PartnerWebhookService,
+  ) {}
+
+  /** The signed-in user's own inbox, newest first. */
+  @Get('notifications')
+  @Allow('manager', 'partner', 'reviewer')
+  list(@CurrentUser() user: AuthenticatedUser, @Query('unread', new ParseBoolPipe({ optional: true })) unread?: boolean) {
+    return this.notifications.list(user.id, unread ?? false);
+  }
+
+  // Reviewers receive nothing to act on, but may clear what they see; the guard keeps them read-only anyway.
+  @Post('notifications/:id/read')
+  @HttpCode(200)
+  @Allow('manager', 'partner')
+  read(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string) {
+    return this.notifications.markRead(user.id, id);
+  }
+
+  @Put('partners/:id/webhook')
+  @Allow('manager')
+  setWebhook(@Param('id', ParseUUIDPipe) partnerId: string, @Body() dto: SetWebhookDto) {
+    return this.webhooks.set(partnerId, dto.url, dto.secret);
+  }
+
+  @Delete('partners/:id/webhook')
+  @HttpCode(204)
+  @Allow('manager')
+  async removeWebhook(@Param('id', ParseUUIDPipe) partnerId: string): Promise<void> {
+    await this.webhooks.remove(partnerId);
+  }
+}

@@ -1,0 +1,252 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { AdapterRegistry } from '../channels/adapters/adapter-registry';
+import { ChannelContext, NetworkAdapter, PublishRequest, PublishedPost } from '../channels/adapters/network-adapter';
+import { ChannelContextService } from '../channels/channel-context.service';
+import { ENV, Env } from '../config/env';
+import { ChannelLock } from './channel-lock';
+import { DeliveryRow, DeliveryTransitions } from './delivery-transitions';
+import { PublishDeliveryJob } from './publish-job';
+import { asNetworkError, decide, MAX_PUBLISH_ATTEMPTS } from './retry-policy';
+
+/** What the job should do next: nothing (finished or not ours), or wake up again at `until`. */
+export type PublishOutcome = { kind: 'done' } | { kind: 'wait'; until: Date };
+
+const DONE: PublishOutcome = { kind: 'done' };
+/** Lookups reach this far before the earliest moment the post could have gone out (clocks drift, claims are renewed). */
+const LOOKUP_MARGIN_MS = 5 * 60_000;
+
+interface Attempt {
+  row: DeliveryRow;
+  adapter: NetworkAdapter;
+  claimToken: string;
+  attempts: number;
+  channel: ChannelContext;
+  request: PublishRequest;
+  since: Date;
+}
+
+/**
+ * Carries one delivery through the state machine of DESIGN.md "Publishing pipeline": claim in
+ * Postgres, one publication at a time per channel, posting limits, then the network's answer
+ * decides (see retry-policy.ts). A delivery found in `publishing` after its lease expired is
+ * looked up on the network before anything is sent again.
+ */
+@Injectable()
+export class DeliveryPublisher {
+  private readonly logger = new Logger(DeliveryPublisher.name);
+  private readonly leaseMs: number;
+  private readonly workerId = `${os.hostname()}:${process.pid}`;
+
+  constructor(
+    private readonly transitions: DeliveryTransitions,
+    private readonly adapters: AdapterRegistry,
+    private readonly contexts: ChannelContextService,
+    private readonly lock: ChannelLock,
+    @Inject(ENV) env: Env,
+  ) {
+    this.leaseMs = env.PUBLISH_LEASE_MS;
+  }
+
+  async handle(job: PublishDeliveryJob): Promise<PublishOutcome> {
+    const row = await this.transitions.load(job.deliveryId, this.leaseMs);
+    // A job for an older version: the delivery was edited and re-approved; its new job handles it.
+    if (!row || row.postVersion !== job.version) return DONE;
+    switch (row.status) {
+      case 'published':
+      case 'failed':
+      case 'skipped':
+      case 'cancelled':
+        return DONE;
+      case 'publishing':
+        if (!row.claimStale) return this.waitFor(new Date((row.claimedAt?.getTime() ?? Date.now()) + this.leaseMs + 500));
+        return this.withChannel(row, () => this.resumeAbandoned(row));
+      default:
+        return this.handleWaiting(row);
+    }
+  }
+
+  private async handleWaiting(row: DeliveryRow): Promise<PublishOutcome> {
+    if (row.postCancelled) {
+      await this.transitions.cancelUnclaimed(row.id);
+      return DONE;
+    }
+    const approved = row.approvedVersion === row.postVersion && row.currentPostVersion === row.postVersion;
+    if (!approved || row.status === 'pending_approval') {
+      if (row.isDue) await this.transitions.skipUnapprovedDue(row.id);
+      return DONE;
+    }
+    if (!row.isDue) return this.waitFor(row.dueAt);
+    // Paused: the delivery waits in `queued`, without a job; resuming the channel enqueues it again.
+    if (row.channelStatus === 'paused') return DONE;
+    if (row.channelStatus !== 'active') {
+      const why = row.channelStatus === 'needs_reauth' ? 'must be reconnected' : 'is disabled';
+      await this.transitions.failUnclaimed(
+        row.id,
+        'channel_unavailable',
+        `Not published: the ${row.network} account ${row.handle} ${why}. Reconnect it, then retry this post.`,
+      );
+      return DONE;
+    }
+    return this.withChannel(row, () => this.publishWaiting(row));
+  }
+
+  private async publishWaiting(row: DeliveryRow): Promise<PublishOutcome> {
+    const adapter = this.adapters.for(row.network);
+    const freesAt = await this.transitions.windowFreesAt(row.channelId, adapter.postingLimits);
+    if (freesAt && freesAt.getTime() > Date.now()) {
+      await this.transitions.postpone(row.id, freesAt);
+      return this.waitFor(freesAt);
+    }
+    const claimToken = this.newClaimToken();
+    const attempts = await this.transitions.claim(row.id, claimToken);
+    // Lost the claim (cancelled, rescheduled or taken meanwhile): look again shortly.
+    if (attempts === null) return this.waitFor(new Date(Date.now() + 200));
+    return this.run(row, adapter, claimToken, attempts, false);
+  }
+
+  private async resumeAbandoned(row: DeliveryRow): Promise<PublishOutcome> {
+    const claimToken = this.newClaimToken();
+    const attempts = await this.transitions.reclaimStale(row.id, claimToken, this.leaseMs);
+    if (attempts === null) return this.waitFor(new Date(Date.now() + 200));
+    this.logger.warn({ deliveryId: row.id, attempts }, 'resuming a delivery abandoned in publishing');
+    return this.run(row, this.adapters.for(row.network), claimToken, attempts, true);
+  }
+
+  /** Our claim is held: keep it fresh while we talk to the network. */
+  private async run(row: DeliveryRow, adapter: NetworkAdapter, claimToken: string, attempts: number, lookFirst: boolean): Promise<PublishOutcome> {
+    const heartbeat = setInterval(() => {
+      this.transitions.renewClaim(row.id, claimToken).catch(() => undefined);
+    }, Math.max(1000, Math.floor(this.leaseMs / 3)));
+    try {
+      const channel = await this.contexts.load(row.channelId);
+      const firstPossible = Math.min(row.dueAt.getTime(), row.claimedAt ? row.claimedAt.getTime() - this.leaseMs : Date.now());
+      const attempt: Attempt = {
+        row,
+        adapter,
+        claimToken,
+        attempts,
+        channel,
+        request: {
+          deliveryId: row.id,
+          idempotencyKey: row.idempotencyKey,
+          text: row.resolvedText,
+          media: row.media,
+          link: row.link,
+        },
+        since: new Date(firstPossible - LOOKUP_MARGIN_MS),
+      };
+      if (lookFirst) {
+        const looked = await this.lookUp(attempt);
+        if (looked !== 'absent') return looked;
+      }
+      return await this.publish(attempt, false);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** 'absent' when the network shows the post is not there; otherwise the outcome already recorded. */
+  private async lookUp(a: Attempt): Promise<PublishOutcome | 'absent'> {
+    let found: PublishedPost | null;
+    try {
+      found = await a.adapter.findPublished(a.channel, a.request, a.since);
+    } catch (raw) {
+      const err = asNetworkError(raw);
+      if (a.attempts >= MAX_PUBLISH_ATTEMPTS) {
+        await this.transitions.markFailed(
+          a.row.id,
+          a.claimToken,
+          'unknown',
+          `Could not confirm whether the post went out on ${a.row.handle} (${err.message}). Check the account before retrying it.`,
+        );
+        return DONE;
+      }
+      // Stay in `publishing` and let the claim lapse: the next look happens after the lease.
+      return this.waitFor(new Date(Date.now() + this.leaseMs + 1000));
+    }
+    if (!found) return 'absent';
+    await this.transitions.markPublished(a.row.id, a.claimToken, found, 'found_after_crash');
+    return DONE;
+  }
+
+  private async publish(a: Attempt, refreshed: boolean): Promise<PublishOutcome> {
+    let post: PublishedPost;
+    try {
+      post = await a.adapter.publish(a.channel, a.request);
+    } catch (raw) {
+      return this.onFailure(a, raw, refreshed);
+    }
+    const recorded = await this.transitions.markPublished(a.row.id, a.claimToken, post, 'published');
+    if (!recorded) this.logger.error({ deliveryId: a.row.id }, 'published but the claim was taken over; the new owner will find it');
+    return DONE;
+  }
+
+  private async onFailure(a: Attempt, raw: unknown, refreshed: boolean): Promise<PublishOutcome> {
+    const err = asNetworkError(raw);
+    const decision = decide(err, a.attempts, new Date(), { canRefresh: typeof a.adapter.refreshCredentials === 'function', refreshed });
+    const id = a.row.id;
+    this.logger.warn({ deliveryId: id, kind: err.kind, code: err.options.networkCode, decision: decision.action }, 'publication failed');
+    switch (decision.action) {
+      case 'published_duplicate':
+        await this.transitions.markPublished(id, a.claimToken, err.options.duplicateOf!, 'duplicate');
+        return DONE;
+      case 'look_then_retry': {
+        const looked = await this.lookUp(a);
+        if (looked !== 'absent') return looked;
+        await this.transitions.requeue(id, a.claimToken, decision.retryAt, err.kind, err.message, true);
+        return this.waitFor(decision.retryAt);
+      }
+      case 'refresh_credentials':
+        try {
+          const credentials = await a.adapter.refreshCredentials!(a.channel);
+          await this.contexts.saveCredentials(a.channel.channelId, credentials);
+          return await this.publish({ ...a, channel: { ...a.channel, credentials } }, true);
+        } catch (refreshError) {
+          const reason = asNetworkError(refreshError);
+          return this.needsReauth(a, `${reason.message} The post was not published; reconnect the account, then retry it.`);
+        }
+      case 'needs_reauth':
+        return this.needsReauth(a, decision.message);
+      case 'retry':
+        await this.transitions.requeue(id, a.claimToken, decision.retryAt, err.kind, err.message, decision.countsAsAttempt);
+        if (decision.delayChannel) await this.transitions.postponeChannel(a.row.channelId, decision.retryAt);
+        return this.waitFor(decision.retryAt);
+      case 'fail':
+        await this.transitions.markFailed(id, a.claimToken, err.kind, decision.message);
+        return DONE;
+    }
+  }
+
+  private async needsReauth(a: Attempt, message: string): Promise<PublishOutcome> {
+    const changed = await this.contexts.setStatus(a.row.channelId, 'needs_reauth', message, ['active']);
+    // The notification feature reads this event to tell the partner.
+    if (changed) await this.transitions.auditChannel(a.row.channelId, 'channel.needs_reauth', { status: 'needs_reauth', reason: message });
+    await this.transitions.markFailed(a.row.id, a.claimToken, 'auth', message);
+    return DONE;
+  }
+
+  /** One publication at a time per channel; when another worker holds it, come back in a moment. */
+  private async withChannel(row: DeliveryRow, fn: () => Promise<PublishOutcome>): Promise<PublishOutcome> {
+    const token = this.newClaimToken();
+    if (!(await this.lock.acquire(row.channelId, token, this.leaseMs))) {
+      return this.waitFor(new Date(Date.now() + 50 + Math.floor(Math.random() * 150)));
+    }
+    const renew = setInterval(() => void this.lock.renew(row.channelId, token, this.leaseMs).catch(() => undefined), Math.max(1000, Math.floor(this.leaseMs / 3)));
+    try {
+      return await fn();
+    } finally {
+      clearInterval(renew);
+      await this.lock.release(row.channelId, token).catch(() => undefined);
+    }
+  }
+
+  private waitFor(until: Date): PublishOutcome {
+    return { kind: 'wait', until };
+  }
+
+  private newClaimToken(): string {
+    return `${this.workerId}:${randomUUID().slice(0, 8)}`;
+  }
+}

@@ -1,0 +1,347 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { DeliveryErrorKind, DeliveryStatus } from '../campaigns/deliveries/delivery.entity';
+import type { MediaItem } from '../channels/adapters/network-adapter';
+import type { ChannelStatus } from '../channels/channel.entity';
+import type { Network } from '../channels/network';
+
+/**
+ * Every state change of a delivery, as one conditional UPDATE each (Postgres is the truth; Redis
+ * only carries wake-ups). A transition that finds the row in another state changes nothing and
+ * returns false: that is how two workers, or a worker and the reconciler, never both act.
+ * Publications and failures write their audit_events row in the same statement.
+ *
+ * Kept in one file on purpose so a reviewer sees the whole state machine's SQL together.
+ */
+
+/** A job may fire slightly before Postgres' clock says the minute has come. */
+const DUE_TOLERANCE = `interval '2 seconds'`;
+const ACTOR = 'publishing worker';
+
+export interface DeliveryRow {
+  id: string;
+  postId: string;
+  channelId: string;
+  campaignId: string;
+  partnerId: string;
+  status: DeliveryStatus;
+  postVersion: number;
+  approvedVersion: number | null;
+  currentPostVersion: number;
+  postCancelled: boolean;
+  postSubmitted: boolean;
+  resolvedText: string;
+  link: string | null;
+  media: MediaItem[];
+  dueAt: Date;
+  isDue: boolean;
+  attempts: number;
+  claimedAt: Date | null;
+  claimStale: boolean;
+  idempotencyKey: string;
+  channelStatus: ChannelStatus;
+  network: Network;
+  handle: string;
+}
+
+export interface EnqueueRow {
+  id: string;
+  postVersion: number;
+  dueAt: Date;
+}
+
+@Injectable()
+export class DeliveryTransitions {
+  constructor(private readonly db: DataSource) {}
+
+  async load(deliveryId: string, leaseMs: number): Promise<DeliveryRow | null> {
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.status, d.post_version, d.approved_version,
+              p.version AS current_post_version, p.cancelled_at IS NOT NULL AS post_cancelled,
+              p.submitted_at IS NOT NULL AS post_submitted, d.resolved_text, p.link, p.media, d.due_at,
+              d.due_at <= now() + ${DUE_TOLERANCE} AS is_due, d.attempts, d.claimed_at,
+              coalesce(d.claimed_at < now() - $2 * interval '1 millisecond', true) AS claim_stale,
+              d.idempotency_key, c.status AS channel_status, c.network, c.handle
+         FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN channels c ON c.id = d.channel_id
+        WHERE d.id = $1`,
+      [deliveryId, leaseMs],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    return {
+      id: r.id as string,
+      postId: r.post_id as string,
+      channelId: r.channel_id as string,
+      campaignId: r.campaign_id as string,
+      partnerId: r.partner_id as string,
+      status: r.status as DeliveryStatus,
+      postVersion: Number(r.post_version),
+      approvedVersion: r.approved_version === null ? null : Number(r.approved_version),
+      currentPostVersion: Number(r.current_post_version),
+      postCancelled: Boolean(r.post_cancelled),
+      postSubmitted: Boolean(r.post_submitted),
+      resolvedText: r.resolved_text as string,
+      link: (r.link as string | null) ?? null,
+      media: (r.media as MediaItem[] | null) ?? [],
+      dueAt: r.due_at as Date,
+      isDue: Boolean(r.is_due),
+      attempts: Number(r.attempts),
+      claimedAt: (r.claimed_at as Date | null) ?? null,
+      claimStale: Boolean(r.claim_stale),
+      idempotencyKey: r.idempotency_key as string,
+      channelStatus: r.channel_status as ChannelStatus,
+      network: r.network as Network,
+      handle: r.handle as string,
+    };
+  }
+
+  /**
+   * approved/queued → publishing, only if it is still approved at the current post version, the
+   * post is not cancelled, the channel is active and the minute has come. `claimToken` is unique
+   * per claim: every later transition of this attempt requires it, so a worker whose claim was
+   * taken over (lease expired) cannot overwrite the new owner's outcome.
+   */
+  async claim(deliveryId: string, claimToken: string): Promise<number | null> {
+    const rows: Array<{ attempts: number }> = await this.db.query(
+      `UPDATE deliveries d
+          SET status = 'publishing', claimed_at = now(), claimed_by = $2, attempts = d.attempts + 1, updated_at = now()
+         FROM posts p, channels c
+        WHERE d.id = $1 AND p.id = d.post_id AND c.id = d.channel_id
+          AND d.status IN ('approved', 'queued')
+          AND d.approved_version = d.post_version AND p.version = d.post_version
+          AND p.cancelled_at IS NULL AND c.status = 'active'
+          AND d.due_at <= now() + ${DUE_TOLERANCE}
+        RETURNING d.attempts`,
+      [deliveryId, claimToken],
+    );
+    return rows[0] ? Number(rows[0].attempts) : null;
+  }
+
+  /** Takes over a delivery left in `publishing` by a worker whose lease expired (it died, or hung). */
+  async reclaimStale(deliveryId: string, claimToken: string, leaseMs: number): Promise<number | null> {
+    const rows: Array<{ attempts: number }> = await this.db.query(
+      `UPDATE deliveries SET claimed_at = now(), claimed_by = $2, attempts = attempts + 1, updated_at = now()
+        WHERE id = $1 AND status = 'publishing'
+          AND (claimed_at IS NULL OR claimed_at < now() - $3 * interval '1 millisecond')
+        RETURNING attempts`,
+      [deliveryId, claimToken, leaseMs],
+    );
+    return rows[0] ? Number(rows[0].attempts) : null;
+  }
+
+  /** Keeps our claim fresh while a slow network call runs, so nobody takes it over. */
+  async renewClaim(deliveryId: string, claimToken: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `UPDATE deliveries SET claimed_at = now() WHERE id = $1 AND status = 'publishing' AND claimed_by = $2 RETURNING id`,
+      [deliveryId, claimToken],
+    );
+    return rows.length > 0;
+  }
+
+  async markPublished(
+    deliveryId: string,
+    claimToken: string,
+    post: { externalId: string; url: string | null; publishedAt: Date },
+    how: 'published' | 'found_after_crash' | 'duplicate',
+  ): Promise<boolean> {
+    return this.transitionWithAudit(
+      `UPDATE deliveries SET status = 'published', external_id = $3, external_url = $4, published_at = $5,
+              error_kind = NULL, error_message = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'publishing' AND claimed_by = $2`,
+      [deliveryId, claimToken, post.externalId, post.url, post.publishedAt],
+      'delivery.published',
+      `jsonb_build_object('status', 'published', 'externalId', u.external_id, 'url', u.external_url, 'attempts', u.attempts, 'how', '${how}')`,
+    );
+  }
+
+  /** publishing → failed (no retry left, content refused, credentials refused). */
+  async markFailed(deliveryId: string, claimToken: string, kind: DeliveryErrorKind, message: string): Promise<boolean> {
+    return this.transitionWithAudit(
+      `UPDATE deliveries SET status = 'failed', error_kind = $3, error_message = $4, updated_at = now()
+        WHERE id = $1 AND status = 'publishing' AND claimed_by = $2`,
+      [deliveryId, claimToken, kind, message],
+      'delivery.failed',
+      `jsonb_build_object('status', 'failed', 'errorKind', u.error_kind, 'message', u.error_message, 'attempts', u.attempts)`,
+    );
+  }
+
+  /**
+   * publishing → queued at a later due_at (backoff, rate limit). A rate limit does not count as
+   * an attempt: only failures of our own request use up the bounded retries.
+   */
+  async requeue(
+    deliveryId: string,
+    claimToken: string,
+    dueAt: Date,
+    kind: DeliveryErrorKind,
+    message: string,
+    countsAsAttempt: boolean,
+  ): Promise<boolean> {
+    return this.transitionWithAudit(
+      `UPDATE deliveries SET status = 'queued', due_at = $3, error_kind = $4, error_message = $5,
+              attempts = CASE WHEN $6 THEN attempts ELSE greatest(attempts - 1, 0) END,
+              claimed_at = NULL, claimed_by = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'publishing' AND claimed_by = $2`,
+      [deliveryId, claimToken, dueAt, kind, message, countsAsAttempt],
+      'delivery.retry_scheduled',
+      `jsonb_build_object('status', 'queued', 'dueAt', u.due_at, 'errorKind', u.error_kind, 'message', u.error_message, 'attempts', u.attempts)`,
+    );
+  }
+
+  /** approved/queued → failed without calling the network (channel needs re-authorisation or is disabled). */
+  async failUnclaimed(deliveryId: string, kind: DeliveryErrorKind, message: string): Promise<boolean> {
+    return this.transitionWithAudit(
+      `UPDATE deliveries SET status = 'failed', error_kind = $2, error_message = $3, updated_at = now()
+        WHERE id = $1 AND status IN ('approved', 'queued')`,
+      [deliveryId, kind, message],
+      'delivery.failed',
+      `jsonb_build_object('status', 'failed', 'errorKind', u.error_kind, 'message', u.error_message)`,
+    );
+  }
+
+  /** The post was cancelled after its job was queued. */
+  async cancelUnclaimed(deliveryId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `UPDATE deliveries SET status = 'cancelled', updated_at = now()
+        WHERE id = $1 AND status IN ('pending_approval', 'approved', 'queued') RETURNING id`,
+      [deliveryId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Every delivery of a submitted post still not approved (at the current version) when its
+   * minute has come → skipped. Returns the ids. Safe to run from many workers at once.
+   */
+  async skipUnapprovedDue(deliveryId?: string): Promise<string[]> {
+    const rows: Array<{ entity_id: string }> = await this.db.query(
+      `WITH u AS (
+         UPDATE deliveries d
+            SET status = 'skipped', error_kind = 'not_approved', updated_at = now(),
+                error_message = 'Not published: the partner had not approved this version of the post when it was due.'
+           FROM posts p
+          WHERE p.id = d.post_id AND p.submitted_at IS NOT NULL AND p.cancelled_at IS NULL
+            AND d.status IN ('pending_approval', 'approved', 'queued')
+            AND (d.approved_version IS DISTINCT FROM d.post_version OR p.version <> d.post_version)
+            AND d.due_at <= now()
+            ${deliveryId ? 'AND d.id = $1' : ''}
+          RETURNING d.id, d.post_id, d.channel_id, d.error_kind, d.error_message
+       )
+       ${this.auditInsert('delivery.skipped', `jsonb_build_object('status', 'skipped', 'errorKind', u.error_kind, 'message', u.error_message)`)}`,
+      deliveryId ? [deliveryId] : [],
+    );
+    return rows.map((r) => r.entity_id);
+  }
+
+  /** Moves a waiting delivery's minute later (posting window full, channel rate-limited). */
+  async postpone(deliveryId: string, dueAt: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `UPDATE deliveries SET due_at = greatest(due_at, $2), updated_at = now()
+        WHERE id = $1 AND status IN ('approved', 'queued') RETURNING id`,
+      [deliveryId, dueAt],
+    );
+    return rows.length > 0;
+  }
+
+  /** After a rate limit, the channel's other waiting deliveries wait too, rather than each hitting the limit. */
+  async postponeChannel(channelId: string, dueAt: Date): Promise<Array<{ id: string; postVersion: number }>> {
+    const rows: Array<{ id: string; post_version: number }> = await this.db.query(
+      `UPDATE deliveries SET due_at = $2, updated_at = now()
+        WHERE channel_id = $1 AND status IN ('approved', 'queued') AND due_at < $2
+        RETURNING id, post_version`,
+      [channelId, dueAt],
+    );
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version) }));
+  }
+
+  /**
+   * When the channel's posting limits next allow a publication: for each limit, if `posts`
+   * publications already happened within the window, the window frees when the oldest of them
+   * leaves it. null when a publication is allowed now.
+   */
+  async windowFreesAt(channelId: string, limits: Array<{ posts: number; windowMs: number }>): Promise<Date | null> {
+    let latest: Date | null = null;
+    for (const limit of limits) {
+      const rows: Array<{ frees_at: Date }> = await this.db.query(
+        `SELECT published_at + $3 * interval '1 millisecond' AS frees_at
+           FROM deliveries
+          WHERE channel_id = $1 AND status = 'published' AND published_at > now() - $3 * interval '1 millisecond'
+          ORDER BY published_at DESC OFFSET $2 - 1 LIMIT 1`,
+        [channelId, limit.posts, limit.windowMs],
+      );
+      const at = rows[0]?.frees_at;
+      if (at && (!latest || at > latest)) latest = at;
+    }
+    return latest;
+  }
+
+  /**
+   * approved → queued for the given deliveries (approval workflow, retry, resume), returning
+   * every one that is now queued and ready, for its job to be added.
+   */
+  async markQueued(deliveryIds: string[]): Promise<EnqueueRow[]> {
+    if (deliveryIds.length === 0) return [];
+    const rows: Array<{ id: string; post_version: number; due_at: Date }> = await this.db.query(
+      `UPDATE deliveries d SET status = 'queued', updated_at = now()
+         FROM posts p
+        WHERE d.id = ANY($1::uuid[]) AND p.id = d.post_id
+          AND d.status IN ('approved', 'queued')
+          AND d.approved_version = d.post_version AND p.version = d.post_version AND p.cancelled_at IS NULL
+        RETURNING d.id, d.post_version, d.due_at`,
+      [deliveryIds],
+    );
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at }));
+  }
+
+  /** Ready deliveries due before `horizon` on active channels: what the reconciler makes sure has a job. */
+  async readyBefore(horizon: Date, limit: number): Promise<Array<EnqueueRow & { status: DeliveryStatus }>> {
+    const rows: Array<{ id: string; post_version: number; due_at: Date; status: DeliveryStatus }> = await this.db.query(
+      `SELECT d.id, d.post_version, d.due_at, d.status
+         FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN channels c ON c.id = d.channel_id
+        WHERE d.status IN ('approved', 'queued') AND d.due_at <= $1
+          AND d.approved_version = d.post_version AND p.version = d.post_version
+          AND p.cancelled_at IS NULL AND c.status = 'active'
+        ORDER BY d.due_at
+        LIMIT $2`,
+      [horizon, limit],
+    );
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at, status: r.status }));
+  }
+
+  /** Deliveries in `publishing` whose claim lease has expired (their worker died or hung). */
+  async stalePublishing(leaseMs: number, limit: number): Promise<Array<{ id: string; postVersion: number; attempts: number }>> {
+    const rows: Array<{ id: string; post_version: number; attempts: number }> = await this.db.query(
+      `SELECT id, post_version, attempts FROM deliveries
+        WHERE status = 'publishing' AND (claimed_at IS NULL OR claimed_at < now() - $1 * interval '1 millisecond')
+        ORDER BY claimed_at NULLS FIRST LIMIT $2`,
+      [leaseMs, limit],
+    );
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), attempts: Number(r.attempts) }));
+  }
+
+  /** Records that a channel lost its authorisation (the notification feature reads audit_events). */
+  async auditChannel(channelId: string, action: string, after: Record<string, unknown>): Promise<void> {
+    await this.db.query(
+      `INSERT INTO audit_events (actor_label, action, entity_type, entity_id, partner_id, after)
+       SELECT $2, $3, 'channel', c.id::text, c.partner_id, $4::jsonb FROM channels c WHERE c.id = $1`,
+      [channelId, ACTOR, action, JSON.stringify(after)],
+    );
+  }
+
+  /** Runs a `UPDATE deliveries … WHERE …` (without RETURNING) and appends its audit row when it matched. */
+  private async transitionWithAudit(update: string, params: unknown[], action: string, after: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH u AS (${update} RETURNING id, post_id, channel_id, attempts, error_kind, error_message, external_id, external_url, due_at)
+       ${this.auditInsert(action, after)}`,
+      params,
+    );
+    return rows.length > 0;
+  }
+
+  private auditInsert(action: string, after: string): string {
+    return `INSERT INTO audit_events (actor_label, action, entity_type, entity_id, campaign_id, post_id, partner_id, after)
+            SELECT '${ACTOR}', '${action}', 'delivery', u.id::text, p.campaign_id, u.post_id, c.partner_id, ${after}
+              FROM u JOIN posts p ON p.id = u.post_id JOIN channels c ON c.id = u.channel_id
+            RETURNING entity_id`;
+  }
+}

@@ -1,0 +1,38 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, Job } from 'bullmq';
+import { ENV, Env } from '../config/env';
+import { DeliveryPublisher } from './delivery-publisher.service';
+import { PUBLISH_DELIVERY, PublishDeliveryJob } from './publish-job';
+import { QueueName } from './queue-names';
+
+/**
+ * Runs publish jobs in the worker process. A job is only a wake-up: everything is decided from
+ * Postgres by DeliveryPublisher. When the delivery must wait (not yet due, channel busy, backoff,
+ * rate limit) the same job goes back to the delayed set, so it keeps its deterministic id.
+ */
+@Processor(QueueName.Publish)
+export class PublishProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(PublishProcessor.name);
+
+  constructor(
+    private readonly publisher: DeliveryPublisher,
+    @Inject(ENV) private readonly env: Env,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.env.WORKER_CONCURRENCY;
+  }
+
+  async process(job: Job<PublishDeliveryJob>, token?: string): Promise<void> {
+    if (job.name !== PUBLISH_DELIVERY) throw new Error(`The publish queue has no processor for job "${job.name}"`);
+    const outcome = await this.publisher.handle(job.data);
+    if (outcome.kind === 'done') return;
+    if (!token) throw new Error('BullMQ gave no job token; cannot delay the job');
+    await job.moveToDelayed(outcome.until.getTime(), token);
+    // Tells BullMQ the job was moved, not finished.
+    throw new DelayedError();
+  }
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import Redis from 'ioredis';
+import { ENV, Env } from '../config/env';
+import { REDIS } from '../redis/redis.module';
+import { DeliveryTransitions } from './delivery-transitions';
+import { PublishScheduler } from './publish-scheduler.service';
+import { publishJobId } from './publish-job';
+import { QueueName } from './queue-names';
+
+/** Deliveries due within this horizon must have a job; later ones get theirs when they come near. */
+const HORIZON_MS = 2 * 60_000;
+const BATCH = 20_000;
+
+/**
+ * Makes Redis disposable (DESIGN.md: Postgres is the truth). On every tick, in every worker:
+ * deliveries of submitted posts still unapproved at their minute are skipped; every ready delivery
+ * due soon that has no job gets one; every delivery abandoned in `publishing` gets a job that
+ * looks it up on the network before anything else. Several workers may run it at once: every
+ * change is a conditional UPDATE and every job id is deterministic.
+ */
+@Injectable()
+export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Reconciler.name);
+  private running = false;
+  private stopped = false;
+
+  constructor(
+    private readonly transitions: DeliveryTransitions,
+    private readonly scheduler: PublishScheduler,
+    private readonly schedules: SchedulerRegistry,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedules.addInterval('publish-reconciler', setInterval(() => void this.tick(), this.env.RECONCILE_INTERVAL_MS));
+    // Also once at start-up: a restarted worker should not wait a whole interval.
+    void this.tick();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      await this.reconcile();
+    } catch (err) {
+      if (!this.stopped) this.logger.error({ err }, 'reconcile failed; next tick retries');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One pass; returns what it did (for tests and logs). */
+  async reconcile(): Promise<{ skipped: number; enqueued: number; recovered: number }> {
+    const skipped = await this.transitions.skipUnapprovedDue();
+
+    const stale = await this.transitions.stalePublishing(this.env.PUBLISH_LEASE_MS, 1000);
+    // A fresh job id per recovery generation: the dead worker's job may still sit in Redis, locked.
+    await this.scheduler.addJobs(stale.map((s) => ({ id: s.id, postVersion: s.postVersion, dueAt: new Date(), generation: s.attempts })));
+
+    const ready = await this.transitions.readyBefore(new Date(Date.now() + HORIZON_MS), BATCH);
+    const missing = await this.withoutJob(ready);
+    if (missing.length) {
+      const queued = await this.transitions.markQueued(missing.map((r) => r.id));
+      await this.scheduler.addJobs(queued);
+    }
+    if (skipped.length || stale.length || missing.length) {
+      this.logger.log({ skipped: skipped.length, recovered: stale.length, enqueued: missing.length }, 'reconciled deliveries');
+    }
+    return { skipped: skipped.length, enqueued: missing.length, recovered: stale.length };
+  }
+
+  private async withoutJob<T extends { id: string; postVersion: number }>(rows: T[]): Promise<T[]> {
+    const missing: T[] = [];
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      const pipeline = this.redis.pipeline();
+      // The REDIS client prefixes REDIS_PREFIX, as BullMQ's `${REDIS_PREFIX}:bull` does.
+      for (const r of chunk) pipeline.exists(`bull:${QueueName.Publish}:${publishJobId(r.id, r.postVersion)}`);
+      const answers = (await pipeline.exec()) ?? [];
+      chunk.forEach((r, j) => {
+        const [err, exists] = answers[j] ?? [null, 0];
+        if (!err && Number(exists) === 0) missing.push(r);
+      });
+    }
+    return missing;
+  }
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error';
+import { ENV, type Env } from '../../config/env';
+import { POST_STATUS_SQL } from '../post-status.sql';
+import { renderCalendar, type IcsEvent } from './icalendar';
+
+const STATUS_WORDS: Record<string, string> = {
+  draft: 'brouillon',
+  awaiting_approval: 'en attente d’approbation',
+  rejected: 'refusé',
+  scheduled: 'programmé',
+  published: 'publié',
+  partially_published: 'publié en partie',
+  failed: 'échec',
+  cancelled: 'annulé',
+};
+
+/**
+ * The campaign's iCalendar feed: every post (at its minute) and every action (milestone).
+ * Calendar apps cannot send our session cookie, so the feed also has a secret address whose
+ * key is an HMAC of the campaign id (derived from CHORUS_SECRET_KEY, nothing stored).
+ */
+@Injectable()
+export class CalendarFeedService {
+  private readonly feedKey: Buffer;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(ENV) private readonly env: Env,
+  ) {
+    const secret = env.CHORUS_SECRET_KEY;
+    const ikm = /^[0-9a-fA-F]{64}$/.test(secret) ? Buffer.from(secret, 'hex') : Buffer.from(secret, 'base64');
+    this.feedKey = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'chorus:calendar-feed:v1', 32));
+  }
+
+  keyFor(campaignId: string): string {
+    return createHmac('sha256', this.feedKey).update(campaignId).digest('base64url');
+  }
+
+  checkKey(campaignId: string, key: string): void {
+    const expected = Buffer.from(this.keyFor(campaignId));
+    const given = Buffer.from(key);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw DomainError.notFound('calendar feed', campaignId);
+  }
+
+  /** Path of the secret feed address (the pages prefix it with their origin). */
+  feedPath(campaignId: string): string {
+    return `/feeds/campaigns/${campaignId}/${this.keyFor(campaignId)}/calendar.ics`;
+  }
+
+  async render(campaignId: string, origin: string): Promise<string> {
+    const campaigns = await this.db.query(`SELECT id, name, objective, time_zone AS "timeZone" FROM campaigns WHERE id = $1`, [campaignId]);
+    if (!campaigns.length) throw DomainError.notFound('campaign', campaignId);
+    const campaign = campaigns[0] as { id: string; name: string; objective: string; timeZone: string };
+    const [posts, actions] = await Promise.all([
+      this.db.query(
+        `SELECT p.id, p.scheduled_at AS "scheduledAt", p.version, p.updated_at AS "updatedAt", p.base_text AS "baseText",
+                t.name AS "trackName", ${POST_STATUS_SQL} AS status,
+                (SELECT string_agg(DISTINCT pa.name, ', ') FROM deliveries d JOIN channels c ON c.id = d.channel_id
+                   JOIN partners pa ON pa.id = c.partner_id WHERE d.post_id = p.id) AS "partnerNames"
+           FROM posts p LEFT JOIN tracks t ON t.id = p.track_id
+          WHERE p.campaign_id = $1 ORDER BY p.scheduled_at`,
+        [campaignId],
+      ),
+      this.db.query(
+        `SELECT a.id, a.title, a.description, a.occurs_at AS "occursAt", a.updated_at AS "updatedAt", t.name AS "trackName"
+           FROM actions a LEFT JOIN tracks t ON t.id = a.track_id WHERE a.campaign_id = $1 ORDER BY a.occurs_at`,
+        [campaignId],
+      ),
+    ]);
+    const host = safeHost(origin);
+    const events: IcsEvent[] = [
+      ...posts.map((p: Record<string, any>): IcsEvent => ({
+        uid: `post-${p.id}@${host}`,
+        start: new Date(p.scheduledAt),
+        durationMinutes: 15,
+        summary: `Post (${STATUS_WORDS[p.status] ?? p.status}) : ${oneLine(p.baseText, 60)}`,
+        description: [p.baseText, p.partnerNames ? `Comptes : ${p.partnerNames}` : '', p.trackName ? `Axe : ${p.trackName}` : '']
+          .filter(Boolean)
+          .join('\n\n'),
+        url: `${origin}/app/posts/${p.id}`,
+        categories: ['Post', ...(p.trackName ? [p.trackName] : [])],
+        status: p.status === 'cancelled' ? 'CANCELLED' : p.status === 'draft' || p.status === 'awaiting_approval' ? 'TENTATIVE' : 'CONFIRMED',
+        sequence: p.version,
+        lastModified: new Date(p.updatedAt),
+      })),
+      ...actions.map((a: Record<string, any>): IcsEvent => ({
+        uid: `action-${a.id}@${host}`,
+        start: new Date(a.occursAt),
+        durationMinutes: 60,
+        summary: `Action : ${a.title}`,
+        description: [a.description, a.trackName ? `Axe : ${a.trackName}` : ''].filter(Boolean).join('\n\n') || undefined,
+        url: `${origin}/app/campaigns/${campaignId}`,
+        categories: ['Action', ...(a.trackName ? [a.trackName] : [])],
+        status: 'CONFIRMED',
+        lastModified: new Date(a.updatedAt),
+      })),
+    ];
+    return renderCalendar({
+      name: `Chorus · ${campaign.name}`,
+      description: campaign.objective || undefined,
+      timeZone: campaign.timeZone,
+      events,
+      generatedAt: new Date(),
+    });
+  }
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function safeHost(origin: string): string {
+  try {
+    return new URL(origin).host || 'chorus';
+  } catch {
+    return 'chorus';
+  }
+}

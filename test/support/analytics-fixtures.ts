@@ -1,0 +1,107 @@
+import { DataSource } from 'typeorm';
+import type { AuthedHttp, TestApp } from './test-app';
+import { uniqueSlug } from './builders';
+
+/**
+ * Fixtures for the result-indicator tests. Partners, channels and campaigns go through the HTTP
+ * API; follower snapshots are inserted with SQL, since in production only the poller writes them
+ * and feeding a known series is the point of these tests.
+ */
+export interface AnalyticsWorld {
+  manager: AuthedHttp;
+  campaignId: string;
+  campaignSlug: string;
+  partners: Array<{ id: string; slug: string; channelIds: string[] }>;
+}
+
+export async function createPartnerWithChannels(
+  manager: AuthedHttp,
+  base: string,
+  networks: string[],
+): Promise<{ id: string; slug: string; channelIds: string[] }> {
+  const slug = uniqueSlug(base);
+  const partner = await manager.post('/api/partners').send({ slug, name: base }).expect(201);
+  const channelIds: string[] = [];
+  for (const network of networks) {
+    const extra = network === 'mastodon' ? { instanceUrl: 'https://mastodon.example' } : {};
+    const res = await manager
+      .post(`/api/partners/${partner.body.id}/channels`)
+      .send({ network, handle: `@${slug}`, externalId: uniqueSlug(`${network}-${slug}`), ...extra })
+      .expect(201);
+    channelIds.push(res.body.id);
+  }
+  return { id: partner.body.id, slug, channelIds };
+}
+
+/** A campaign with one partner per entry of `partnerNetworks`, each with channels on those networks. */
+export async function createAnalyticsWorld(
+  t: TestApp,
+  options: {
+    partnerNetworks: string[][];
+    startsAt: string;
+    endsAt: string;
+    baselineStartsAt?: string;
+    baselineEndsAt?: string;
+  },
+): Promise<AnalyticsWorld> {
+  const manager = await t.as('manager');
+  const partners = [];
+  for (const [i, networks] of options.partnerNetworks.entries()) {
+    partners.push(await createPartnerWithChannels(manager, `p${i}`, networks));
+  }
+  const campaignSlug = uniqueSlug('ind');
+  const campaign = await manager
+    .post('/api/campaigns')
+    .send({
+      slug: campaignSlug,
+      name: 'Indicators test',
+      timeZone: 'Europe/Paris',
+      startsAt: options.startsAt,
+      endsAt: options.endsAt,
+      ...(options.baselineStartsAt ? { baselineStartsAt: options.baselineStartsAt } : {}),
+      ...(options.baselineEndsAt ? { baselineEndsAt: options.baselineEndsAt } : {}),
+      partnerIds: partners.map((p) => p.id),
+    })
+    .expect(201);
+  return { manager, campaignId: campaign.body.id, campaignSlug, partners };
+}
+
+export interface SnapshotRow {
+  takenAt: Date;
+  followers: number | null;
+  outcome?: 'count' | 'not_available' | 'failed';
+  errorKind?: string;
+}
+
+/** Inserts snapshots in one statement (as the poller's inserts would, through the daily-point trigger). */
+export async function insertSnapshots(t: TestApp, channelId: string, rows: SnapshotRow[]): Promise<void> {
+  if (!rows.length) return;
+  const db = t.app.get(DataSource);
+  await db.query(
+    `INSERT INTO follower_snapshots (channel_id, taken_at, outcome, followers, source, error_kind)
+     SELECT $1, r.taken_at, r.outcome, r.followers, 'import', r.error_kind
+       FROM unnest($2::timestamptz[], $3::text[], $4::int[], $5::text[]) AS r(taken_at, outcome, followers, error_kind)`,
+    [
+      channelId,
+      rows.map((r) => r.takenAt),
+      rows.map((r) => r.outcome ?? (r.followers === null ? 'not_available' : 'count')),
+      rows.map((r) => r.followers),
+      rows.map((r) => (r.outcome === 'failed' ? r.errorKind ?? 'transient' : null)),
+    ],
+  );
+}
+
+/** A linear series: `followersAt(t)` sampled every `everyHours` from `from` (inclusive) to `to` (inclusive). */
+export function series(from: string, to: string, everyHours: number, followersAt: (t: Date) => number): SnapshotRow[] {
+  const rows: SnapshotRow[] = [];
+  for (let ms = Date.parse(from); ms <= Date.parse(to); ms += everyHours * 3_600_000) {
+    const takenAt = new Date(ms);
+    rows.push({ takenAt, followers: followersAt(takenAt) });
+  }
+  return rows;
+}
+
+/** followers = base + perDay × days since `origin`, rounded to whole followers. */
+export function linear(origin: string, base: number, perDay: number): (t: Date) => number {
+  return (t) => Math.round(base + (perDay * (t.getTime() - Date.parse(origin))) / 86_400_000);
+}

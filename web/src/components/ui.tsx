@@ -1,0 +1,96 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { ApiError } from '../api';
+import { t, useLang } from '../i18n';
+import type { MessageKey } from '../messages';
+
+export interface Async<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+/** Loads `fn` when `deps` change; `reload()` runs it again. */
+export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let alive = true;
+    setState((s) => ({ ...s, loading: true }));
+    fn().then(
+      (data) => alive && setState({ data, loading: false }),
+      (error: unknown) => alive && setState({ error, loading: false }),
+    );
+    return () => {
+      alive = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    const known = `error.${error.code}` as MessageKey;
+    const translated = t(known);
+    return translated === known ? error.message : translated;
+  }
+  return t('error.unexpected');
+}
+
+export function ErrorBox({ error }: { error: unknown }) {
+  useLang();
+  if (!error) return null;
+  return (
+    <div class="alert alert-error" role="alert">
+      {errorText(error)}
+    </div>
+  );
+}
+
+export function Loading() {
+  useLang();
+  return (
+    <p class="muted" role="status" aria-live="polite">
+      {t('common.loading')}
+    </p>
+  );
+}
+
+/** Loading, error or the content, for a page fed by useAsync. */
+export function Loaded<T>({ state, children }: { state: Async<T>; children: (data: T) => ComponentChildren }) {
+  if (state.error) return <ErrorBox error={state.error} />;
+  if (state.data === undefined) return <Loading />;
+  return <>{children(state.data)}</>;
+}
+
+export type PostStatus = 'draft' | 'awaiting_approval' | 'scheduled' | 'published' | 'partially_published' | 'failed' | 'cancelled' | 'rejected';
+export type DeliveryStatus = 'pending_approval' | 'approved' | 'queued' | 'publishing' | 'published' | 'failed' | 'skipped' | 'cancelled';
+
+/** Status shown with a word and a colour, never the colour alone. */
+export function StatusBadge({ status, kind = 'post' }: { status: string; kind?: 'post' | 'delivery' | 'channel' }) {
+  useLang();
+  const key = `${kind}Status.${status}` as MessageKey;
+  const label = t(key);
+  return <span class={`badge status-${status}`}>{label === key ? status : label}</span>;
+}
+
+export function PageTitle({ children }: { children: ComponentChildren }) {
+  useEffect(() => {
+    const heading = document.querySelector('main h1');
+    if (heading) document.title = `${heading.textContent ?? ''} · Chorus`;
+  });
+  return <h1 tabIndex={-1}>{children}</h1>;
+}
+
+export const NETWORK_LABELS: Record<string, string> = {
+  x: 'X',
+  facebook: 'Facebook',
+  instagram: 'Instagram',
+  linkedin: 'LinkedIn',
+  mastodon: 'Mastodon',
+  bluesky: 'Bluesky',
+  sandbox: 'Sandbox',
+};

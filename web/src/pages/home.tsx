@@ -1,0 +1,62 @@
+import { get } from '../api';
+import { Loaded, PageTitle, useAsync } from '../components/ui';
+import { formatDate, t, useLang } from '../i18n';
+import { useUser } from '../session';
+
+export interface CampaignSummary {
+  id: string;
+  slug: string;
+  name: string;
+  objective?: string;
+  timeZone: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+export function HomePage() {
+  useLang();
+  const user = useUser();
+  const campaigns = useAsync(() => get<CampaignSummary[] | { items: CampaignSummary[] }>('/api/campaigns'), []);
+  return (
+    <section>
+      <PageTitle>{t('home.title')}</PageTitle>
+      {user?.role === 'partner' && (
+        <p>
+          <a class="button primary" href="/app/inbox">
+            {t('home.toInbox')}
+          </a>
+        </p>
+      )}
+      <Loaded state={campaigns}>
+        {(answer) => {
+          const list = Array.isArray(answer) ? answer : answer.items;
+          if (list.length === 0) return <p class="muted">{t('home.none')}</p>;
+          return (
+            <ul class="cards">
+              {list.map((c) => (
+                <li class="card" key={c.id}>
+                  <h2>{c.name}</h2>
+                  <p class="muted">{t('home.window', { start: formatDate(c.startsAt), end: formatDate(c.endsAt) })}</p>
+                  {c.objective && <p class="objective">{c.objective}</p>}
+                  <p class="actions">
+                    <a class="button" href={`/app/campaigns/${c.id}`}>
+                      {t('home.calendar')}
+                    </a>
+                    {user?.role === 'manager' && (
+                      <a class="button" href={`/app/campaigns/${c.id}/compose`}>
+                        {t('home.compose')}
+                      </a>
+                    )}
+                    <a class="button" href={`/app/campaigns/${c.id}/indicators`}>
+                      {t('home.indicators')}
+                    </a>
+                  </p>
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </Loaded>
+    </section>
+  );
+}

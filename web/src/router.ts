@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** The pages live under /app; links are plain <a href="/app/…"> and are intercepted here. */
+export const BASE = '/app';
+
+const listeners = new Set<() => void>();
+
+export function currentPath(): string {
+  const path = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : location.pathname;
+  return path === '' ? '/' : path;
+}
+
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  const url = path.startsWith(BASE) ? path : BASE + path;
+  if (options.replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  listeners.forEach((l) => l());
+  window.scrollTo(0, 0);
+}
+
+export function usePath(): string {
+  const [path, setPath] = useState(currentPath());
+  useEffect(() => {
+    const update = () => setPath(currentPath());
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return path;
+}
+
+/** Same-tab clicks on /app links move without reloading the page. */
+export function interceptLinks(): void {
+  document.addEventListener('click', (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const anchor = (event.target as Element | null)?.closest?.('a');
+    if (!anchor || anchor.target || anchor.hasAttribute('download')) return;
+    const href = anchor.getAttribute('href');
+    if (!href || !href.startsWith(BASE + '/') && href !== BASE) return;
+    event.preventDefault();
+    navigate(href);
+  });
+}
+
+export function query(): URLSearchParams {
+  return new URLSearchParams(location.search);
+}
