@@ -66,7 +66,7 @@ export class PostViewService {
       [id],
     );
     const { deliveryCounts: _counts, ...rest } = post;
-    return { ...rest, status: derivePostStatus(post, deliveries.map((d) => d.status)), deliveries };
+    return { ...rest, status: derivePostStatus(post, deliveries), deliveries };
   }
 
   async list(campaignId: string, filter: { from?: Date; to?: Date }): Promise<PostSummary[]> {
@@ -95,6 +95,6 @@ export class PostViewService {
   }
 }
 
-function expand(counts: Partial<Record<DeliveryStatus, number>>): DeliveryStatus[] {
-  return Object.entries(counts).flatMap(([status, n]) => Array<DeliveryStatus>(n ?? 0).fill(status as DeliveryStatus));
+function expand(counts: Partial<Record<DeliveryStatus, number>>): Array<{ status: DeliveryStatus }> {
+  return Object.entries(counts).flatMap(([status, n]) => Array.from({ length: n ?? 0 }, () => ({ status: status as DeliveryStatus })));
 }

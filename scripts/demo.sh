@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `npm run demo`: the whole loop on a seeded CoSto Pack campaign with sandbox channels.
+# Installs dependencies if needed, makes sure of PostgreSQL and Redis, builds, migrates, seeds,
+# then runs the API and one worker until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+eval "$(bash scripts/services.sh ensure)"
+
+# The demo has its own database on that server, created once and kept between runs.
+admin_url="$DATABASE_URL"
+demo_db="${CHORUS_DEMO_DATABASE:-chorus_demo}"
+node -e '
+const { Client } = require("pg");
+const [admin, db] = process.argv.slice(1);
+(async () => {
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  const r = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [db]);
+  if (!r.rowCount) { await c.query(`CREATE DATABASE "${db}"`); console.error(`[demo] created database ${db}`); }
+  await c.end();
+})().catch((e) => { console.error(e.message); process.exit(1); });
+' "$admin_url" "$demo_db"
+DATABASE_URL=$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/" + process.argv[2]; console.log(u.toString())' "$admin_url" "$demo_db")
+export DATABASE_URL
+
+# A stable demo key kept in the ignored .services folder (never a real deployment's key).
+mkdir -p .services
+[ -f .services/demo-secret ] || node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))' > .services/demo-secret
+export CHORUS_SECRET_KEY="${CHORUS_SECRET_KEY:-$(cat .services/demo-secret)}"
+export REDIS_PREFIX="${REDIS_PREFIX:-chorus-demo}"
+export PORT="${PORT:-3000}"
+export LOG_LEVEL="${LOG_LEVEL:-warn}"
+export FOLLOWER_POLL_MINUTES="${FOLLOWER_POLL_MINUTES:-2}"
+
+echo "[demo] building"
+npx nest build >/dev/null
+npm run --silent migration:run:dist
+node dist/demo/seed.js
+
+node dist/main.js & api=$!
+node dist/worker.js & worker=$!
+trap 'kill $api $worker 2>/dev/null; wait' INT TERM EXIT
+for _ in $(seq 1 100); do
+  if node -e 'require("http").get(process.argv[1], (r) => process.exit(r.statusCode < 500 ? 0 : 1)).on("error", () => process.exit(1))' "http://127.0.0.1:$PORT/health"; then break; fi
+  sleep 0.3
+done
+cat <<MSG
+
+  Chorus demo is running: http://localhost:$PORT
+  API documentation:      http://localhost:$PORT/docs
+  Health:                 http://localhost:$PORT/health
+  Press Ctrl-C to stop (the database "$demo_db" is kept; "npm run services stop" stops private services).
+
+MSG
+wait

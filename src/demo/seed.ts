@@ -1,0 +1,122 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../app.module';
+import { SYSTEM_ACTOR } from '../audit/audit.service';
+import { CampaignService } from '../campaigns/campaign.service';
+import { ActionService } from '../campaigns/actions/action.service';
+import { PartnerService } from '../campaigns/partners/partner.service';
+import { PostService } from '../campaigns/posts/post.service';
+import { TrackService } from '../campaigns/tracks/track.service';
+import { ChannelService } from '../channels/channel.service';
+import { COSTO_CAMPAIGN, COSTO_PARTNERS, COSTO_TRACKS } from './costo-pack.seed-data';
+
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+
+/**
+ * Seeds the CoSto Pack demo campaign through the same services the API uses. Idempotent: a
+ * database that already has the campaign is left as it is.
+ */
+async function seed(): Promise<void> {
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  try {
+    const ds = app.get(DataSource);
+    const [existing] = await ds.query(`SELECT id FROM campaigns WHERE slug = $1`, [COSTO_CAMPAIGN.slug]);
+    if (existing) {
+      console.log(`Demo campaign already seeded (${existing.id}).`);
+      return;
+    }
+    const actor = { ...SYSTEM_ACTOR, label: 'demo seed' };
+    const partners = app.get(PartnerService);
+    const channels = app.get(ChannelService);
+    const idBySlug = new Map<string, string>();
+    const channelIds: Record<string, string[]> = {};
+    for (const p of COSTO_PARTNERS) {
+      const partner = await partners.create({ slug: p.slug, name: p.name, kind: p.kind, website: p.website });
+      idBySlug.set(p.slug, partner.id);
+      channelIds[p.slug] = [];
+      for (const [i, account] of p.accounts.entries()) {
+        const channel = await channels.create(
+          partner.id,
+          { network: 'sandbox', handle: account.handle, externalId: `${p.slug}-${account.standsFor.toLowerCase()}-${i}`, displayName: `${p.name} (${account.standsFor}, simulated)`, credentials: { accessToken: `sandbox-${p.slug}-${i}` } },
+          actor,
+        );
+        channelIds[p.slug].push(channel.id);
+      }
+    }
+
+    const now = Date.now();
+    const campaign = await app.get(CampaignService).create(
+      {
+        ...COSTO_CAMPAIGN,
+        startsAt: new Date(now - 14 * DAY).toISOString(),
+        endsAt: new Date(now + 60 * DAY).toISOString(),
+        partnerIds: [...idBySlug.values()],
+        operatorPartnerId: idBySlug.get('costo'),
+      },
+      actor,
+    );
+    const tracks = app.get(TrackService);
+    const actions = app.get(ActionService);
+    const trackIds: string[] = [];
+    for (const t of COSTO_TRACKS) {
+      const track = await tracks.create(
+        campaign.id,
+        { name: t.name, objective: t.objective, outputIndicators: t.outputIndicators, resultIndicators: t.resultIndicators, leaderPartnerIds: t.leaders.map((s) => idBySlug.get(s)!), memberPartnerIds: t.members.map((s) => idBySlug.get(s)!) },
+        actor,
+      );
+      trackIds.push(track.id);
+      for (const a of t.actions) {
+        await actions.create(campaign.id, { title: a.title, occursAt: new Date(now + a.inDays * DAY).toISOString(), trackId: track.id }, actor);
+      }
+    }
+
+    const posts = app.get(PostService);
+    const retail = COSTO_TRACKS[0];
+    const retailChannels = [...retail.leaders, ...retail.members, 'costo'].flatMap((s) => channelIds[s]);
+    const tourismChannels = [...COSTO_TRACKS[1].leaders, ...COSTO_TRACKS[1].members].flatMap((s) => channelIds[s]);
+    await posts.create(
+      campaign.id,
+      {
+        baseText: 'Nouvelle vidéo CoSto Pack : {{partner:petitscommerces}} présente ses services dans une boutique du 18e. Regardez-la et partagez ! #CoStoPack',
+        link: 'https://www.costo.paris/videos/petitscommerces',
+        media: [{ url: 'https://www.costo.paris/media/petitscommerces.jpg', type: 'image', altText: 'Une commerçante du 18e devant sa vitrine' }],
+        channelIds: retailChannels,
+        scheduledAt: new Date(now + 2 * MINUTE).toISOString(),
+        trackId: trackIds[0],
+      },
+      actor,
+    );
+    await posts.create(
+      campaign.id,
+      {
+        baseText: 'Balade officielle dans le 18e avec {{partner:bastina}} et {{partner:ciwy}} : Marché Vernaison, Halle Pajol, Station Rosa Parks… Inscriptions ouvertes !',
+        link: 'https://www.costo.paris/balade',
+        media: [{ url: 'https://www.costo.paris/media/balade.jpg', type: 'image', altText: 'Le Marché Vernaison' }],
+        channelIds: tourismChannels,
+        scheduledAt: new Date(now + 4 * MINUTE).toISOString(),
+        trackId: trackIds[1],
+      },
+      actor,
+    );
+    await posts.create(
+      campaign.id,
+      {
+        baseText: 'Commerçants : financez votre projet avec {{partner:tudigo}} et {{partner:pie}}, partenaires du CoSto Pack.',
+        channelIds: [...channelIds['costo'], ...channelIds['tudigo'], ...channelIds['pie']],
+        scheduledAt: new Date(now + DAY).toISOString(),
+        trackId: trackIds[0],
+      },
+      actor,
+    );
+    console.log(`Seeded demo campaign "${campaign.name}" (${campaign.id}) with ${COSTO_PARTNERS.length} partners.`);
+  } finally {
+    await app.close();
+  }
+}
+
+seed().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
