@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { EnvError, loadEnv } from './env';
+
+const valid = {
+  DATABASE_URL: 'postgres://chorus@localhost:5432/chorus',
+  REDIS_URL: 'redis://localhost:6379',
+  CHORUS_SECRET_KEY: randomBytes(32).toString('base64'),
+};
+
+describe('loadEnv', () => {
+  it('accepts a valid environment and fills defaults', () => {
+    const env = loadEnv(valid);
+    expect(env.PORT).toBe(3000);
+    expect(env.REDIS_PREFIX).toBe('chorus');
+    expect(env.X_API_BASE_URL).toBe('https://api.x.com');
+    expect(env.WORKER_CONCURRENCY).toBe(8);
+  });
+
+  it('names a missing variable on one line', () => {
+    const { DATABASE_URL: _omit, ...rest } = valid;
+    expect(() => loadEnv(rest)).toThrow(EnvError);
+    expect(() => loadEnv(rest)).toThrow(/^Configuration error: DATABASE_URL is missing: /);
+  });
+
+  it('names each malformed variable', () => {
+    try {
+      loadEnv({ ...valid, CHORUS_SECRET_KEY: 'short', PORT: 'eighty', X_API_BASE_URL: 'not a url' });
+      throw new Error('expected loadEnv to throw');
+    } catch (err) {
+      const lines = (err as Error).message.split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines.some((l) => l.startsWith('Configuration error: CHORUS_SECRET_KEY is malformed'))).toBe(true);
+      expect(lines.some((l) => l.startsWith('Configuration error: PORT is malformed'))).toBe(true);
+      expect(lines.some((l) => l.startsWith('Configuration error: X_API_BASE_URL is malformed'))).toBe(true);
+    }
+  });
+
+  it('accepts a hex key and http base URLs pointing at local emulators', () => {
+    const env = loadEnv({ ...valid, CHORUS_SECRET_KEY: randomBytes(32).toString('hex'), X_API_BASE_URL: 'http://127.0.0.1:4010' });
+    expect(env.X_API_BASE_URL).toBe('http://127.0.0.1:4010');
+  });
+});
