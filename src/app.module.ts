@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { ApprovalsModule } from './campaigns/approvals/approvals.module';
 import { ChannelsModule } from './channels/channels.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
@@ -10,12 +11,15 @@ import { LoggingModule } from './common/logging.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { PipelineModule } from './queue/pipeline.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
+import { WebModule } from './web/web.module';
 
 /** The API process: REST under /api, OpenAPI at /docs, /health. */
 @Module({
-  imports: [ConfigModule, LoggingModule, DatabaseModule, AuditModule, RedisModule, QueueModule, HealthModule, AuthModule, ChannelsModule, CampaignsModule, AnalyticsModule],
+  imports: [ConfigModule, LoggingModule, DatabaseModule, AuditModule, RedisModule, QueueModule, HealthModule, AuthModule, NotificationsModule, ApprovalsModule, ChannelsModule, CampaignsModule, AnalyticsModule, WebModule, PipelineModule],
   providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
 })
 export class AppModule {}

@@ -1,12 +1,22 @@
 import { Module } from '@nestjs/common';
 import { CampaignLookupService } from './campaign-lookup.service';
+import { ConversionService } from './conversions/conversion.service';
+import { ConversionsController } from './conversions/conversions.controller';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { IndicatorsService } from './indicators/indicators.service';
+import { LinksController } from './links/links.controller';
+import { TrackedLinksModule } from './links/tracked-links.module';
+import { ReciprocityController } from './reciprocity/reciprocity.controller';
+import { ReciprocityService } from './reciprocity/reciprocity.service';
+import { ReportService } from './reports/report.service';
+import { ReportsController } from './reports/reports.controller';
+import { SnapshotRequestModule } from './snapshots/snapshot-request.module';
 
 /** The API side of result indicators: indicators, reciprocity, tracked links, conversions, reports. */
 @Module({
-  controllers: [IndicatorsController],
-  providers: [CampaignLookupService, IndicatorsService],
-  exports: [],
+  imports: [SnapshotRequestModule, TrackedLinksModule],
+  controllers: [IndicatorsController, ReciprocityController, LinksController, ConversionsController, ReportsController],
+  providers: [CampaignLookupService, IndicatorsService, ReciprocityService, ConversionService, ReportService],
+  exports: [TrackedLinksModule, SnapshotRequestModule],
 })
 export class AnalyticsModule {}

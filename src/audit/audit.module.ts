@@ -1,12 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditEvent } from './audit-event.entity';
+import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
+import { AuditController } from './audit.controller';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEvent])],
-  providers: [AuditService],
+  controllers: [AuditController],
+  providers: [AuditService, AuditQueryService],
   exports: [AuditService],
 })
 export class AuditModule {}

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/errors/domain-error';
+import { isPartnerViewer, Viewer } from '../common/viewer';
 import { Action } from './actions/action.entity';
 import { Campaign } from './campaign.entity';
 import { parseTimeField } from './campaign-time';
@@ -52,14 +53,22 @@ export class CampaignService {
     return this.get(id);
   }
 
-  list(): Promise<Campaign[]> {
+  /** A partner user sees the campaigns its partner is a member of. */
+  list(viewer?: Viewer): Promise<Campaign[]> {
+    if (isPartnerViewer(viewer)) {
+      return this.campaigns
+        .createQueryBuilder('c')
+        .innerJoin('campaign_partners', 'cp', 'cp.campaign_id = c.id AND cp.partner_id = :partnerId', { partnerId: viewer.partnerId })
+        .orderBy('c.starts_at', 'DESC')
+        .getMany();
+    }
     return this.campaigns.find({ order: { startsAt: 'DESC' } });
   }
 
   /** The campaign with its partners, tracks (leaders and members) and actions. */
-  async get(id: string) {
+  async get(id: string, viewer?: Viewer) {
     const campaign = await this.campaigns.findOne({ where: { id }, relations: { partners: true }, order: { partners: { name: 'ASC' } } });
-    if (!campaign) throw DomainError.notFound('campaign', id);
+    if (!campaign || !this.canSee(campaign, viewer)) throw DomainError.notFound('campaign', id);
     const [tracks, actions] = await Promise.all([
       this.tracks.find({ where: { campaignId: id }, relations: { partners: true }, order: { name: 'ASC' } }),
       this.actions.find({ where: { campaignId: id }, order: { occursAt: 'ASC' } }),
@@ -67,10 +76,15 @@ export class CampaignService {
     return { ...campaign, tracks, actions };
   }
 
-  async require(id: string): Promise<Campaign> {
+  /** The campaign with its member partners; unknown to a partner user whose partner is not a member. */
+  async require(id: string, viewer?: Viewer): Promise<Campaign> {
     const campaign = await this.campaigns.findOne({ where: { id }, relations: { partners: true } });
-    if (!campaign) throw DomainError.notFound('campaign', id);
+    if (!campaign || !this.canSee(campaign, viewer)) throw DomainError.notFound('campaign', id);
     return campaign;
+  }
+
+  private canSee(campaign: Campaign, viewer?: Viewer): boolean {
+    return !isPartnerViewer(viewer) || (campaign.partners ?? []).some((p) => p.id === viewer.partnerId);
   }
 
   async update(id: string, dto: UpdateCampaignDto, actor: AuditActor) {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AuditActor } from '../audit/audit.service';
+import { actorOf, AuthenticatedUser } from '../auth/authenticated-user';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { Allow } from '../common/access.decorator';
-import { Actor } from '../common/actor.decorator';
 import { CampaignService } from './campaign.service';
 import { AddPartnersDto } from './dto/add-partners.dto';
 import { CreateCampaignDto } from './dto/create-campaign.dto';
@@ -15,31 +15,31 @@ export class CampaignsController {
 
   @Post()
   @Allow('manager')
-  create(@Body() dto: CreateCampaignDto, @Actor() actor: AuditActor) {
-    return this.service.create(dto, actor);
+  create(@Body() dto: CreateCampaignDto, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.create(dto, actorOf(user));
   }
 
   @Get()
   @Allow('manager', 'partner', 'reviewer')
-  list() {
-    return this.service.list();
+  list(@CurrentUser() user: AuthenticatedUser) {
+    return this.service.list(user);
   }
 
   @Get(':id')
   @Allow('manager', 'partner', 'reviewer')
-  get(@Param('id', ParseUUIDPipe) id: string) {
-    return this.service.get(id);
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.get(id, user);
   }
 
   @Patch(':id')
   @Allow('manager')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCampaignDto, @Actor() actor: AuditActor) {
-    return this.service.update(id, dto, actor);
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateCampaignDto, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.update(id, dto, actorOf(user));
   }
 
   @Post(':id/partners')
   @Allow('manager')
-  addPartners(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AddPartnersDto, @Actor() actor: AuditActor) {
-    return this.service.addPartners(id, dto, actor);
+  addPartners(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AddPartnersDto, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.addPartners(id, dto, actorOf(user));
   }
 }

@@ -5,6 +5,7 @@ import { AuditActor, AuditService } from '../audit/audit.service';
 import { Partner } from '../campaigns/partners/partner.entity';
 import { DomainError } from '../common/errors/domain-error';
 import { ENV, Env } from '../config/env';
+import { isPartnerViewer, Viewer } from '../common/viewer';
 import { Channel, ChannelStatus } from './channel.entity';
 import { CredentialCipher } from './credentials/credential-cipher';
 import { CreateChannelDto } from './dto/create-channel.dto';
@@ -77,7 +78,12 @@ export class ChannelService {
     return this.get(id);
   }
 
-  async list(filter: { partnerId?: string }): Promise<ChannelView[]> {
+  /** A partner user sees its own partner's channels only. */
+  async list(filter: { partnerId?: string }, viewer?: Viewer): Promise<ChannelView[]> {
+    if (isPartnerViewer(viewer)) {
+      if (filter.partnerId && filter.partnerId !== viewer.partnerId) return [];
+      filter = { partnerId: viewer.partnerId };
+    }
     const rows = await this.channels
       .createQueryBuilder('c')
       .addSelect('c.credentials_encrypted IS NOT NULL', 'has_credentials')
@@ -88,14 +94,15 @@ export class ChannelService {
     return rows.entities.map((c, i) => ({ ...c, hasCredentials: rows.raw[i].has_credentials === true }));
   }
 
-  async get(id: string): Promise<ChannelView> {
+  async get(id: string, viewer?: Viewer): Promise<ChannelView> {
     const row = await this.channels
       .createQueryBuilder('c')
       .addSelect('c.credentials_encrypted IS NOT NULL', 'has_credentials')
       .where('c.id = :id', { id })
       .getRawAndEntities();
     const channel = row.entities[0];
-    if (!channel) throw DomainError.notFound('channel', id);
+    // Another partner's channel is answered as unknown, so ids do not leak.
+    if (!channel || (isPartnerViewer(viewer) && channel.partnerId !== viewer.partnerId)) throw DomainError.notFound('channel', id);
     return { ...channel, hasCredentials: row.raw[0].has_credentials === true };
   }
 

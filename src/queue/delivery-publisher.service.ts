@@ -16,6 +16,8 @@ export type PublishOutcome = { kind: 'done' } | { kind: 'wait'; until: Date };
 const DONE: PublishOutcome = { kind: 'done' };
 /** Lookups reach this far before the earliest moment the post could have gone out (clocks drift, claims are renewed). */
 const LOOKUP_MARGIN_MS = 5 * 60_000;
+/** How long a delivery waits for another process to release its channel before stepping back. */
+const LOCK_WAIT_MS = 1_000;
 
 interface Attempt {
   row: DeliveryRow;
@@ -38,6 +40,8 @@ export class DeliveryPublisher {
   private readonly logger = new Logger(DeliveryPublisher.name);
   private readonly leaseMs: number;
   private readonly workerId = `${os.hostname()}:${process.pid}`;
+  /** Per channel, the tail of this process' line of deliveries waiting for it. */
+  private readonly localTurns = new Map<string, Promise<void>>();
 
   constructor(
     private readonly transitions: DeliveryTransitions,
@@ -227,18 +231,42 @@ export class DeliveryPublisher {
     return DONE;
   }
 
-  /** One publication at a time per channel; when another worker holds it, come back in a moment. */
+  /**
+   * One publication at a time per channel. Inside this process, deliveries of one channel line up
+   * behind each other (no polling); across processes the Redis lock decides, and a delivery that
+   * cannot get it within a moment goes back to the delayed set rather than holding its slot.
+   */
   private async withChannel(row: DeliveryRow, fn: () => Promise<PublishOutcome>): Promise<PublishOutcome> {
-    const token = this.newClaimToken();
-    if (!(await this.lock.acquire(row.channelId, token, this.leaseMs))) {
-      return this.waitFor(new Date(Date.now() + 50 + Math.floor(Math.random() * 150)));
-    }
-    const renew = setInterval(() => void this.lock.renew(row.channelId, token, this.leaseMs).catch(() => undefined), Math.max(1000, Math.floor(this.leaseMs / 3)));
+    const previous = this.localTurns.get(row.channelId) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const turn = previous.then(() => mine);
+    this.localTurns.set(row.channelId, turn);
     try {
-      return await fn();
+      await previous;
+      const token = this.newClaimToken();
+      if (!(await this.acquireWithin(row.channelId, token, LOCK_WAIT_MS))) {
+        return this.waitFor(new Date(Date.now() + 50 + Math.floor(Math.random() * 150)));
+      }
+      const renew = setInterval(() => void this.lock.renew(row.channelId, token, this.leaseMs).catch(() => undefined), Math.max(1000, Math.floor(this.leaseMs / 3)));
+      try {
+        return await fn();
+      } finally {
+        clearInterval(renew);
+        await this.lock.release(row.channelId, token).catch(() => undefined);
+      }
     } finally {
-      clearInterval(renew);
-      await this.lock.release(row.channelId, token).catch(() => undefined);
+      done();
+      if (this.localTurns.get(row.channelId) === turn) this.localTurns.delete(row.channelId);
+    }
+  }
+
+  private async acquireWithin(channelId: string, token: string, waitMs: number): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      if (await this.lock.acquire(channelId, token, this.leaseMs)) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 10)));
     }
   }
 

@@ -4,6 +4,7 @@ import type { DeliveryErrorKind, DeliveryStatus } from '../campaigns/deliveries/
 import type { MediaItem } from '../channels/adapters/network-adapter';
 import type { ChannelStatus } from '../channels/channel.entity';
 import type { Network } from '../channels/network';
+import { sqlRows } from './sql-rows';
 
 /**
  * Every state change of a delivery, as one conditional UPDATE each (Postgres is the truth; Redis
@@ -55,7 +56,7 @@ export class DeliveryTransitions {
   constructor(private readonly db: DataSource) {}
 
   async load(deliveryId: string, leaseMs: number): Promise<DeliveryRow | null> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Array<Record<string, unknown>> = sqlRows(await this.db.query(
       `SELECT d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.status, d.post_version, d.approved_version,
               p.version AS current_post_version, p.cancelled_at IS NOT NULL AS post_cancelled,
               p.submitted_at IS NOT NULL AS post_submitted, d.resolved_text, p.link, p.media, d.due_at,
@@ -65,7 +66,7 @@ export class DeliveryTransitions {
          FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN channels c ON c.id = d.channel_id
         WHERE d.id = $1`,
       [deliveryId, leaseMs],
-    );
+    ));
     const r = rows[0];
     if (!r) return null;
     return {
@@ -102,7 +103,7 @@ export class DeliveryTransitions {
    * taken over (lease expired) cannot overwrite the new owner's outcome.
    */
   async claim(deliveryId: string, claimToken: string): Promise<number | null> {
-    const rows: Array<{ attempts: number }> = await this.db.query(
+    const rows: Array<{ attempts: number }> = sqlRows(await this.db.query(
       `UPDATE deliveries d
           SET status = 'publishing', claimed_at = now(), claimed_by = $2, attempts = d.attempts + 1, updated_at = now()
          FROM posts p, channels c
@@ -113,28 +114,28 @@ export class DeliveryTransitions {
           AND d.due_at <= now() + ${DUE_TOLERANCE}
         RETURNING d.attempts`,
       [deliveryId, claimToken],
-    );
+    ));
     return rows[0] ? Number(rows[0].attempts) : null;
   }
 
   /** Takes over a delivery left in `publishing` by a worker whose lease expired (it died, or hung). */
   async reclaimStale(deliveryId: string, claimToken: string, leaseMs: number): Promise<number | null> {
-    const rows: Array<{ attempts: number }> = await this.db.query(
+    const rows: Array<{ attempts: number }> = sqlRows(await this.db.query(
       `UPDATE deliveries SET claimed_at = now(), claimed_by = $2, attempts = attempts + 1, updated_at = now()
         WHERE id = $1 AND status = 'publishing'
           AND (claimed_at IS NULL OR claimed_at < now() - $3 * interval '1 millisecond')
         RETURNING attempts`,
       [deliveryId, claimToken, leaseMs],
-    );
+    ));
     return rows[0] ? Number(rows[0].attempts) : null;
   }
 
   /** Keeps our claim fresh while a slow network call runs, so nobody takes it over. */
   async renewClaim(deliveryId: string, claimToken: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows: unknown[] = sqlRows(await this.db.query(
       `UPDATE deliveries SET claimed_at = now() WHERE id = $1 AND status = 'publishing' AND claimed_by = $2 RETURNING id`,
       [deliveryId, claimToken],
-    );
+    ));
     return rows.length > 0;
   }
 
@@ -201,11 +202,11 @@ export class DeliveryTransitions {
 
   /** The post was cancelled after its job was queued. */
   async cancelUnclaimed(deliveryId: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows: unknown[] = sqlRows(await this.db.query(
       `UPDATE deliveries SET status = 'cancelled', updated_at = now()
         WHERE id = $1 AND status IN ('pending_approval', 'approved', 'queued') RETURNING id`,
       [deliveryId],
-    );
+    ));
     return rows.length > 0;
   }
 
@@ -214,7 +215,7 @@ export class DeliveryTransitions {
    * minute has come → skipped. Returns the ids. Safe to run from many workers at once.
    */
   async skipUnapprovedDue(deliveryId?: string): Promise<string[]> {
-    const rows: Array<{ entity_id: string }> = await this.db.query(
+    const rows: Array<{ entity_id: string }> = sqlRows(await this.db.query(
       `WITH u AS (
          UPDATE deliveries d
             SET status = 'skipped', error_kind = 'not_approved', updated_at = now(),
@@ -229,28 +230,28 @@ export class DeliveryTransitions {
        )
        ${this.auditInsert('delivery.skipped', `jsonb_build_object('status', 'skipped', 'errorKind', u.error_kind, 'message', u.error_message)`)}`,
       deliveryId ? [deliveryId] : [],
-    );
+    ));
     return rows.map((r) => r.entity_id);
   }
 
   /** Moves a waiting delivery's minute later (posting window full, channel rate-limited). */
   async postpone(deliveryId: string, dueAt: Date): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows: unknown[] = sqlRows(await this.db.query(
       `UPDATE deliveries SET due_at = greatest(due_at, $2), updated_at = now()
         WHERE id = $1 AND status IN ('approved', 'queued') RETURNING id`,
       [deliveryId, dueAt],
-    );
+    ));
     return rows.length > 0;
   }
 
   /** After a rate limit, the channel's other waiting deliveries wait too, rather than each hitting the limit. */
   async postponeChannel(channelId: string, dueAt: Date): Promise<Array<{ id: string; postVersion: number }>> {
-    const rows: Array<{ id: string; post_version: number }> = await this.db.query(
+    const rows: Array<{ id: string; post_version: number }> = sqlRows(await this.db.query(
       `UPDATE deliveries SET due_at = $2, updated_at = now()
         WHERE channel_id = $1 AND status IN ('approved', 'queued') AND due_at < $2
         RETURNING id, post_version`,
       [channelId, dueAt],
-    );
+    ));
     return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version) }));
   }
 
@@ -262,13 +263,13 @@ export class DeliveryTransitions {
   async windowFreesAt(channelId: string, limits: Array<{ posts: number; windowMs: number }>): Promise<Date | null> {
     let latest: Date | null = null;
     for (const limit of limits) {
-      const rows: Array<{ frees_at: Date }> = await this.db.query(
+      const rows: Array<{ frees_at: Date }> = sqlRows(await this.db.query(
         `SELECT published_at + $3 * interval '1 millisecond' AS frees_at
            FROM deliveries
           WHERE channel_id = $1 AND status = 'published' AND published_at > now() - $3 * interval '1 millisecond'
           ORDER BY published_at DESC OFFSET $2 - 1 LIMIT 1`,
         [channelId, limit.posts, limit.windowMs],
-      );
+      ));
       const at = rows[0]?.frees_at;
       if (at && (!latest || at > latest)) latest = at;
     }
@@ -281,7 +282,7 @@ export class DeliveryTransitions {
    */
   async markQueued(deliveryIds: string[]): Promise<EnqueueRow[]> {
     if (deliveryIds.length === 0) return [];
-    const rows: Array<{ id: string; post_version: number; due_at: Date }> = await this.db.query(
+    const rows: Array<{ id: string; post_version: number; due_at: Date }> = sqlRows(await this.db.query(
       `UPDATE deliveries d SET status = 'queued', updated_at = now()
          FROM posts p
         WHERE d.id = ANY($1::uuid[]) AND p.id = d.post_id
@@ -289,13 +290,13 @@ export class DeliveryTransitions {
           AND d.approved_version = d.post_version AND p.version = d.post_version AND p.cancelled_at IS NULL
         RETURNING d.id, d.post_version, d.due_at`,
       [deliveryIds],
-    );
+    ));
     return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at }));
   }
 
   /** Ready deliveries due before `horizon` on active channels: what the reconciler makes sure has a job. */
   async readyBefore(horizon: Date, limit: number): Promise<Array<EnqueueRow & { status: DeliveryStatus }>> {
-    const rows: Array<{ id: string; post_version: number; due_at: Date; status: DeliveryStatus }> = await this.db.query(
+    const rows: Array<{ id: string; post_version: number; due_at: Date; status: DeliveryStatus }> = sqlRows(await this.db.query(
       `SELECT d.id, d.post_version, d.due_at, d.status
          FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN channels c ON c.id = d.channel_id
         WHERE d.status IN ('approved', 'queued') AND d.due_at <= $1
@@ -304,37 +305,37 @@ export class DeliveryTransitions {
         ORDER BY d.due_at
         LIMIT $2`,
       [horizon, limit],
-    );
+    ));
     return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at, status: r.status }));
   }
 
   /** Deliveries in `publishing` whose claim lease has expired (their worker died or hung). */
   async stalePublishing(leaseMs: number, limit: number): Promise<Array<{ id: string; postVersion: number; attempts: number }>> {
-    const rows: Array<{ id: string; post_version: number; attempts: number }> = await this.db.query(
+    const rows: Array<{ id: string; post_version: number; attempts: number }> = sqlRows(await this.db.query(
       `SELECT id, post_version, attempts FROM deliveries
         WHERE status = 'publishing' AND (claimed_at IS NULL OR claimed_at < now() - $1 * interval '1 millisecond')
         ORDER BY claimed_at NULLS FIRST LIMIT $2`,
       [leaseMs, limit],
-    );
+    ));
     return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), attempts: Number(r.attempts) }));
   }
 
   /** Records that a channel lost its authorisation (the notification feature reads audit_events). */
   async auditChannel(channelId: string, action: string, after: Record<string, unknown>): Promise<void> {
-    await this.db.query(
+    sqlRows(await this.db.query(
       `INSERT INTO audit_events (actor_label, action, entity_type, entity_id, partner_id, after)
        SELECT $2, $3, 'channel', c.id::text, c.partner_id, $4::jsonb FROM channels c WHERE c.id = $1`,
       [channelId, ACTOR, action, JSON.stringify(after)],
-    );
+    ));
   }
 
   /** Runs a `UPDATE deliveries … WHERE …` (without RETURNING) and appends its audit row when it matched. */
   private async transitionWithAudit(update: string, params: unknown[], action: string, after: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows: unknown[] = sqlRows(await this.db.query(
       `WITH u AS (${update} RETURNING id, post_id, channel_id, attempts, error_kind, error_message, external_id, external_url, due_at)
        ${this.auditInsert(action, after)}`,
       params,
-    );
+    ));
     return rows.length > 0;
   }
 

@@ -6,25 +6,28 @@ export const POST_STATUSES = [
 export type PostStatus = (typeof POST_STATUSES)[number];
 
 /**
- * A post's status is never stored: it is the sum of its deliveries (DESIGN.md, Publish).
- * - cancelled: the manager cancelled it;
- * - draft: not submitted for approval yet;
- * - publishing: some delivery is going out now;
- * - awaiting_approval: some delivery waits for its partner and none is ready to go;
- * - scheduled: deliveries wait for their minute;
- * - once every delivery is final: published (all went out), partially_published (some did), failed (none did).
+ * A post's status is never stored: it is read from its deliveries (Postgres' truth), so it cannot
+ * drift from what actually went out.
  */
-export function derivePostStatus(post: { submittedAt: Date | null; cancelledAt: Date | null }, deliveries: readonly DeliveryStatus[]): PostStatus {
-  if (post.cancelledAt) return 'cancelled';
-  if (!post.submittedAt) return 'draft';
-  const live = deliveries.filter((s) => s !== 'cancelled');
-  if (live.length === 0) return 'cancelled';
-  if (live.includes('publishing')) return 'publishing';
-  const waiting = live.filter((s) => s === 'pending_approval' || s === 'approved' || s === 'queued');
-  if (waiting.length) {
-    return waiting.every((s) => s === 'pending_approval') && !live.includes('published') ? 'awaiting_approval' : 'scheduled';
-  }
-  const published = live.filter((s) => s === 'published').length;
-  if (published === live.length) return 'published';
-  return published > 0 ? 'partially_published' : 'failed';
+export function derivePostStatus(
+  post: { submittedAt: Date | null; cancelledAt: Date | null },
+  deliveries: ReadonlyArray<DeliveryStatus | { status: DeliveryStatus }>,
+): PostStatus {
+  const all = deliveries.map((d) => (typeof d === 'string' ? d : d.status));
+  const count = (...statuses: DeliveryStatus[]) => all.filter((s) => statuses.includes(s)).length;
+  const published = count('published');
+  const unsuccessful = count('failed', 'skipped');
+  const inFlight = count('publishing');
+  const waiting = count('approved', 'queued');
+  const pending = count('pending_approval');
+
+  if (post.cancelledAt) return published > 0 ? 'partially_published' : 'cancelled';
+  if (!post.submittedAt || deliveries.length === 0) return 'draft';
+  // Some went out (or failed) and others are still on their way: the release is under way.
+  if (inFlight > 0 || ((waiting > 0 || pending > 0) && published + unsuccessful > 0)) return 'publishing';
+  if (pending > 0) return 'awaiting_approval';
+  if (waiting > 0) return 'scheduled';
+  if (published > 0) return unsuccessful > 0 ? 'partially_published' : 'published';
+  if (unsuccessful > 0) return 'failed';
+  return 'cancelled';
 }

@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { ENV, Env } from '../config/env';
@@ -24,6 +24,15 @@ export class PublishProcessor extends WorkerHost implements OnApplicationBootstr
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.env.WORKER_CONCURRENCY;
+  }
+
+  /**
+   * BullMQ reports Redis-side failures here (e.g. a job whose keys vanished with Redis): Postgres
+   * still holds the delivery's state and the reconciler restores its job, so we only log.
+   */
+  @OnWorkerEvent('error')
+  onError(err: Error): void {
+    this.logger.warn({ err: err.message }, 'publish worker error');
   }
 
   async process(job: Job<PublishDeliveryJob>, token?: string): Promise<void> {

@@ -1,11 +1,13 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { ENV, Env } from '../config/env';
 import { REDIS } from '../redis/redis.module';
 import { DeliveryTransitions } from './delivery-transitions';
 import { PublishScheduler } from './publish-scheduler.service';
-import { publishJobId } from './publish-job';
+import { publishJobId, PublishDeliveryJob } from './publish-job';
 import { QueueName } from './queue-names';
 
 /** Deliveries due within this horizon must have a job; later ones get theirs when they come near. */
@@ -30,6 +32,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly scheduler: PublishScheduler,
     private readonly schedules: SchedulerRegistry,
     @Inject(REDIS) private readonly redis: Redis,
+    @InjectQueue(QueueName.Publish) private readonly queue: Queue<PublishDeliveryJob>,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -75,18 +78,35 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     return { skipped: skipped.length, enqueued: missing.length, recovered: stale.length };
   }
 
+  /**
+   * The rows whose job is missing, or abandoned: still "active" in Redis but without its lock,
+   * because the worker that took it died (BullMQ's own stall check would take a minute or more).
+   * Abandoned jobs are removed here so the caller can add them again under the same id.
+   */
   private async withoutJob<T extends { id: string; postVersion: number }>(rows: T[]): Promise<T[]> {
     const missing: T[] = [];
+    const base = `bull:${QueueName.Publish}`;
     for (let i = 0; i < rows.length; i += 1000) {
       const chunk = rows.slice(i, i + 1000);
       const pipeline = this.redis.pipeline();
       // The REDIS client prefixes REDIS_PREFIX, as BullMQ's `${REDIS_PREFIX}:bull` does.
-      for (const r of chunk) pipeline.exists(`bull:${QueueName.Publish}:${publishJobId(r.id, r.postVersion)}`);
+      for (const r of chunk) {
+        const jobId = publishJobId(r.id, r.postVersion);
+        pipeline.exists(`${base}:${jobId}`);
+        pipeline.exists(`${base}:${jobId}:lock`);
+        pipeline.lpos(`${base}:active`, jobId);
+      }
       const answers = (await pipeline.exec()) ?? [];
-      chunk.forEach((r, j) => {
-        const [err, exists] = answers[j] ?? [null, 0];
-        if (!err && Number(exists) === 0) missing.push(r);
-      });
+      for (let j = 0; j < chunk.length; j++) {
+        const [[e1, exists], [e2, locked], [e3, activeAt]] = answers.slice(j * 3, j * 3 + 3) as Array<[Error | null, unknown]>;
+        if (e1 || e2 || e3) continue;
+        if (Number(exists) === 0) {
+          missing.push(chunk[j]);
+        } else if (activeAt !== null && Number(locked) === 0) {
+          const removed = await this.queue.remove(publishJobId(chunk[j].id, chunk[j].postVersion)).catch(() => 0);
+          if (removed) missing.push(chunk[j]);
+        }
+      }
     }
     return missing;
   }

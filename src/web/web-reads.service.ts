@@ -40,6 +40,8 @@ export interface ComposerData {
   tracks: CalendarData['tracks'];
   actions: CalendarData['actions'];
   partners: { id: string; slug: string; name: string; kind: string; channels: ComposerChannel[] }[];
+  /** `{{partner:slug}}` resolution per network, as the posts API resolves it. */
+  mentions: { slug: string; name: string; handles: Record<string, string> }[];
 }
 
 export interface PostPageDelivery {
@@ -116,7 +118,8 @@ export class WebReadsService {
       this.db.query(
         `SELECT pa.id, pa.slug, pa.name, pa.kind,
                 coalesce(json_agg(json_build_object('id', c.id, 'network', c.network, 'handle', c.handle,
-                  'displayName', c.display_name, 'status', c.status, 'maxCharacters', c.max_characters)
+                  'displayName', c.display_name, 'status', c.status, 'maxCharacters', c.max_characters,
+                  'externalId', c.external_id, 'createdAt', c.created_at)
                   ORDER BY c.network, c.handle) FILTER (WHERE c.id IS NOT NULL), '[]') AS channels
            FROM partners pa
            LEFT JOIN channels c ON c.partner_id = pa.id
@@ -127,7 +130,22 @@ export class WebReadsService {
         [campaignId, campaign.operatorPartnerId],
       ),
     ]);
-    return { campaign, tracks, actions, partners: rows };
+    type Row = Omit<ComposerData['partners'][number], 'channels'> & { channels: (ComposerChannel & { externalId: string; createdAt: string })[] };
+    const partners = (rows as Row[]).map((partner) => ({
+      ...partner,
+      channels: partner.channels.map(({ externalId: _e, createdAt: _c, ...channel }) => channel),
+    }));
+    const mentions = (rows as Row[]).map((partner) => {
+      const handles: Record<string, string> = {};
+      const byAge = [...partner.channels].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      for (const c of byAge) {
+        if (c.status === 'disabled' || handles[c.network]) continue;
+        const mention = mentionOn(c, partner.name);
+        if (mention) handles[c.network] = mention;
+      }
+      return { slug: partner.slug, name: partner.name, handles };
+    });
+    return { campaign, tracks, actions, partners, mentions };
   }
 
   async post(postId: string, user: AuthenticatedUser): Promise<PostPageData> {
@@ -197,6 +215,21 @@ export class WebReadsService {
       [campaignId],
     );
     return rows.map(isoDates);
+  }
+}
+
+/**
+ * Mirror of `mentionOn` in src/campaigns/posts/post-composer.service.ts (not exported there):
+ * the composer's live preview must resolve mentions exactly as the API will.
+ */
+function mentionOn(channel: { network: string; handle: string; externalId: string }, partnerName: string): string | null {
+  switch (channel.network) {
+    case 'facebook':
+      return null;
+    case 'linkedin':
+      return channel.externalId.startsWith('urn:li:organization:') ? `@[${partnerName}](${channel.externalId})` : null;
+    default:
+      return channel.handle.startsWith('@') ? channel.handle : `@${channel.handle}`;
   }
 }
 

@@ -33,7 +33,7 @@ import {
  * 'publish' and create the container first on 'container'. Instagram-specific ones:
  * - container_in_progress {polls=N, then='FINISHED'|'ERROR'|'EXPIRED', status?} on 'container':
  *   the new container answers IN_PROGRESS to N status reads, then `then`. ERROR carries `status`
- *   (default "Error: Media upload has failed with error code 2207003").
+ *   (default "Error: The image size is too large. with error code 2207004").
  * - container_error {status?} on 'container': ERROR at the first status read.
  * - media_fetch_failed on 'container': 400 code 9004/2207052 "The media could not be fetched…".
  * - quota_exceeded on 'publish': 400 code 9/2207042.
@@ -260,7 +260,7 @@ export class InstagramEmulator extends BaseEmulator {
 
     let pollsLeft = this.options.containerPolls ?? 0;
     let then: ContainerStatus = 'FINISHED';
-    let errorStatus = 'Error: Media upload has failed with error code 2207003';
+    let errorStatus = 'Error: The image size is too large. with error code 2207004';
     if (fault?.kind === 'container_in_progress') {
       pollsLeft = typeof f.polls === 'number' ? f.polls : 1;
       if (f.then === 'ERROR' || f.then === 'EXPIRED' || f.then === 'FINISHED') then = f.then;

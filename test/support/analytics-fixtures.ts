@@ -105,3 +105,32 @@ export function series(from: string, to: string, everyHours: number, followersAt
 export function linear(origin: string, base: number, perDay: number): (t: Date) => number {
   return (t) => Math.round(base + (perDay * (t.getTime() - Date.parse(origin))) / 86_400_000);
 }
+
+/**
+ * A joint post created through the API, then marked published on the given channels with SQL
+ * (standing in for the publishing pipeline, which is not what these tests are about).
+ */
+export async function publishedPost(
+  t: TestApp,
+  manager: AuthedHttp,
+  campaignId: string,
+  options: { channelIds: string[]; featuredPartnerIds: string[]; link?: string; publishedAt?: Date },
+): Promise<{ postId: string; deliveryIds: Record<string, string> }> {
+  const res = await manager
+    .post(`/api/campaigns/${campaignId}/posts`)
+    .send({
+      baseText: 'Découvrez nos partenaires du CoSto Pack',
+      channelIds: options.channelIds,
+      featuredPartnerIds: options.featuredPartnerIds,
+      ...(options.link ? { link: options.link } : {}),
+      scheduledAt: new Date(Date.now() + 86_400_000).toISOString(),
+    })
+    .expect(201);
+  const deliveryIds: Record<string, string> = {};
+  for (const d of res.body.deliveries as Array<{ id: string; channelId: string }>) deliveryIds[d.channelId] = d.id;
+  await t.app.get(DataSource).query(
+    `UPDATE deliveries SET status = 'published', published_at = $2, external_id = 'ext-' || id WHERE post_id = $1`,
+    [res.body.id, options.publishedAt ?? new Date()],
+  );
+  return { postId: res.body.id, deliveryIds };
+}

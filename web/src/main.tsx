@@ -5,7 +5,7 @@ import { onUnauthenticated } from './api';
 import { currentLang, hasStoredLang, setLang, t, useLang } from './i18n';
 import { interceptLinks, navigate, usePath } from './router';
 import { loadUser, setUser, signOut, useUser } from './session';
-import { Loading } from './components/ui';
+import { Loaded, Loading, useAsync } from './components/ui';
 import { LoginPage } from './pages/login';
 import { HomePage } from './pages/home';
 import { CalendarPage } from './pages/calendar';
@@ -14,7 +14,6 @@ import { InboxPage } from './pages/inbox';
 import { ApprovalLinkPage } from './pages/approval-link';
 import { PostPage } from './pages/post';
 import { ChannelsPage } from './pages/channels';
-import { IndicatorsPage } from './pages/indicators';
 import './styles.css';
 
 type Route = { pattern: RegExp; page: (params: string[]) => preact.JSX.Element; public?: boolean };
@@ -122,6 +121,12 @@ function Shell() {
       </main>
     </>
   );
+}
+
+/** Chart.js is only loaded with the indicators page. */
+function IndicatorsPage({ campaignId }: { campaignId: string }) {
+  const mod = useAsync(() => import('./pages/indicators'), []);
+  return <Loaded state={mod}>{(m) => <m.IndicatorsPage campaignId={campaignId} />}</Loaded>;
 }
 
 function NotFound() {

@@ -6,12 +6,14 @@ export const BASE = '/app';
 const listeners = new Set<() => void>();
 
 export function currentPath(): string {
-  const path = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : location.pathname;
+  const { pathname } = location;
+  // '/approve/…' (the address in approval e-mails) also begins with '/app': only '/app' itself or '/app/…' is ours.
+  const path = pathname === BASE || pathname.startsWith(BASE + '/') ? pathname.slice(BASE.length) : pathname;
   return path === '' ? '/' : path;
 }
 
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  const url = path.startsWith(BASE) ? path : BASE + path;
+  const url = path === BASE || path.startsWith(BASE + '/') ? path : BASE + path;
   if (options.replace) history.replaceState(null, '', url);
   else history.pushState(null, '', url);
   listeners.forEach((l) => l());

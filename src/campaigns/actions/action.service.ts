@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditActor, AuditService } from '../../audit/audit.service';
 import { DomainError } from '../../common/errors/domain-error';
+import { Viewer } from '../../common/viewer';
 import { parseTimeField } from '../campaign-time';
 import { CampaignService } from '../campaign.service';
 import { Track } from '../tracks/track.entity';
@@ -30,13 +31,15 @@ export class ActionService {
     return saved;
   }
 
-  list(campaignId: string): Promise<Action[]> {
+  async list(campaignId: string, viewer?: Viewer): Promise<Action[]> {
+    await this.campaigns.require(campaignId, viewer);
     return this.actions.find({ where: { campaignId }, order: { occursAt: 'ASC' } });
   }
 
-  async get(id: string): Promise<Action> {
+  async get(id: string, viewer?: Viewer): Promise<Action> {
     const action = await this.actions.findOneBy({ id });
     if (!action) throw DomainError.notFound('action', id);
+    if (viewer) await this.campaigns.require(action.campaignId, viewer).catch(() => Promise.reject(DomainError.notFound('action', id)));
     return action;
   }
 

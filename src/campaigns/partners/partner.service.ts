@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
+import { isPartnerViewer, Viewer } from '../../common/viewer';
 import { CreatePartnerDto } from './dto/create-partner.dto';
 import { UpdatePartnerDto } from './dto/update-partner.dto';
 import { Partner } from './partner.entity';
@@ -21,8 +22,10 @@ export class PartnerService {
     return this.partners.find({ order: { name: 'ASC' } });
   }
 
-  async get(id: string): Promise<Partner> {
-    const partner = await this.partners.findOne({ where: { id }, relations: { channels: true } });
+  /** Partners are shared within a campaign; their channels are shown to managers, reviewers and the partner itself. */
+  async get(id: string, viewer?: Viewer): Promise<Partner> {
+    const withChannels = !isPartnerViewer(viewer) || viewer.partnerId === id;
+    const partner = await this.partners.findOne({ where: { id }, relations: { channels: withChannels } });
     if (!partner) throw DomainError.notFound('partner', id);
     return partner;
   }

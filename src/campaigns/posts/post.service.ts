@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { AuditActor, AuditService } from '../../audit/audit.service';
 import { DomainError } from '../../common/errors/domain-error';
+import { Viewer } from '../../common/viewer';
 import { Action } from '../actions/action.entity';
 import { Campaign } from '../campaign.entity';
 import { parseTimeField } from '../campaign-time';
@@ -68,12 +69,13 @@ export class PostService {
     return this.views.get(id);
   }
 
-  get(id: string): Promise<PostView> {
-    return this.views.get(id);
+  get(id: string, viewer?: Viewer): Promise<PostView> {
+    return this.views.get(id, viewer);
   }
 
-  list(campaignId: string, filter: { from?: Date; to?: Date }) {
-    return this.views.list(campaignId, filter);
+  async list(campaignId: string, filter: { from?: Date; to?: Date }, viewer?: Viewer) {
+    await this.campaigns.require(campaignId, viewer);
+    return this.views.list(campaignId, filter, viewer);
   }
 
   /**

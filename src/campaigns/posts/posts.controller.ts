@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AuditActor } from '../../audit/audit.service';
+import { actorOf, AuthenticatedUser } from '../../auth/authenticated-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
 import { Allow } from '../../common/access.decorator';
-import { Actor } from '../../common/actor.decorator';
 import { CreatePostDto, PostContentDto } from './dto/create-post.dto';
 import { ListPostsQuery } from './dto/list-posts.query';
 import { UpdatePostDto } from './dto/update-post.dto';
@@ -15,8 +15,8 @@ export class PostsController {
 
   @Post('campaigns/:campaignId/posts')
   @Allow('manager')
-  create(@Param('campaignId', ParseUUIDPipe) campaignId: string, @Body() dto: CreatePostDto, @Actor() actor: AuditActor) {
-    return this.service.create(campaignId, dto, actor);
+  create(@Param('campaignId', ParseUUIDPipe) campaignId: string, @Body() dto: CreatePostDto, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.create(campaignId, dto, actorOf(user));
   }
 
   /** The composer's check: every channel's resolved text, counts and problems; saves nothing. */
@@ -29,19 +29,19 @@ export class PostsController {
 
   @Get('campaigns/:campaignId/posts')
   @Allow('manager', 'partner', 'reviewer')
-  list(@Param('campaignId', ParseUUIDPipe) campaignId: string, @Query() query: ListPostsQuery) {
-    return this.service.list(campaignId, { from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined });
+  list(@Param('campaignId', ParseUUIDPipe) campaignId: string, @Query() query: ListPostsQuery, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.list(campaignId, { from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined }, user);
   }
 
   @Get('posts/:id')
   @Allow('manager', 'partner', 'reviewer')
-  get(@Param('id', ParseUUIDPipe) id: string) {
-    return this.service.get(id);
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.get(id, user);
   }
 
   @Patch('posts/:id')
   @Allow('manager')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdatePostDto, @Actor() actor: AuditActor) {
-    return this.service.update(id, dto, actor);
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdatePostDto, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.update(id, dto, actorOf(user));
   }
 }

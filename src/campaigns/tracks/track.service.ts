@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AuditActor, AuditService } from '../../audit/audit.service';
 import { DomainError } from '../../common/errors/domain-error';
+import { Viewer } from '../../common/viewer';
 import { CampaignService } from '../campaign.service';
 import { CreateTrackDto } from './dto/create-track.dto';
 import { UpdateTrackDto } from './dto/update-track.dto';
@@ -42,13 +43,15 @@ export class TrackService {
     return this.get(id);
   }
 
-  list(campaignId: string): Promise<Track[]> {
+  async list(campaignId: string, viewer?: Viewer): Promise<Track[]> {
+    await this.campaigns.require(campaignId, viewer);
     return this.tracks.find({ where: { campaignId }, relations: { partners: true }, order: { name: 'ASC' } });
   }
 
-  async get(id: string): Promise<Track> {
+  async get(id: string, viewer?: Viewer): Promise<Track> {
     const track = await this.tracks.findOne({ where: { id }, relations: { partners: true } });
     if (!track) throw DomainError.notFound('track', id);
+    if (viewer) await this.campaigns.require(track.campaignId, viewer).catch(() => Promise.reject(DomainError.notFound('track', id)));
     return track;
   }
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AuditActor } from '../../audit/audit.service';
+import { actorOf, AuthenticatedUser } from '../../auth/authenticated-user';
+import { CurrentUser } from '../../auth/current-user.decorator';
 import { Allow } from '../../common/access.decorator';
-import { Actor } from '../../common/actor.decorator';
 import { CreateTrackDto } from './dto/create-track.dto';
 import { UpdateTrackDto } from './dto/update-track.dto';
 import { TrackService } from './track.service';
@@ -14,25 +14,25 @@ export class TracksController {
 
   @Post('campaigns/:campaignId/tracks')
   @Allow('manager')
-  create(@Param('campaignId', ParseUUIDPipe) campaignId: string, @Body() dto: CreateTrackDto, @Actor() actor: AuditActor) {
-    return this.service.create(campaignId, dto, actor);
+  create(@Param('campaignId', ParseUUIDPipe) campaignId: string, @Body() dto: CreateTrackDto, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.create(campaignId, dto, actorOf(user));
   }
 
   @Get('campaigns/:campaignId/tracks')
   @Allow('manager', 'partner', 'reviewer')
-  list(@Param('campaignId', ParseUUIDPipe) campaignId: string) {
-    return this.service.list(campaignId);
+  list(@Param('campaignId', ParseUUIDPipe) campaignId: string, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.list(campaignId, user);
   }
 
   @Get('tracks/:id')
   @Allow('manager', 'partner', 'reviewer')
-  get(@Param('id', ParseUUIDPipe) id: string) {
-    return this.service.get(id);
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.get(id, user);
   }
 
   @Patch('tracks/:id')
   @Allow('manager')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateTrackDto, @Actor() actor: AuditActor) {
-    return this.service.update(id, dto, actor);
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateTrackDto, @CurrentUser() user: AuthenticatedUser) {
+    return this.service.update(id, dto, actorOf(user));
   }
 }

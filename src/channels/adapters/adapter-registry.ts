@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
 import { ENV, Env } from '../../config/env';
+import { REDIS } from '../../redis/redis.module';
 import { HttpMediaFetcher } from '../media/media-fetcher';
 import { Network } from '../network';
 import { BlueskyAdapter } from './bluesky/bluesky.adapter';
+import { FacebookAdapter } from './facebook/facebook.adapter';
+import { InstagramAdapter } from './instagram/instagram.adapter';
+import { LinkedInAdapter } from './linkedin/linkedin.adapter';
 import { MastodonAdapter } from './mastodon/mastodon.adapter';
 import { NetworkAdapter } from './network-adapter';
+import { SandboxAdapter, SandboxStore } from './sandbox/sandbox.adapter';
 import { XAdapter } from './x/x.adapter';
+
+/** The LinkedIn Posts API version we speak (versions retire after about a year: see WIRE-FORMATS.md §4). */
+export const LINKEDIN_API_VERSION = '202505';
 
 /**
  * One adapter per network, built once from configuration (base URLs, timeouts, media limits).
@@ -13,9 +22,9 @@ import { XAdapter } from './x/x.adapter';
  */
 @Injectable()
 export class AdapterRegistry {
-  private readonly adapters: Partial<Record<Network, NetworkAdapter>>;
+  private readonly adapters: Record<Network, NetworkAdapter>;
 
-  constructor(@Inject(ENV) env: Env) {
+  constructor(@Inject(ENV) env: Env, @Inject(REDIS) redis: Redis) {
     const mediaFetcher = new HttpMediaFetcher({
       allowPrivateHosts: env.MEDIA_ALLOW_PRIVATE_HOSTS === 'true',
       maxBytes: env.MEDIA_MAX_MB * 1024 * 1024,
@@ -23,15 +32,26 @@ export class AdapterRegistry {
     const timeoutMs = env.NETWORK_TIMEOUT_MS;
     this.adapters = {
       x: new XAdapter({ baseUrl: env.X_API_BASE_URL, timeoutMs, clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET, mediaFetcher }),
+      facebook: new FacebookAdapter({ baseUrl: env.FACEBOOK_API_BASE_URL, timeoutMs }),
+      instagram: new InstagramAdapter({ baseUrl: env.INSTAGRAM_API_BASE_URL, timeoutMs }),
+      linkedin: new LinkedInAdapter({ baseUrl: env.LINKEDIN_API_BASE_URL, version: LINKEDIN_API_VERSION, timeoutMs, mediaFetcher }),
       mastodon: new MastodonAdapter({ timeoutMs, mediaFetcher }),
       bluesky: new BlueskyAdapter({ baseUrl: env.BLUESKY_API_BASE_URL, timeoutMs, mediaFetcher }),
+      // The API and the worker are separate processes: the sandbox keeps its posts and follower counts in Redis.
+      sandbox: new SandboxAdapter({ store: redisSandboxStore(redis) }),
     };
   }
 
-  /** The adapter for a network; throws when none is configured (a bug: every network has one). */
   for(network: Network): NetworkAdapter {
-    const adapter = this.adapters[network];
-    if (!adapter) throw new Error(`No adapter for network ${network}`);
-    return adapter;
+    return this.adapters[network];
   }
+}
+
+function redisSandboxStore(redis: Redis): SandboxStore {
+  return {
+    get: (key) => redis.get(key),
+    set: async (key, value) => {
+      await redis.set(key, value);
+    },
+  };
 }

@@ -70,7 +70,8 @@ export class CalendarFeedService {
         [campaignId],
       ),
     ]);
-    const host = safeHost(origin);
+    // Stable whatever address the feed is fetched from: the ids are UUIDs, unique on their own.
+    const host = 'chorus';
     const events: IcsEvent[] = [
       ...posts.map((p: Record<string, any>): IcsEvent => ({
         uid: `post-${p.id}@${host}`,
@@ -111,12 +112,4 @@ export class CalendarFeedService {
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function safeHost(origin: string): string {
-  try {
-    return new URL(origin).host || 'chorus';
-  } catch {
-    return 'chorus';
-  }
 }

@@ -85,7 +85,10 @@ function requestCause(err: ApiRequestError): NodeJS.ErrnoException | undefined {
   const options: unknown = Reflect.get(err, '_options');
   const stored: unknown = options && typeof options === 'object' ? (options as { error?: unknown }).error : undefined;
   const cause = fromGetter ?? stored;
-  return cause instanceof Error ? (cause as NodeJS.ErrnoException) : undefined;
+  // Structural check: socket errors may come from another realm (e.g. a jest sandbox), where instanceof Error fails.
+  return cause && typeof cause === 'object' && typeof (cause as { message?: unknown }).message === 'string'
+    ? (cause as NodeJS.ErrnoException)
+    : undefined;
 }
 
 /** Classifies anything thrown by twitter-api-v2 (or by our own calls around it). */

@@ -293,6 +293,11 @@ describe('XAdapter against XEmulator', () => {
       expect(err).toMatchObject({ kind: 'transient', options: { maybeCommitted: false } });
     });
 
+    it('maps a refused connection to transient, not committed', async () => {
+      await emu.close();
+      expect(await failure(adapter.publish(channel(), request()))).toMatchObject({ kind: 'transient', options: { maybeCommitted: false } });
+    });
+
     it('throws when the lookup is rate limited instead of answering "absent"', async () => {
       emu.inject({ kind: 'rate_limit' }, 'any');
       expect((await failure(adapter.findPublished(channel(), request(), new Date()))).kind).toBe('rate_limited');

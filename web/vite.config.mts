@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/app/',
+  resolve: {
+    alias: [{ find: /^twitter-text$/, replacement: fileURLToPath(new URL('./src/twitter-text-shim.ts', import.meta.url)) }],
+  },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: 'dist',

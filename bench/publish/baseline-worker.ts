@@ -1,0 +1,33 @@
+/**
+ * The bare baseline of bench/publish: plain BullMQ, same Redis, same concurrency, and a processor
+ * that makes the same single HTTP POST to the same emulator with a keep-alive agent. No Postgres,
+ * no claims, no pacing: the floor our pipeline is compared with.
+ */
+import http from 'node:http';
+import { Worker } from 'bullmq';
+
+const { REDIS_URL, BENCH_PREFIX, BENCH_CONCURRENCY } = process.env;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function post(data: { url: string; token: string; text: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ status: data.text, visibility: 'public' });
+    const req = http.request(
+      `${data.url}/api/v1/statuses`,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${data.token}` } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const worker = new Worker('baseline', async (job) => post(job.data), {
+  connection: { url: REDIS_URL!, maxRetriesPerRequest: null } as never,
+  prefix: BENCH_PREFIX,
+  concurrency: Number(BENCH_CONCURRENCY ?? 8),
+});
+worker.on('ready', () => console.log('Baseline worker started'));

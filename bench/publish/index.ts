@@ -1,0 +1,288 @@
+/**
+ * `npm run bench` → bench/publish: the publishing pipeline (API-side PublishScheduler → Postgres →
+ * BullMQ → worker process → Mastodon emulator over loopback) against a bare BullMQ baseline in
+ * the same run, on two loads: a release (10,000 deliveries across 1,000 channels, all due at the
+ * same instant) and a spread (10,000 due evenly over 60 s). Lateness = the emulator's creation
+ * time minus the scheduled time. Last line: `BENCH {json}`.
+ *
+ * Redis: delayed-job wake-up precision depends on Redis' `hz` (BullMQ's delayed set is checked
+ * by the worker, but the blocking wake-up after a delay is bounded by Redis' timer resolution).
+ * Unless BENCH_REDIS_URL is given, a private redis-server is started on a spare port with
+ * `--hz ${BENCH_REDIS_HZ:-100}`, and dropped at the end.
+ */
+import 'reflect-metadata';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { CredentialCipher } from '../../src/channels/credentials/credential-cipher';
+import { AuditModule } from '../../src/audit/audit.module';
+import { ConfigModule } from '../../src/config/config.module';
+import { dataSourceOptions } from '../../src/database/data-source';
+import { DatabaseModule } from '../../src/database/database.module';
+import { PipelineModule } from '../../src/queue/pipeline.module';
+import { PublishScheduler } from '../../src/queue/publish-scheduler.service';
+import { RedisModule } from '../../src/redis/redis.module';
+import { MastodonEmulator } from '../../test/emulators/mastodon.emulator';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const N = Number(process.env.BENCH_DELIVERIES ?? 10_000);
+const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 1_000);
+const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 60_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const HZ = Number(process.env.BENCH_REDIS_HZ ?? 100);
+const LEAD_MS = 6_000;
+
+interface Figures { throughput: number; p50Ms: number; p99Ms: number; maxMs: number }
+
+@Module({ imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, PipelineModule] })
+class ProducerModule {}
+
+async function main(): Promise<void> {
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const redis = await startRedis(runId);
+  const adminUrl = process.env.DATABASE_URL!;
+  const dbName = `chorus_bench_${runId}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const env: Record<string, string> = {
+    DATABASE_URL: url.toString(),
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: `chorus-bench-${runId}`,
+    CHORUS_SECRET_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'silent',
+    MIGRATIONS_RUN: 'false',
+    MEDIA_ALLOW_PRIVATE_HOSTS: 'true',
+    WORKER_CONCURRENCY: String(CONCURRENCY),
+    RECONCILE_INTERVAL_MS: '10000',
+    DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '40',
+  };
+  Object.assign(process.env, env);
+  const ds = new DataSource(dataSourceOptions(env.DATABASE_URL));
+  await ds.initialize();
+  await ds.runMigrations();
+
+  const emulator = await new MastodonEmulator({ accounts: [] }).start();
+  emulator.maxRecordedRequests = 0;
+  const tokens: string[] = [];
+  for (let i = 0; i < CHANNELS; i++) {
+    emulator.addAccount({ id: `b${i}`, username: `b${i}`, token: `tok${i}` });
+    tokens.push(`tok${i}`);
+  }
+  const channelIds = await seedChannels(ds, env.CHORUS_SECRET_KEY, emulator.url);
+  const producer = await NestFactory.createApplicationContext(ProducerModule, { logger: false, abortOnError: false });
+  const scheduler = producer.get(PublishScheduler);
+
+  let result: Record<string, unknown> = {};
+  const children: ChildProcess[] = [];
+  try {
+    const hz = await redisHz(redis.url);
+    console.log(`Redis hz ${hz} (${redis.private ? 'private redis-server started by the bench' : 'given REDIS_URL'}), concurrency ${CONCURRENCY}, ${N} deliveries, ${CHANNELS} channels`);
+
+    const worker = spawnChild([path.join(ROOT, 'src', 'worker.ts')], env);
+    children.push(worker);
+    await started(worker);
+    const release = await runPipeline(ds, scheduler, emulator, channelIds, 'release', (i) => 0);
+    const spread = await runPipeline(ds, scheduler, emulator, channelIds, 'spread', (i) => Math.floor((i * SPREAD_MS) / N));
+    const workerPeakRssMb = peakRssMb(worker.pid!);
+    worker.kill('SIGTERM');
+
+    const baseline = spawnChild([path.join(__dirname, 'baseline-worker.ts')], { ...env, BENCH_PREFIX: `${env.REDIS_PREFIX}:baseline`, BENCH_CONCURRENCY: String(CONCURRENCY) });
+    children.push(baseline);
+    await started(baseline);
+    const queue = new Queue('baseline', { connection: { url: redis.url, maxRetriesPerRequest: null } as never, prefix: `${env.REDIS_PREFIX}:baseline` });
+    const releaseBaseline = await runBaseline(queue, emulator, tokens, 'brelease', () => 0);
+    const spreadBaseline = await runBaseline(queue, emulator, tokens, 'bspread', (i) => Math.floor((i * SPREAD_MS) / N));
+    const baselinePeakRssMb = peakRssMb(baseline.pid!);
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+
+    const row = (name: string, f: Figures, b: Figures) =>
+      console.log(`${name.padEnd(8)} ${fmt(f.throughput)}/s  p50 ${fmt(f.p50Ms)} ms  p99 ${fmt(f.p99Ms)} ms  max ${fmt(f.maxMs)} ms   | baseline ${fmt(b.throughput)}/s  p50 ${fmt(b.p50Ms)}  p99 ${fmt(b.p99Ms)}  max ${fmt(b.maxMs)}`);
+    row('release', release, releaseBaseline);
+    row('spread', spread, spreadBaseline);
+    console.log(`worker peak RSS ${fmt(workerPeakRssMb)} MB (baseline worker ${fmt(baselinePeakRssMb)} MB)`);
+    console.log(`release throughput ${fmt(release.throughput / releaseBaseline.throughput, 2)}× baseline (target ≥ 0.5), release p99 ${fmt(release.p99Ms / releaseBaseline.p99Ms, 2)}× baseline (target ≤ 2), spread p99 ${fmt(spread.p99Ms)} ms (target < 150)`);
+    const strip = ({ maxMs: _m, ...f }: Figures) => ({ ...f, maxMs: _m });
+    result = { name: 'publish', redisHz: hz, concurrency: CONCURRENCY, release: strip(release), releaseBaseline: strip(releaseBaseline), spread: strip(spread), spreadBaseline: strip(spreadBaseline), workerPeakRssMb };
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await producer.close();
+    await emulator.close();
+    await ds.destroy();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+    redis.stop();
+  }
+  console.log(`BENCH ${JSON.stringify(result)}`);
+}
+
+async function seedChannels(ds: DataSource, key: string, instanceUrl: string): Promise<string[]> {
+  const cipher = new CredentialCipher(key);
+  const [partner] = await ds.query(`INSERT INTO partners (slug, name) VALUES ('bench', 'Bench') RETURNING id`);
+  const ids = Array.from({ length: CHANNELS }, () => randomUUID());
+  await ds.query(
+    `INSERT INTO channels (id, partner_id, network, handle, external_id, instance_url, credentials_encrypted)
+     SELECT id, $1, 'mastodon', '@b' || ord, 'b' || (ord - 1), $2, cred
+       FROM unnest($3::uuid[], $4::text[]) WITH ORDINALITY AS t(id, cred, ord)`,
+    [partner.id, instanceUrl, ids, ids.map((id, i) => cipher.encrypt(id, { accessToken: `tok${i}` }))],
+  );
+  return ids;
+}
+
+async function runPipeline(
+  ds: DataSource, scheduler: PublishScheduler, emulator: MastodonEmulator, channelIds: string[], tag: string, offsetMs: (i: number) => number,
+): Promise<Figures> {
+  const [campaign] = await ds.query(
+    `INSERT INTO campaigns (slug, name, time_zone, starts_at, ends_at, baseline_starts_at, baseline_ends_at)
+     VALUES ($1, 'Bench', 'UTC', now() - interval '1 day', now() + interval '1 day', now() - interval '3 days', now() - interval '2 days') RETURNING id`,
+    [`bench-${tag}`],
+  );
+  const t0 = Date.now() + LEAD_MS;
+  const postsPerChannel = Math.ceil(N / channelIds.length);
+  const deliveryIds: string[] = [];
+  const due = new Map<string, number>();
+  let i = 0;
+  for (let p = 0; p < postsPerChannel && i < N; p++) {
+    const [post] = await ds.query(
+      `INSERT INTO posts (campaign_id, base_text, scheduled_at, version, submitted_at) VALUES ($1, $2, $3, 1, now()) RETURNING id`,
+      [campaign.id, `${tag} ${p}`, new Date(t0)],
+    );
+    const chans = channelIds.slice(0, Math.min(channelIds.length, N - i));
+    // Channel-major order of due times inside a post keeps a channel's deliveries apart in the spread.
+    const dues = chans.map((_, c) => t0 + offsetMs(c * postsPerChannel + p));
+    const texts = chans.map((_, c) => `${tag} ${p} ${c}`);
+    const rows: Array<{ id: string }> = await ds.query(
+      `INSERT INTO deliveries (post_id, channel_id, status, post_version, approved_version, resolved_text, due_at)
+       SELECT $1, ch, 'approved', 1, 1, txt, to_timestamp(d / 1000.0) FROM unnest($2::uuid[], $3::text[], $4::float8[]) AS t(ch, txt, d)
+       RETURNING id`,
+      [post.id, chans, texts, dues],
+    );
+    rows.forEach((r) => deliveryIds.push(r.id));
+    texts.forEach((t, k) => due.set(t, dues[k]));
+    i += chans.length;
+  }
+  await scheduler.enqueue(deliveryIds);
+  await waitUntil(() => countTagged(emulator, tag) >= N, 10 * 60_000);
+  const publishedRows: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1) AND status = 'published'`, [deliveryIds]);
+  if (publishedRows[0].n !== N || countTagged(emulator, tag) !== N) throw new Error(`${tag}: expected exactly ${N} publications`);
+  return figures(emulator, tag, due);
+}
+
+async function runBaseline(queue: Queue, emulator: MastodonEmulator, tokens: string[], tag: string, offsetMs: (i: number) => number): Promise<Figures> {
+  const t0 = Date.now() + LEAD_MS;
+  const due = new Map<string, number>();
+  const jobs = Array.from({ length: N }, (_, i) => {
+    const c = i % tokens.length;
+    const text = `${tag} ${i}`;
+    const at = t0 + offsetMs(i);
+    due.set(text, at);
+    return { name: 'post', data: { url: emulator.url, token: tokens[c], text }, opts: { jobId: `${tag}.${i}`, delay: at - Date.now(), removeOnComplete: true } };
+  });
+  for (let k = 0; k < jobs.length; k += 1000) await queue.addBulk(jobs.slice(k, k + 1000));
+  await waitUntil(() => countTagged(emulator, tag) >= N, 10 * 60_000);
+  return figures(emulator, tag, due);
+}
+
+function countTagged(emulator: MastodonEmulator, tag: string): number {
+  let n = 0;
+  for (const p of emulator.posts) if (p.text.startsWith(`${tag} `)) n++;
+  return n;
+}
+
+function figures(emulator: MastodonEmulator, tag: string, due: Map<string, number>): Figures {
+  const lateness: number[] = [];
+  let first = Infinity;
+  let last = 0;
+  for (const p of emulator.posts) {
+    const at = due.get(p.text);
+    if (at === undefined) continue;
+    lateness.push(p.createdAt.getTime() - at);
+    first = Math.min(first, at);
+    last = Math.max(last, p.createdAt.getTime());
+  }
+  lateness.sort((a, b) => a - b);
+  const q = (f: number) => lateness[Math.min(lateness.length - 1, Math.floor(f * lateness.length))];
+  return { throughput: Math.round((lateness.length / Math.max(1, last - first)) * 1000), p50Ms: q(0.5), p99Ms: q(0.99), maxMs: lateness[lateness.length - 1] };
+}
+
+function spawnChild(args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return child;
+}
+
+function started(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      if (/started/.test(d.toString())) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 102.4) / 10;
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('bench timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function redisHz(url: string): Promise<string> {
+  const { default: Redis } = await import('ioredis');
+  const r = new Redis(url);
+  const [, hz] = (await r.config('GET', 'hz')) as [string, string];
+  r.disconnect();
+  return hz;
+}
+
+async function startRedis(runId: string): Promise<{ url: string; private: boolean; stop: () => void }> {
+  if (process.env.BENCH_REDIS_URL) return { url: process.env.BENCH_REDIS_URL, private: false, stop: () => undefined };
+  const port = Number(process.env.BENCH_REDIS_PORT ?? 56391);
+  const dir = path.join(ROOT, '.services', `bench-redis-${runId}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const pidfile = path.join(dir, 'redis.pid');
+  execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no',
+    '--hz', String(HZ), '--dir', dir, '--pidfile', pidfile, '--logfile', path.join(dir, 'redis.log')]);
+  for (let i = 0; i < 50 && !fs.existsSync(pidfile); i++) await new Promise((r) => setTimeout(r, 100));
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    private: true,
+    stop: () => {
+      try {
+        process.kill(Number(fs.readFileSync(pidfile, 'utf8')), 'SIGTERM');
+      } catch { /* already gone */ }
+      setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 500).unref();
+    },
+  };
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toFixed(digits);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

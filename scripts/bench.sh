@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run bench`: runs every bench/<name>/index.ts (each creates and drops its own database).
+# Each prints its figures and, as its last line, `BENCH {json}`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+eval "$(bash scripts/services.sh ensure)"
+status=0
+for bench in bench/*/index.ts; do
+  [ -e "$bench" ] || continue
+  echo "== $bench"
+  TS_NODE_TRANSPILE_ONLY=1 npx ts-node "$bench" || status=1
+done
+exit $status

@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { IndicatorsService, RollupIndicator } from '../indicators/indicators.service';
+import { ReciprocityService } from '../reciprocity/reciprocity.service';
+import { Cell, toCsv } from './csv';
+
+const HEADER = ['section', 'track', 'partner', 'scope', 'indicator', 'value', 'unit', 'window_from', 'window_to', 'data_source', 'note'];
+const SRC_FOLLOWERS = 'follower snapshots read from the networks’ APIs (last reading at or before each end of the window)';
+const SRC_TREND = 'least-squares trend of daily follower points over the baseline window';
+const SRC_CONVERSIONS = 'new customers recorded by partners in Chorus';
+const SRC_CLICKS = 'clicks on Chorus tracked links (counters, no personal data)';
+const SRC_DELIVERIES = 'published deliveries recorded by Chorus';
+const SRC_PLAN = 'campaign plan';
+
+/**
+ * The funder report as CSV: the campaign, then per track its objective, output and result
+ * indicators with the track's figures, then per partner every figure with its window and data
+ * source. One figure per row so nothing is merged or rounded away.
+ */
+@Injectable()
+export class ReportService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly indicators: IndicatorsService,
+    private readonly reciprocity: ReciprocityService,
+  ) {}
+
+  async csv(campaignId: string, query: { from?: string; to?: string }): Promise<{ filename: string; body: string }> {
+    const ind = await this.indicators.forCampaign(campaignId, query);
+    const [recip, tracks, campaignRow] = await Promise.all([
+      this.reciprocity.forCampaign(campaignId, query),
+      this.db.query(
+        `SELECT t.id, t.name, t.objective, t.output_indicators, t.result_indicators,
+                coalesce(array_agg(tp.partner_id) FILTER (WHERE tp.partner_id IS NOT NULL), '{}') AS partner_ids
+           FROM tracks t LEFT JOIN track_partners tp ON tp.track_id = t.id
+          WHERE t.campaign_id = $1 GROUP BY t.id ORDER BY t.name`,
+        [campaignId],
+      ) as Promise<Array<{ id: string; name: string; objective: string; output_indicators: string[]; result_indicators: string[]; partner_ids: string[] }>>,
+      this.db.query(`SELECT objective FROM campaigns WHERE id = $1`, [campaignId]) as Promise<Array<{ objective: string }>>,
+    ]);
+    const from = ind.window.from;
+    const to = ind.window.effectiveTo;
+    const rows: Cell[][] = [HEADER];
+    const add = (section: string, track: string, partner: string, scope: string, indicator: string, value: Cell, unit: string, source: string, note = '') =>
+      rows.push([section, track, partner, scope, indicator, value, unit, from, to, source, note]);
+    const followerRows = (section: string, track: string, partner: string, scope: string, f: RollupIndicator) => {
+      const coverage = `${f.channelsWithData} of ${f.channels} channels counted; ${f.channelsNotAvailable} not available; ${f.channelsWithoutData} without data; ${f.channelsStartedInWindow} started in the window`;
+      add(section, track, partner, scope, 'new followers', f.newFollowers, 'followers', SRC_FOLLOWERS, coverage);
+      add(section, track, partner, scope, 'followers at start', f.startFollowers, 'followers', SRC_FOLLOWERS);
+      add(section, track, partner, scope, 'followers at end', f.endFollowers, 'followers', SRC_FOLLOWERS);
+      add(section, track, partner, scope, 'follower growth', f.growthPct, '%', SRC_FOLLOWERS);
+      add(section, track, partner, scope, 'expected growth from baseline trend', f.expectedGrowth, 'followers', SRC_TREND,
+        `${f.channelsWithBaseline} channels with a baseline, ${f.baselinePoints} daily points; their actual growth: ${f.newFollowersWithBaseline ?? 'n/a'}`);
+      add(section, track, partner, scope, 'lift over baseline trend', f.lift, 'followers', SRC_TREND);
+    };
+
+    add('campaign', '', '', 'campaign', 'guiding objective', campaignRow[0]?.objective ?? '', 'text', SRC_PLAN);
+    add('campaign', '', '', 'campaign', 'baseline window', `${ind.window.baseline.from} .. ${ind.window.baseline.to}`, 'text', SRC_PLAN);
+    followerRows('campaign', '', '', 'campaign', ind.campaignTotals.followers);
+    add('campaign', '', '', 'campaign', 'new customers', ind.campaignTotals.conversions.count, 'customers', SRC_CONVERSIONS);
+    add('campaign', '', '', 'campaign', 'tracked link clicks', ind.campaignTotals.clicks, 'clicks', SRC_CLICKS);
+
+    const partnerById = new Map(ind.partners.map((p) => [p.partnerId, p]));
+    for (const t of tracks) {
+      add('track', t.name, '', 'track', 'specific objective', t.objective, 'text', SRC_PLAN);
+      for (const o of t.output_indicators) add('track', t.name, '', 'track', 'output indicator', o, 'text', SRC_PLAN);
+      for (const r of t.result_indicators) add('track', t.name, '', 'track', 'result indicator', r, 'text', SRC_PLAN);
+      const f = ind.tracks.find((x) => x.trackId === t.id)?.followers;
+      if (f) followerRows('track', t.name, '', 'track partners', f);
+      const members = t.partner_ids.map((id) => partnerById.get(id)).filter((p) => p !== undefined);
+      add('track', t.name, '', 'track partners', 'new customers', members.reduce((a, p) => a + p.conversions.count, 0), 'customers', SRC_CONVERSIONS);
+      add('track', t.name, '', 'track partners', 'tracked link clicks', members.reduce((a, p) => a + p.clicks, 0), 'clicks', SRC_CLICKS);
+    }
+
+    for (const p of ind.partners) {
+      followerRows('partner', '', p.slug, 'all channels', p.followers);
+      for (const c of ind.channels.filter((x) => x.partnerId === p.partnerId)) {
+        const scope = `${c.network} ${c.handle}`;
+        if (c.dataStatus !== 'ok') {
+          add('partner', '', p.slug, scope, 'new followers', null, 'followers', SRC_FOLLOWERS,
+            c.dataStatus === 'not_available' ? 'not available: the network does not give a follower count for this account' : 'no reading yet');
+          continue;
+        }
+        add('partner', '', p.slug, scope, 'new followers', c.newFollowers, 'followers', SRC_FOLLOWERS,
+          `start ${c.startFollowers} at ${c.startMeasuredAt}${c.startBasis === 'first_in_window' ? ' (first reading: channel added during the window)' : ''}; end ${c.endFollowers} at ${c.endMeasuredAt}`);
+        add('partner', '', p.slug, scope, 'lift over baseline trend', c.lift, 'followers', SRC_TREND,
+          c.expectedGrowth === null ? 'no baseline trend (fewer than 2 daily points)' : `expected ${c.expectedGrowth} from ${c.baseline.points} daily points`);
+      }
+      add('partner', '', p.slug, 'partner', 'new customers', p.conversions.count, 'customers', SRC_CONVERSIONS,
+        Object.entries(p.conversions.bySource).map(([k, v]) => `${k}: ${v}`).join('; '));
+      add('partner', '', p.slug, 'partner', 'tracked link clicks', p.clicks, 'clicks', SRC_CLICKS);
+      const r = recip.partners.find((x) => x.partnerId === p.partnerId);
+      if (r) {
+        add('partner', '', p.slug, 'partner', 'partners that carried its posts', r.carriedByPartners, 'partners', SRC_DELIVERIES, `${r.deliveriesFeaturingIt} deliveries featuring it`);
+        add('partner', '', p.slug, 'partner', 'partners it carried', r.partnersCarried, 'partners', SRC_DELIVERIES, `${r.deliveriesCarried} deliveries`);
+      }
+    }
+    return { filename: `${ind.campaign.slug}-indicators-${ind.window.firstDay}-${ind.window.lastDay}.csv`, body: toCsv(rows) };
+  }
+}

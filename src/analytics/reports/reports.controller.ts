@@ -1,0 +1,24 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Allow } from '../../common/access.decorator';
+import { WindowQueryDto } from '../dto/window-query.dto';
+import { ReportService } from './report.service';
+
+/** Figures only (conversion totals, never their notes): every role may download it. */
+@ApiTags('indicators')
+@Controller('api/campaigns/:campaignId/report.csv')
+export class ReportsController {
+  constructor(private readonly reports: ReportService) {}
+
+  @Get()
+  @Allow('manager', 'partner', 'reviewer')
+  @ApiProduces('text/csv')
+  async csv(@Param('campaignId', ParseUUIDPipe) campaignId: string, @Query() query: WindowQueryDto, @Res() res: Response): Promise<void> {
+    const { filename, body } = await this.reports.csv(campaignId, query);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+    // The BOM lets spreadsheet software read the accents as UTF-8.
+    res.send('\uFEFF' + body);
+  }
+}

@@ -1,0 +1,9 @@
+/** Why a snapshot was taken (follower_snapshots.source). */
+export type SnapshotSource = 'schedule' | 'campaign_start' | 'campaign_end' | 'channel_added' | 'manual';
+
+/** Job of the followers queue: ids only; the worker reloads the channel from Postgres. */
+export const POLL_FOLLOWERS = 'poll-followers';
+export interface PollFollowersJob {
+  channelId: string;
+  source: SnapshotSource;
+}

@@ -1,0 +1,292 @@
+import axios, { AxiosInstance, isAxiosError } from 'axios';
+import {
+  classifyGraphError,
+  GRAPH_DEFAULT_THROTTLE_WAIT_MS,
+  graphErrorBody,
+  normalizeForMatch,
+  parseGraphTime,
+  PUBLISHED_LOOKUP_SKEW_MS,
+} from '../graph-errors';
+import {
+  ChannelContext,
+  FollowerReading,
+  MediaItem,
+  NetworkAdapter,
+  NetworkError,
+  PostingLimit,
+  PublishRequest,
+  PublishedPost,
+} from '../network-adapter';
+
+export interface InstagramAdapterOptions {
+  /** Graph base URL including the version; default https://graph.facebook.com/v20.0. */
+  baseUrl?: string;
+  /** Per-request timeout; default 15 s. */
+  timeoutMs?: number;
+  /** Pause between container status reads; default 3 s (tests use 0). */
+  pollIntervalMs?: number;
+  /** Status reads before giving up on a container still IN_PROGRESS; default 20 (about a minute). */
+  maxPolls?: number;
+  /** Publications allowed per 24 h (content_publishing_limit quota_total); default 50. */
+  dailyPublishLimit?: number;
+}
+
+export const INSTAGRAM_PRODUCTION_BASE_URL = 'https://graph.facebook.com/v20.0';
+const DEFAULT_TIMEOUT_MS = 15_000;
+const MAX_CAROUSEL = 10;
+const LOOKUP_LIMIT = 25;
+/** Container ERROR codes that a fresh container may well not hit again. */
+const RETRYABLE_CONTAINER_ERRORS = new Set(['2207001', '2207003', '2207020', '2207032']);
+
+interface Created {
+  id?: string;
+}
+
+interface ContainerState {
+  status_code?: string;
+  status?: string;
+}
+
+interface MediaPage {
+  data?: Array<{ id: string; caption?: string; timestamp?: string; permalink?: string }>;
+}
+
+/**
+ * Publishes on an Instagram professional account through the Graph content-publishing API
+ * (WIRE-FORMATS.md §3): create a container from a public image or video URL (Meta fetches it),
+ * poll it until FINISHED, then media_publish. Several media make a carousel. Tokens cannot be
+ * refreshed here: an auth error means the partner reconnects the account.
+ *
+ * Crash recovery limitation: the container id is not stored by the pipeline, so findPublished
+ * cannot re-read the container (whose PUBLISHED status would be proof); it matches the caption
+ * of the account's recent media published after `since` instead. Two deliveries with the same
+ * caption on the same account within minutes could be confused.
+ */
+export class InstagramAdapter implements NetworkAdapter {
+  readonly network = 'instagram' as const;
+  readonly postingLimits: PostingLimit[];
+  private readonly http: AxiosInstance;
+  private readonly pollIntervalMs: number;
+  private readonly maxPolls: number;
+
+  constructor(options: InstagramAdapterOptions = {}) {
+    this.http = axios.create({
+      baseURL: (options.baseUrl ?? INSTAGRAM_PRODUCTION_BASE_URL).replace(/\/+$/, ''),
+      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      proxy: false,
+      maxRedirects: 0,
+    });
+    this.pollIntervalMs = options.pollIntervalMs ?? 3000;
+    this.maxPolls = Math.max(1, options.maxPolls ?? 20);
+    this.postingLimits = [{ posts: options.dailyPublishLimit ?? 50, windowMs: 24 * 60 * 60_000 }];
+  }
+
+  async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
+    const token = accessToken(channel);
+    if (request.media.length === 0) {
+      throw new NetworkError('content', 'Instagram posts need an image or a video.');
+    }
+    if (request.media.length > MAX_CAROUSEL) {
+      throw new NetworkError('content', `An Instagram post can carry at most ${MAX_CAROUSEL} images or videos.`);
+    }
+    const user = encodeURIComponent(channel.externalId);
+    const caption = instagramCaption(request);
+
+    let containerId: string;
+    if (request.media.length === 1) {
+      containerId = await this.createContainer(channel, user, { ...mediaParams(request.media[0], false), caption, access_token: token });
+    } else {
+      const children: string[] = [];
+      for (const item of request.media) {
+        const child = await this.createContainer(channel, user, { ...mediaParams(item, true), access_token: token });
+        await this.waitUntilFinished(channel, child);
+        children.push(child);
+      }
+      containerId = await this.createContainer(channel, user, { media_type: 'CAROUSEL', children: children.join(','), caption, access_token: token });
+    }
+    await this.waitUntilFinished(channel, containerId);
+    const mediaId = await this.publishContainer(channel, user, containerId);
+    const publishedAt = new Date();
+    const details = await this.mediaDetails(channel, mediaId);
+    return { externalId: mediaId, url: details?.permalink ?? null, publishedAt: details?.timestamp ?? publishedAt };
+  }
+
+  async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
+    const token = accessToken(channel);
+    const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
+    const wanted = normalizeForMatch(instagramCaption(request));
+    const page = await this.get<MediaPage>(channel, `/${encodeURIComponent(channel.externalId)}/media`, {
+      fields: 'id,caption,media_type,permalink,timestamp',
+      limit: String(LOOKUP_LIMIT),
+      access_token: token,
+    });
+    for (const media of page.data ?? []) {
+      const at = media.timestamp ? parseGraphTime(media.timestamp) : undefined;
+      if (at && at.getTime() < start) continue;
+      if (normalizeForMatch(media.caption ?? '') === wanted) {
+        return { externalId: media.id, url: media.permalink ?? null, publishedAt: at ?? new Date() };
+      }
+    }
+    return null;
+  }
+
+  async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
+    const token = accessToken(channel);
+    const user = await this.get<{ followers_count?: number; media_count?: number }>(channel, `/${encodeURIComponent(channel.externalId)}`, {
+      fields: 'followers_count,media_count',
+      access_token: token,
+    });
+    return { followers: user.followers_count ?? null, posts: user.media_count ?? null };
+  }
+
+  private async createContainer(channel: ChannelContext, user: string, params: Record<string, string>): Promise<string> {
+    // A container is not a publication: failures here never hide a post.
+    const created = await this.post<Created>(channel, `/${user}/media`, params, false);
+    if (!created.id) throw new NetworkError('transient', 'Instagram answered something Chorus could not read. Chorus will try again.', { maybeCommitted: false });
+    return created.id;
+  }
+
+  /** Bounded polling of a container until FINISHED; ERROR and EXPIRED end it. */
+  private async waitUntilFinished(channel: ChannelContext, containerId: string): Promise<void> {
+    for (let poll = 0; poll < this.maxPolls; poll++) {
+      if (poll > 0) await sleep(this.pollIntervalMs);
+      const state = await this.get<ContainerState>(channel, `/${encodeURIComponent(containerId)}`, {
+        fields: 'status_code,status',
+        access_token: accessToken(channel),
+      });
+      switch (state.status_code) {
+        case 'FINISHED':
+        case 'PUBLISHED':
+          return;
+        case 'ERROR':
+          throw containerError(state.status ?? '');
+        case 'EXPIRED':
+          throw new NetworkError('transient', 'Instagram let the prepared post expire before publication. Chorus will prepare it again.', {
+            maybeCommitted: false,
+            networkCode: 'EXPIRED',
+          });
+        default:
+        // IN_PROGRESS: keep polling.
+      }
+    }
+    throw new NetworkError('transient', 'Instagram is still processing the image or video. Chorus will try again.', {
+      maybeCommitted: false,
+      networkCode: 'IN_PROGRESS',
+    });
+  }
+
+  /** media_publish; "not ready" (9007/2207027) means wait and ask again, within the polling budget. */
+  private async publishContainer(channel: ChannelContext, user: string, containerId: string): Promise<string> {
+    const params = { creation_id: containerId, access_token: accessToken(channel) };
+    for (let attempt = 0; attempt < this.maxPolls; attempt++) {
+      if (attempt > 0) await sleep(this.pollIntervalMs);
+      try {
+        const res = await this.http.post<Created>(`/${user}/media_publish`, new URLSearchParams(params));
+        const id = typeof res.data === 'object' && res.data !== null ? res.data.id : undefined;
+        if (!id) {
+          throw new NetworkError('transient', 'Instagram answered without the post id. The post may have been published; Chorus checks before trying again.', {
+            maybeCommitted: true,
+          });
+        }
+        return id;
+      } catch (err) {
+        if (isAxiosError(err) && graphErrorBody(err.response?.data)?.error_subcode === 2207027) continue;
+        throw classifyGraphError(err, { networkName: 'Instagram', commitCall: true, secrets: secretsOf(channel) });
+      }
+    }
+    throw new NetworkError('transient', 'Instagram kept saying the media is not ready for publishing. Chorus will try again.', {
+      maybeCommitted: false,
+      networkCode: '9007/2207027',
+    });
+  }
+
+  /** Permalink and timestamp of a new post; the post exists already, so a failed read is not an error. */
+  private async mediaDetails(channel: ChannelContext, mediaId: string): Promise<{ permalink?: string; timestamp?: Date } | undefined> {
+    try {
+      const media = await this.get<{ permalink?: string; timestamp?: string }>(channel, `/${encodeURIComponent(mediaId)}`, {
+        fields: 'permalink,timestamp',
+        access_token: accessToken(channel),
+      });
+      return { permalink: media.permalink, timestamp: media.timestamp ? parseGraphTime(media.timestamp) : undefined };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async post<T>(channel: ChannelContext, path: string, params: Record<string, string>, commitCall: boolean): Promise<T> {
+    try {
+      const res = await this.http.post<T>(path, new URLSearchParams(params));
+      return typeof res.data === 'object' && res.data !== null ? res.data : ({} as T);
+    } catch (err) {
+      throw classifyGraphError(err, { networkName: 'Instagram', commitCall, secrets: secretsOf(channel) });
+    }
+  }
+
+  private async get<T>(channel: ChannelContext, path: string, params: Record<string, string>): Promise<T> {
+    try {
+      const res = await this.http.get<T>(path, { params });
+      if (typeof res.data !== 'object' || res.data === null) {
+        throw new NetworkError('transient', 'Instagram answered something Chorus could not read. Chorus will try again.', { maybeCommitted: false });
+      }
+      return res.data;
+    } catch (err) {
+      throw classifyGraphError(err, { networkName: 'Instagram', commitCall: false, secrets: secretsOf(channel) });
+    }
+  }
+}
+
+/** Instagram has no link field and no clickable links: the link is appended to the caption as text. */
+export function instagramCaption(request: Pick<PublishRequest, 'text' | 'link'>): string {
+  if (!request.link || request.text.includes(request.link)) return request.text;
+  return request.text ? `${request.text}\n\n${request.link}` : request.link;
+}
+
+function mediaParams(item: MediaItem, carouselItem: boolean): Record<string, string> {
+  const params: Record<string, string> =
+    item.type === 'video'
+      ? { media_type: carouselItem ? 'VIDEO' : 'REELS', video_url: item.url }
+      : { image_url: item.url };
+  if (item.type === 'image' && item.altText) params.alt_text = item.altText;
+  if (carouselItem) params.is_carousel_item = 'true';
+  return params;
+}
+
+/**
+ * A container in ERROR. Its `status` text carries a subcode: the publishing quota (2207042) is a
+ * rate limit, server-side hiccups are transient, anything else is about the media itself.
+ */
+function containerError(status: string): NetworkError {
+  const code = /(2207\d{3})/.exec(status)?.[1];
+  const networkCode = code ? `ERROR/${code}` : 'ERROR';
+  if (code === '2207042') {
+    return new NetworkError('rate_limited', "The account reached Instagram's limit of posts per day. Chorus will try again later.", {
+      networkCode,
+      retryAt: new Date(Date.now() + GRAPH_DEFAULT_THROTTLE_WAIT_MS),
+    });
+  }
+  if (code && RETRYABLE_CONTAINER_ERRORS.has(code)) {
+    return new NetworkError('transient', 'Instagram failed to prepare the image or video. Chorus will try again.', {
+      networkCode,
+      maybeCommitted: false,
+    });
+  }
+  return new NetworkError(
+    'content',
+    'Instagram could not use the image or video of this post (check its format, size and proportions).',
+    { networkCode },
+  );
+}
+
+function accessToken(channel: ChannelContext): string {
+  const token = channel.credentials.accessToken;
+  if (!token) throw new NetworkError('auth', 'No Instagram connection is stored for this account. Reconnect the account in Chorus.');
+  return token;
+}
+
+function secretsOf(channel: ChannelContext): string[] {
+  return [channel.credentials.accessToken, channel.credentials.refreshToken].filter((s): s is string => typeof s === 'string');
+}
+
+function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}

@@ -1,0 +1,69 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { Allow, Public } from '../common/access.decorator';
+import { ENV, type Env } from '../config/env';
+import { CalendarFeedService } from './calendar/calendar-feed.service';
+import { WebReadsService } from './web-reads.service';
+
+/** Small read endpoints shaped for the web pages, and the campaign's iCalendar feed. */
+@ApiTags('web')
+@Controller()
+export class WebApiController {
+  constructor(
+    private readonly reads: WebReadsService,
+    private readonly feeds: CalendarFeedService,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  @Get('api/web/campaigns/:id/calendar')
+  @Allow('manager', 'partner', 'reviewer')
+  calendar(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser) {
+    return this.reads.calendar(id, user);
+  }
+
+  @Get('api/web/campaigns/:id/composer')
+  @Allow('manager')
+  composer(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser) {
+    return this.reads.composer(id, user);
+  }
+
+  @Get('api/web/posts/:id')
+  @Allow('manager', 'partner', 'reviewer')
+  post(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser) {
+    return this.reads.post(id, user);
+  }
+
+  /** The secret address to subscribe to from a calendar app (no sign-in there). */
+  @Get('api/web/campaigns/:id/calendar-feed')
+  @Allow('manager', 'partner', 'reviewer')
+  async feedAddress(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser, @Req() req: Request) {
+    await this.reads.calendar(id, user); // same visibility as the calendar page
+    return { url: `${this.origin(req)}${this.feeds.feedPath(id)}` };
+  }
+
+  @Get('api/campaigns/:id/calendar.ics')
+  @Allow('manager', 'partner', 'reviewer')
+  async ics(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser, @Req() req: Request, @Res() res: Response) {
+    await this.reads.calendar(id, user);
+    this.sendIcs(res, await this.feeds.render(id, this.origin(req)));
+  }
+
+  @Get('feeds/campaigns/:id/:key/calendar.ics')
+  @Public()
+  async publicIcs(@Param('id', ParseUUIDPipe) id: string, @Param('key') key: string, @Req() req: Request, @Res() res: Response) {
+    this.feeds.checkKey(id, key);
+    this.sendIcs(res, await this.feeds.render(id, this.origin(req)));
+  }
+
+  private sendIcs(res: Response, body: string) {
+    res.set({ 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': 'inline; filename="campaign.ics"', 'Cache-Control': 'private, max-age=300' });
+    res.send(body);
+  }
+
+  private origin(req: Request): string {
+    return (this.env.PUBLIC_URL ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/+$/, '');
+  }
+}

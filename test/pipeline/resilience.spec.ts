@@ -1,0 +1,127 @@
+import { ChildProcess } from 'node:child_process';
+import { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PublishScheduler } from '../../src/queue/publish-scheduler.service';
+import { MastodonEmulator } from '../emulators/mastodon.emulator';
+import {
+  deleteQueueKeys,
+  PipelineFixtures,
+  spawnWorker,
+  startWorker,
+  usePrivateRedisPrefix,
+  waitFor,
+  waitForWorkerStart,
+} from '../support/pipeline-fixtures';
+import { createTestApp, TestApp } from '../support/test-app';
+import { acceptedCounts } from './pipeline-harness';
+
+const { prefix } = usePrivateRedisPrefix();
+
+/**
+ * Exactly once, whatever happens to the workers or to Redis: every test asserts on what the
+ * emulator accepted, not on what our database says.
+ */
+describe('publishing pipeline resilience', () => {
+  let api: TestApp;
+  let db: DataSource;
+  let fixtures: PipelineFixtures;
+  let scheduler: PublishScheduler;
+  let emulator: MastodonEmulator;
+  let campaignId: string;
+  let partnerId: string;
+  let seq = 0;
+  const children: ChildProcess[] = [];
+  const workers: INestApplicationContext[] = [];
+
+  beforeAll(async () => {
+    emulator = await new MastodonEmulator({ accounts: [] }).start();
+    emulator.maxRecordedRequests = 0;
+    api = await createTestApp();
+    db = api.app.get(DataSource);
+    fixtures = new PipelineFixtures(db);
+    scheduler = api.app.get(PublishScheduler);
+    campaignId = await fixtures.campaign();
+    partnerId = await fixtures.partner();
+  });
+
+  afterEach(async () => {
+    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const w of workers.splice(0)) await w.close();
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await emulator?.close();
+  });
+
+  async function channels(n: number): Promise<string[]> {
+    const specs = Array.from({ length: n }, () => {
+      const id = `r${++seq}`;
+      emulator.addAccount({ id, username: id, token: `tok-${id}` });
+      return { network: 'mastodon' as const, externalId: id, handle: `@${id}`, instanceUrl: emulator.url, credentials: { accessToken: `tok-${id}` } };
+    });
+    return fixtures.channels(partnerId, specs);
+  }
+
+  async function release(channelCount: number, postsPerChannel: number, tag: string) {
+    const ids = await channels(channelCount);
+    return fixtures.release({ campaignId, channelIds: ids, posts: postsPerChannel, dueAt: new Date(Date.now() + 1000), tag });
+  }
+
+  function published(ids: string[]): Promise<number> {
+    return fixtures.statuses(ids).then((s) => s.published ?? 0);
+  }
+
+  function expectExactlyOnce(texts: Iterable<string>): void {
+    const counts = acceptedCounts(emulator, texts);
+    const wrong = [...counts].filter(([, n]) => n !== 1);
+    expect(wrong).toEqual([]);
+  }
+
+  it('publishes each of 500 deliveries exactly once when a worker is SIGKILLed mid-release and restarted', async () => {
+    const r = await release(50, 10, `crash-${Date.now()}`);
+    const first = spawnWorker({ WORKER_CONCURRENCY: '4' });
+    children.push(first);
+    await waitForWorkerStart(first);
+    await scheduler.enqueue(r.deliveryIds);
+    await waitFor(async () => (await published(r.deliveryIds)) >= 100, { timeoutMs: 60_000, intervalMs: 20, what: '100 publications' });
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const atKill = await published(r.deliveryIds);
+    expect(atKill).toBeLessThan(500);
+
+    const second = spawnWorker({ WORKER_CONCURRENCY: '8' });
+    children.push(second);
+    await waitForWorkerStart(second);
+    await waitFor(async () => (await published(r.deliveryIds)) === 500, { timeoutMs: 90_000, what: 'all 500 published' });
+    expectExactlyOnce(r.texts.values());
+    expect(emulator.posts.filter((p) => p.text.startsWith('crash-'))).toHaveLength(500);
+  }, 180_000);
+
+  it('restores the jobs from Postgres when the run\'s queue keys are deleted mid-release', async () => {
+    const r = await release(30, 10, `redisloss-${Date.now()}`);
+    workers.push(await startWorker());
+    await scheduler.enqueue(r.deliveryIds);
+    await waitFor(async () => (await published(r.deliveryIds)) >= 20, { timeoutMs: 30_000, intervalMs: 20, what: '20 publications' });
+    const deleted = await deleteQueueKeys(prefix);
+    expect(deleted).toBeGreaterThan(0);
+    expect(await published(r.deliveryIds)).toBeLessThan(300);
+    await waitFor(async () => (await published(r.deliveryIds)) === 300, { timeoutMs: 60_000, what: 'all 300 published' });
+    expectExactlyOnce(r.texts.values());
+  }, 120_000);
+
+  it('never publishes a delivery twice when two workers race on the same release', async () => {
+    const r = await release(40, 5, `race-${Date.now()}`);
+    workers.push(await startWorker(), await startWorker());
+    // Both the scheduler and a second enqueue (as a reconciler would) add the same jobs.
+    await scheduler.enqueue(r.deliveryIds);
+    await scheduler.enqueue(r.deliveryIds);
+    await waitFor(async () => (await published(r.deliveryIds)) === 200, { timeoutMs: 60_000, what: 'all 200 published' });
+    expectExactlyOnce(r.texts.values());
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM audit_events WHERE action = 'delivery.published' AND entity_id = ANY($1)`,
+      [r.deliveryIds],
+    );
+    expect(n).toBe(200);
+  }, 120_000);
+});

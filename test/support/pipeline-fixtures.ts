@@ -1,0 +1,190 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { ChannelCredentials } from '../../src/channels/adapters/network-adapter';
+import { CredentialCipher } from '../../src/channels/credentials/credential-cipher';
+import { Network } from '../../src/channels/network';
+import { WorkerModule } from '../../src/worker.module';
+import { deleteKeys } from './global-teardown';
+import { uniqueSlug } from './builders';
+
+/**
+ * Test setup for the publishing pipeline: partners, channels (with encrypted credentials),
+ * campaigns and approved deliveries written with SQL — approval by SQL is setup, the pipeline
+ * under test starts at PublishScheduler.enqueue — plus helpers to run workers in-process or as
+ * child processes that a test can SIGKILL.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Each pipeline test file gets its own Redis prefix (under the run's, so global teardown still
+ * cleans it): the Redis-loss test deletes its queue keys without touching other files' queues.
+ * Call at the top of the file, before any app is created; sets the env for workers too.
+ */
+export function usePrivateRedisPrefix(env: Record<string, string> = {}): { prefix: string } {
+  const prefix = `${process.env.REDIS_PREFIX}:pipe-${randomBytes(3).toString('hex')}`;
+  process.env.REDIS_PREFIX = prefix;
+  Object.assign(process.env, { RECONCILE_INTERVAL_MS: '1000', PUBLISH_LEASE_MS: '4000', NETWORK_TIMEOUT_MS: '1500', ...env });
+  return { prefix };
+}
+
+export async function deleteQueueKeys(prefix: string): Promise<number> {
+  return deleteKeys(process.env.REDIS_URL!, `${prefix}:bull:*`);
+}
+
+export interface ChannelSpec {
+  network: Network;
+  externalId: string;
+  handle?: string;
+  instanceUrl?: string | null;
+  credentials?: ChannelCredentials;
+  status?: 'active' | 'paused' | 'needs_reauth';
+}
+
+export class PipelineFixtures {
+  private readonly cipher = new CredentialCipher(process.env.CHORUS_SECRET_KEY!);
+
+  constructor(private readonly db: DataSource) {}
+
+  async partner(): Promise<string> {
+    const [row] = await this.db.query(`INSERT INTO partners (slug, name) VALUES ($1, 'Pipeline partner') RETURNING id`, [uniqueSlug('pp')]);
+    return row.id;
+  }
+
+  async channels(partnerId: string, specs: ChannelSpec[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const s of specs) {
+      const id = randomUUID();
+      await this.db.query(
+        `INSERT INTO channels (id, partner_id, network, handle, external_id, instance_url, credentials_encrypted, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, partnerId, s.network, s.handle ?? s.externalId, s.externalId, s.instanceUrl ?? null,
+          s.credentials ? this.cipher.encrypt(id, s.credentials) : null, s.status ?? 'active'],
+      );
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  async campaign(): Promise<string> {
+    const [row] = await this.db.query(
+      `INSERT INTO campaigns (slug, name, time_zone, starts_at, ends_at, baseline_starts_at, baseline_ends_at)
+       VALUES ($1, 'Pipeline campaign', 'Europe/Paris', now() - interval '1 day', now() + interval '30 days',
+               now() - interval '30 days', now() - interval '1 day') RETURNING id`,
+      [uniqueSlug('pc')],
+    );
+    return row.id;
+  }
+
+  /**
+   * `posts` submitted posts, each with one delivery per channel, approved at version 1 (unless
+   * `approved` is false), due at `dueAt`. Texts are unique per delivery: `${tag} p<post> c<channel>`.
+   */
+  async release(options: {
+    campaignId: string;
+    channelIds: string[];
+    posts: number;
+    dueAt: Date;
+    tag: string;
+    approved?: boolean;
+    link?: string | null;
+    media?: Array<{ url: string; type: 'image' | 'video'; altText?: string }>;
+  }): Promise<{ postIds: string[]; deliveryIds: string[]; texts: Map<string, string> }> {
+    const postIds: string[] = [];
+    const deliveryIds: string[] = [];
+    const texts = new Map<string, string>();
+    const approved = options.approved ?? true;
+    for (let p = 0; p < options.posts; p++) {
+      const [post] = await this.db.query(
+        `INSERT INTO posts (campaign_id, base_text, link, media, scheduled_at, version, submitted_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5, 1, now()) RETURNING id`,
+        [options.campaignId, `${options.tag} p${p}`, options.link ?? null, JSON.stringify(options.media ?? []), options.dueAt],
+      );
+      postIds.push(post.id);
+      const channelTexts = options.channelIds.map((_, c) => `${options.tag} p${p} c${c}`);
+      const rows: Array<{ id: string; resolved_text: string }> = await this.db.query(
+        `INSERT INTO deliveries (post_id, channel_id, status, post_version, approved_version, resolved_text, due_at)
+         SELECT $1, ch, $4, 1, $5, txt, $6 FROM unnest($2::uuid[], $3::text[]) AS t(ch, txt)
+         RETURNING id, resolved_text`,
+        [post.id, options.channelIds, channelTexts, approved ? 'approved' : 'pending_approval', approved ? 1 : null, options.dueAt],
+      );
+      for (const r of rows) {
+        deliveryIds.push(r.id);
+        texts.set(r.id, r.resolved_text);
+      }
+    }
+    return { postIds, deliveryIds, texts };
+  }
+
+  async statuses(deliveryIds: string[]): Promise<Record<string, number>> {
+    const rows: Array<{ status: string; n: number }> = await this.db.query(
+      `SELECT status, count(*)::int AS n FROM deliveries WHERE id = ANY($1::uuid[]) GROUP BY status`,
+      [deliveryIds],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async credentials(channelId: string): Promise<ChannelCredentials> {
+    const [row] = await this.db.query(`SELECT credentials_encrypted FROM channels WHERE id = $1`, [channelId]);
+    return this.cipher.decrypt(channelId, row.credentials_encrypted);
+  }
+
+  async delivery(id: string): Promise<Record<string, any>> {
+    const [row] = await this.db.query(`SELECT * FROM deliveries WHERE id = $1`, [id]);
+    return row;
+  }
+}
+
+/** Polls until `check` returns a truthy value; fails with the last value after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let last: T | undefined;
+  for (;;) {
+    last = await check();
+    if (last) return last as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what ?? 'condition'} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, options.intervalMs ?? 100));
+  }
+}
+
+export async function startWorker(): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+/** A worker as its own OS process (same code as `npm run start:worker`), for tests that kill it. */
+export function spawnWorker(extraEnv: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'worker.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.resume();
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
+  child.on('exit', (code, signal) => {
+    if (code && code !== 0 && signal !== 'SIGKILL') console.error(`worker exited with ${code}: ${err}`);
+  });
+  return child;
+}
+
+export async function waitForWorkerStart(child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('worker did not start')), timeoutMs);
+    const onData = (d: Buffer): void => {
+      if (d.toString().includes('worker') && d.toString().includes('started')) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', () => reject(new Error('worker exited before starting')));
+  });
+}

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ROOT = resolve(__dirname, '..', '..');
+export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots');
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Debian's chromium, installed once (under a lock: jest workers may ask at the same time). */
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  execFileSync(
+    'flock',
+    ['/tmp/chorus-chromium.lock', 'sh', '-c', `test -x ${CHROMIUM} || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)`],
+    { stdio: 'inherit', timeout: 15 * 60_000 },
+  );
+}
+
+/** The built pages (web/dist), rebuilt when older than their sources. */
+export function ensureWebBuild(): void {
+  execFileSync('bash', [join(ROOT, 'test', 'web', 'build-web.sh')], { stdio: 'inherit', timeout: 5 * 60_000 });
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close: () => Promise<void>;
+}
+
+/** A headless chromium with its own fresh profile directory: no cookies, no cache from anything else. */
+export async function openBrowser(options: { locale?: string } = {}): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'chorus-e2e-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+    viewport: DESKTOP,
+    locale: options.locale ?? 'fr-FR',
+    timezoneId: 'Europe/Paris',
+  });
+  context.setDefaultTimeout(20_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Full-page screenshots at desktop and phone widths, as artifacts/screenshots/<name>-{desktop,phone}.png. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    await page.setViewportSize(size);
+    // Let layout (and Chart.js's resize) settle at the new width before the picture.
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${label}.png`), fullPage: true });
+  }
+  await page.setViewportSize(DESKTOP);
+}

@@ -1,0 +1,237 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { aWebWorld, type WebUser, type WebWorld } from '../support/web-fixtures';
+import { ensureChromium, ensureWebBuild, openBrowser, screenshots, type Browser } from './browser';
+
+/**
+ * The three users' jobs in a real browser (Debian's chromium through playwright-core) against
+ * the real app on an ephemeral port: the manager composes and submits a joint post, partner A
+ * approves from its inbox, partner B from a link, the reviewer reads the indicators. Each page
+ * is photographed at desktop and phone widths under artifacts/screenshots/.
+ */
+describe('web pages (browser)', () => {
+  let t: TestApp;
+  let base: string;
+  let world: WebWorld;
+  let db: DataSource;
+  let postId: string;
+  const browsers: Browser[] = [];
+
+  beforeAll(async () => {
+    ensureChromium();
+    ensureWebBuild();
+    t = await createTestApp();
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${((t.app.getHttpServer() as Server).address() as AddressInfo).port}`;
+    db = t.app.get(DataSource);
+    world = await aWebWorld(t);
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    for (const b of browsers) await b.close().catch(() => undefined);
+    await t?.close();
+  });
+
+  async function browserFor(user: WebUser | null): Promise<Page> {
+    const browser = await openBrowser();
+    browsers.push(browser);
+    const { page } = browser;
+    page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+    if (user) {
+      await page.goto(`${base}/app/login`);
+      await page.getByLabel('Adresse e-mail').fill(user.email);
+      await page.getByLabel('Mot de passe').fill(user.password);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('heading', { name: 'Campagnes', level: 1 }).waitFor();
+    }
+    return page;
+  }
+
+  it('serves the sign-in page in French, then the campaigns of the signed-in manager', async () => {
+    const page = await browserFor(null);
+    await page.goto(`${base}/app/`);
+    await page.waitForURL(/\/app\/login/);
+    expect(await page.getAttribute('html', 'lang')).toBe('fr');
+    await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+    await screenshots(page, 'sign-in');
+
+    await page.getByLabel('Adresse e-mail').fill(world.users.manager.email);
+    await page.getByLabel('Mot de passe').fill('wrong password');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByText('Adresse e-mail ou mot de passe incorrect.').waitFor();
+
+    await page.getByLabel('Mot de passe').fill(world.users.manager.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: world.campaignName }).waitFor();
+    await screenshots(page, 'campaigns');
+  });
+
+  it('a manager composes a joint post, sees a validation error, fixes it and submits it', async () => {
+    const page = await browserFor(world.users.manager);
+    await page.goto(`${base}/app/campaigns/${world.campaignId}/compose`);
+    await page.getByRole('heading', { name: 'Nouveau post commun' }).waitFor();
+
+    const [a, b] = world.partners;
+    await page.locator(`input[type=checkbox]`).nth(0).waitFor();
+    await checkChannel(page, world.operator.xChannelId);
+    await checkChannel(page, a!.channelId);
+    await checkChannel(page, b!.channelId);
+
+    const long = 'Cette semaine, le CoSto Pack vous emmène à la rencontre des commerçants du 18e arrondissement, de leurs boutiques et de leurs histoires. ';
+    await page.getByLabel('Texte commun', { exact: true }).fill(`${long}${long}Avec `);
+    await page.getByLabel('Mentionner un partenaire').selectOption(a!.slug);
+    await page.getByRole('button', { name: 'Insérer la mention' }).click();
+    await expectValue(page, 'Texte commun', `{{partner:${a!.slug}}}`);
+
+    // The X preview counts as X does and shows the same problem the API would give.
+    const xPreview = page.locator(`[data-channel="${world.operator.xChannelId}"]`);
+    await xPreview.getByText(/X compte \d+ caractères sur 280/).waitFor();
+    expect(await xPreview.locator('.counter').getAttribute('class')).toContain('over');
+    // The sandbox preview shows A's mention resolved to its handle.
+    await page.locator(`[data-channel="${a!.channelId}"] .preview-text`).getByText(`@${a!.slug}`).waitFor();
+    await screenshots(page, 'composer-error');
+
+    await page.getByRole('button', { name: 'Envoyer pour approbation' }).click();
+    await page.getByText(/À corriger avant l’envoi/).waitFor();
+    const before = await db.query(`SELECT count(*)::int AS n FROM posts WHERE campaign_id = $1`, [world.campaignId]);
+    expect(before[0].n).toBe(1); // only the fixture's published post: nothing was sent
+
+    // Fix: a short text for X only.
+    await page.getByText('Texte spécifique pour X').click();
+    await page.getByLabel(/Texte pour X/).fill(`Le CoSto Pack dans le 18e avec {{partner:${b!.slug}}} !`);
+    await page.locator('.preview.has-problems').first().waitFor({ state: 'detached' });
+    await screenshots(page, 'composer');
+
+    await page.getByRole('button', { name: 'Envoyer pour approbation' }).click();
+    await page.waitForURL(/\/app\/posts\/[0-9a-f-]{36}/);
+    await page.getByText('Post envoyé').waitFor();
+    postId = /posts\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+
+    const [post] = await db.query(`SELECT submitted_at, base_text FROM posts WHERE id = $1`, [postId]);
+    expect(post.submitted_at).not.toBeNull();
+    expect(post.base_text).toContain(`{{partner:${a!.slug}}}`);
+    const deliveries = await db.query(
+      `SELECT d.channel_id, d.status, d.resolved_text FROM deliveries d WHERE d.post_id = $1`,
+      [postId],
+    );
+    const byChannel = Object.fromEntries(deliveries.map((d: { channel_id: string }) => [d.channel_id, d]));
+    expect(byChannel[a!.channelId].status).toBe('pending_approval');
+    expect(byChannel[b!.channelId].status).toBe('pending_approval');
+    // B has no X account: on X its mention is its name, exactly as the preview showed.
+    expect(byChannel[world.operator.xChannelId].resolved_text).toBe(`Le CoSto Pack dans le 18e avec ${b!.name} !`);
+    await screenshots(page, 'post-awaiting');
+  });
+
+  it('partner A approves from its inbox, seeing exactly what goes out on its account', async () => {
+    expect(postId).toBeDefined();
+    const page = await browserFor(world.users.partnerA);
+    await page.goto(`${base}/app/inbox`);
+    const item = page.locator(`[data-post="${postId}"]`);
+    await item.getByText(`@${world.partners[0]!.slug}`).first().waitFor();
+    // Only A's own account is shown.
+    expect(await item.locator('.preview').count()).toBe(1);
+    await screenshots(page, 'inbox');
+
+    // Rejecting needs a comment: the form says so instead of sending.
+    await item.getByRole('button', { name: 'Refuser' }).click();
+    await item.getByText('le commentaire est obligatoire pour refuser').waitFor();
+
+    await item.getByRole('button', { name: 'Approuver' }).click();
+    await page.getByText('Merci : votre approbation est enregistrée.').waitFor();
+    await page.getByRole('heading', { name: /En attente de votre décision \(0\)/ }).waitFor();
+    await page.getByRole('cell', { name: 'Approuvé' }).first().waitFor();
+    await screenshots(page, 'inbox-after');
+
+    const rows = await db.query(`SELECT decision, via FROM approvals WHERE post_id = $1 AND partner_id = $2`, [postId, world.partners[0]!.id]);
+    expect(rows).toEqual([{ decision: 'approved', via: 'login' }]);
+  });
+
+  it('partner B approves from a link, without an account', async () => {
+    expect(postId).toBeDefined();
+    const links = (await world.manager.get(`/api/posts/${postId}/approval-links`).expect(200)).body as Array<{ partnerId: string; url: string }>;
+    const link = links.find((l) => l.partnerId === world.partners[1]!.id);
+    expect(link).toBeDefined();
+    const path = new URL(link!.url, base).pathname;
+
+    const page = await browserFor(null);
+    await page.goto(`${base}${path}`);
+    await page.getByRole('heading', { name: 'Approbation d’un post' }).waitFor();
+    // B's account gets the common text, with A's mention resolved to A's handle.
+    await page.locator('.preview-text').getByText(`Avec @${world.partners[0]!.slug}`).waitFor();
+    await screenshots(page, 'approval-link');
+    await page.getByRole('button', { name: 'Approuver' }).click();
+    await page.getByText('Merci : votre approbation est enregistrée.').waitFor();
+
+    const rows = await db.query(`SELECT decision, via FROM approvals WHERE post_id = $1 AND partner_id = $2`, [postId, world.partners[1]!.id]);
+    expect(rows).toEqual([{ decision: 'approved', via: 'link' }]);
+  });
+
+  it('the manager sees the post, the calendar (month and week) and the channels needing re-authorisation', async () => {
+    const page = await browserFor(world.users.manager);
+    await page.goto(`${base}/app/posts/${postId}`);
+    await page.getByRole('heading', { name: /Publications par compte \(3\)/ }).waitFor();
+    await screenshots(page, 'post');
+
+    await page.goto(`${base}/app/campaigns/${world.campaignId}`);
+    await page.locator('.cal-post.status-published').first().waitFor();
+    await page.locator('.cal-action').first().waitFor();
+    await screenshots(page, 'calendar-month');
+    await page.getByRole('button', { name: 'Semaine', exact: true }).click();
+    await page.getByRole('heading', { name: /Semaine du/ }).waitFor();
+    await screenshots(page, 'calendar-week');
+
+    const ics = await page.request.get(`${base}/api/campaigns/${world.campaignId}/calendar.ics`);
+    expect(ics.status()).toBe(200);
+    const body = await ics.text();
+    expect(body.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
+    expect(body).toContain(`UID:post-${postId}@`);
+
+    await page.goto(`${base}/app/channels`);
+    await page.getByRole('button', { name: /Reconnecter Sandbox/ }).waitFor();
+    await screenshots(page, 'channels');
+  });
+
+  it('a reviewer opens the indicators and the charts render with data', async () => {
+    const page = await browserFor(world.users.reviewer);
+    await page.goto(`${base}/app/campaigns/${world.campaignId}/indicators`);
+    await page.getByRole('heading', { name: 'Indicateurs de résultats' }).waitFor();
+    await page.locator('#chart-growth').waitFor();
+
+    // Something was drawn on both canvases, not just an empty frame.
+    for (const id of ['chart-growth', 'chart-lift']) {
+      // Counted in the page (a string, since these tests compile without DOM types).
+      const painted = await page.evaluate<number>(`(() => {
+        const canvas = document.getElementById(${JSON.stringify(id)});
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+      })()`);
+      expect(painted).toBeGreaterThan(2000);
+    }
+    const newFollowers = await page.getByTestId('kpi-new-followers').innerText();
+    expect(Number(newFollowers.replace(/[^\d-]/g, ''))).toBeGreaterThan(0);
+    // The reciprocity heat map shows A and B carrying each other.
+    expect(await page.locator('[data-testid="heatmap"] td:not(:empty)').count()).toBeGreaterThan(0);
+    await screenshots(page, 'indicators');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Result indicators' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+  });
+});
+
+async function checkChannel(page: Page, channelId: string): Promise<void> {
+  await page.locator(`input[type=checkbox][value="${channelId}"]`).check();
+}
+
+async function expectValue(page: Page, label: string, contains: string): Promise<void> {
+  await page.waitForFunction(`(() => {
+    const el = [...document.querySelectorAll('label')].find((x) => x.textContent === ${JSON.stringify(label)});
+    const input = el && document.getElementById(el.htmlFor);
+    return !!input && input.value.includes(${JSON.stringify(contains)});
+  })()`);
+}
