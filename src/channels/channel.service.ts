@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
+import { SnapshotScheduler } from '../analytics/snapshots/snapshot-scheduler.service';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { Partner } from '../campaigns/partners/partner.entity';
 import { DomainError } from '../common/errors/domain-error';
@@ -18,12 +19,14 @@ export type ChannelView = Omit<Channel, 'credentialsEncrypted' | 'partner'> & { 
 @Injectable()
 export class ChannelService {
   private readonly cipher: CredentialCipher;
+  private readonly logger = new Logger(ChannelService.name);
 
   constructor(
     @InjectRepository(Channel) private readonly channels: Repository<Channel>,
     @InjectRepository(Partner) private readonly partners: Repository<Partner>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly snapshots: SnapshotScheduler,
     @Inject(ENV) env: Env,
   ) {
     this.cipher = new CredentialCipher(env.CHORUS_SECRET_KEY);
@@ -75,6 +78,11 @@ export class ChannelService {
       );
       return saved.id;
     });
+    // The first follower count is the channel's starting point; the regular poll would also
+    // catch it, so a Redis hiccup here must not refuse the channel.
+    await this.snapshots.requestSnapshot(id, 'channel_added').catch((err: unknown) =>
+      this.logger.warn(`Could not request the first follower snapshot of channel ${id}: ${err instanceof Error ? err.message : String(err)}`),
+    );
     return this.get(id);
   }
 
