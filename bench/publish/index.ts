@@ -270,7 +270,10 @@ async function startRedis(runId: string): Promise<{ url: string; private: boolea
       try {
         process.kill(Number(fs.readFileSync(pidfile, 'utf8')), 'SIGTERM');
       } catch { /* already gone */ }
-      setTimeout(() => fs.rmSync(dir, { recursive: true, force: true }), 500).unref();
+      // redis-server may still be writing its log as it stops; a leftover folder under .services is harmless.
+      try {
+        fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      } catch { /* left for the next run */ }
     },
   };
 }

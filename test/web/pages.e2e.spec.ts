@@ -72,7 +72,7 @@ describe('web pages (browser)', () => {
   it('a manager composes a joint post, sees a validation error, fixes it and submits it', async () => {
     const page = await browserFor(world.users.manager);
     await page.goto(`${base}/app/campaigns/${world.campaignId}/compose`);
-    await page.getByRole('heading', { name: 'Nouveau post commun' }).waitFor();
+    await page.getByRole('heading', { name: 'Nouveau post commun' }).waitFor().catch(async (e) => { console.error('DUMP', page.url(), await page.innerText('body')); throw e; });
 
     const [a, b] = world.partners;
     await page.locator(`input[type=checkbox]`).nth(0).waitFor();
