@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PipelineModule } from '../queue/pipeline.module';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { Action } from './actions/action.entity';
 import { ActionService } from './actions/action.service';
 import { ActionsController } from './actions/actions.controller';
@@ -19,7 +21,7 @@ import { TracksController } from './tracks/tracks.controller';
 import { Track } from './tracks/track.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Partner, Campaign, Track, Action, Post])],
+  imports: [TypeOrmModule.forFeature([Partner, Campaign, Track, Action, Post]), PipelineModule, ApprovalsModule],
   controllers: [PartnersController, CampaignsController, TracksController, ActionsController, PostsController],
   providers: [PartnerService, CampaignService, TrackService, ActionService, PostService, PostComposerService, PostViewService],
   exports: [PartnerService, CampaignService, PostService, PostViewService],

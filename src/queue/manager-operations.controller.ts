@@ -1,15 +1,11 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { IsString } from 'class-validator';
+import { actorOf, AuthenticatedUser } from '../auth/authenticated-user';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { Allow } from '../common/access.decorator';
 import { ManagerOperationsService, OperationResult } from './manager-operations.service';
 
-export class ReschedulePostDto {
-  /** ISO instant with offset, or a local time in the campaign's time zone. */
-  @IsString() scheduledAt!: string;
-}
-
-/** Schedule operations on posts, deliveries and channels; managers only. */
+/** Schedule operations on posts, deliveries and channels; managers only. Moving a post is PATCH /api/posts/:id. */
 @ApiTags('publishing')
 @Controller('api')
 export class ManagerOperationsController {
@@ -18,15 +14,8 @@ export class ManagerOperationsController {
   @Post('posts/:id/cancel')
   @HttpCode(200)
   @Allow('manager')
-  cancel(@Param('id', ParseUUIDPipe) id: string): Promise<OperationResult> {
-    return this.operations.cancelPost(id);
-  }
-
-  @Post('posts/:id/reschedule')
-  @HttpCode(200)
-  @Allow('manager')
-  reschedule(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReschedulePostDto): Promise<OperationResult> {
-    return this.operations.reschedulePost(id, dto.scheduledAt);
+  cancel(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser): Promise<OperationResult> {
+    return this.operations.cancelPost(id, actorOf(user));
   }
 
   @Post('deliveries/:id/retry')

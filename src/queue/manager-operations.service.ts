@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { parseTimeField } from '../campaigns/campaign-time';
+import type { AuditActor } from '../audit/audit.service';
 import { ChannelContextService } from '../channels/channel-context.service';
 import { DomainError } from '../common/errors/domain-error';
 import { PublishScheduler } from './publish-scheduler.service';
@@ -12,8 +12,8 @@ export interface OperationResult {
 }
 
 /**
- * What a manager may do to the schedule: cancel a post, move it, retry a failed delivery, pause
- * and resume a channel. Postgres changes first (conditional UPDATEs), then the queue follows;
+ * What a manager may do to the schedule: cancel a post, retry a failed delivery, pause and resume a
+ * channel. (Moving a post is an edit of its scheduledAt: PATCH /api/posts/:id, PostService.) Postgres changes first (conditional UPDATEs), then the queue follows;
  * if the queue step fails, the worker and the reconciler still read the new state from Postgres.
  */
 @Injectable()
@@ -25,7 +25,7 @@ export class ManagerOperationsService {
   ) {}
 
   /** Deliveries not yet sent are cancelled; one already being sent finishes (it cannot be stopped midway). */
-  async cancelPost(postId: string): Promise<OperationResult> {
+  async cancelPost(postId: string, actor: AuditActor): Promise<OperationResult> {
     await this.requirePost(postId);
     const rows: Array<{ id: string; post_version: number }> = await this.db.transaction(async (tx) => {
       await tx.query(`UPDATE posts SET cancelled_at = coalesce(cancelled_at, now()), updated_at = now() WHERE id = $1`, [postId]);
@@ -36,34 +36,14 @@ export class ManagerOperationsService {
         [postId],
       );
       await tx.query(
-        `INSERT INTO audit_events (actor_label, action, entity_type, entity_id, campaign_id, post_id, after)
-         SELECT 'manager', 'post.cancelled', 'post', p.id::text, p.campaign_id, p.id, jsonb_build_object('cancelledDeliveries', $2::int)
+        `INSERT INTO audit_events (actor_user_id, actor_label, action, entity_type, entity_id, campaign_id, post_id, after)
+         SELECT $3, $4, 'post.cancelled', 'post', p.id::text, p.campaign_id, p.id, jsonb_build_object('cancelledDeliveries', $2::int)
            FROM posts p WHERE p.id = $1`,
-        [postId, changed.length],
+        [postId, changed.length, actor.userId, actor.label],
       );
       return changed;
     });
     await this.scheduler.removeJobs(rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version) })));
-    return { deliveryIds: rows.map((r) => r.id) };
-  }
-
-  /** Moves the post and its unsent deliveries to a new minute; their jobs move with them. */
-  async reschedulePost(postId: string, scheduledAtInput: string): Promise<OperationResult> {
-    const post = await this.requirePost(postId);
-    if (post.cancelled) throw new DomainError('state_conflict', 'This post was cancelled; it cannot be rescheduled.');
-    const scheduledAt = parseTimeField('scheduledAt', scheduledAtInput, post.timeZone, { now: new Date() });
-    const rows: Array<{ id: string; post_version: number; due_at: Date; status: string }> = await this.db.transaction(async (tx) => {
-      await tx.query(`UPDATE posts SET scheduled_at = $2, updated_at = now() WHERE id = $1`, [postId, scheduledAt]);
-      const [changed] = await tx.query(
-        `UPDATE deliveries SET due_at = $2, updated_at = now()
-          WHERE post_id = $1 AND status IN ('pending_approval', 'approved', 'queued')
-          RETURNING id, post_version, due_at, status`,
-        [postId, scheduledAt],
-      );
-      return changed;
-    });
-    const queued = rows.filter((r) => r.status === 'queued' || r.status === 'approved');
-    await this.scheduler.moveJobs(queued.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at })));
     return { deliveryIds: rows.map((r) => r.id) };
   }
 

@@ -81,7 +81,6 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
 
   // publishing pipeline: manager operations
   'POST /api/posts/:id/cancel': [M],
-  'POST /api/posts/:id/reschedule': [M],
   'POST /api/deliveries/:id/retry': [M],
   'POST /api/channels/:id/pause': [M],
   'POST /api/channels/:id/resume': [M],

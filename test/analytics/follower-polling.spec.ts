@@ -44,10 +44,12 @@ describe('follower polling in the worker', () => {
 
   const snapshots = (channelId: string) =>
     db.query(`SELECT outcome, followers, source, error_kind FROM follower_snapshots WHERE channel_id = $1 ORDER BY taken_at`, [channelId]);
+  /** Adding a channel asks for its first snapshot; tests that look at later polls wait for that one first. */
+  const firstSnapshot = (channelId: string) =>
+    waitFor(async () => (await snapshots(channelId)).some((r: { source: string }) => r.source === 'channel_added'), { what: 'the first snapshot' });
 
-  it('records the follower count read through the adapter when a snapshot is requested', async () => {
+  it('records the follower count read through the adapter as soon as a channel is added', async () => {
     const { channelId } = await mastodonChannel(1234);
-    await t.app.get(SnapshotScheduler).requestSnapshot(channelId, 'channel_added');
     const rows = await waitFor(async () => ((await snapshots(channelId)).length ? snapshots(channelId) : null), { what: 'a snapshot' });
     expect(rows).toEqual([{ outcome: 'count', followers: 1234, source: 'channel_added', error_kind: null }]);
     const [daily] = await db.query(`SELECT followers FROM follower_daily_points WHERE channel_id = $1`, [channelId]);
@@ -56,9 +58,11 @@ describe('follower polling in the worker', () => {
 
   it('records a rate-limited poll as a failure, never a number, and retries after the reset', async () => {
     const { channelId } = await mastodonChannel(50);
+    await firstSnapshot(channelId);
     emulator.inject({ kind: 'rate_limit', resetInSeconds: 900 }, '/api/v1/accounts/verify_credentials');
     await t.app.get(SnapshotScheduler).requestSnapshot(channelId, 'manual');
-    const rows = await waitFor(async () => ((await snapshots(channelId)).length ? snapshots(channelId) : null), { what: 'a failed poll' });
+    const manual = async () => (await snapshots(channelId)).filter((r: { source: string }) => r.source === 'manual');
+    const rows = await waitFor(async () => ((await manual()).length ? manual() : null), { what: 'a failed poll' });
     expect(rows).toEqual([{ outcome: 'failed', followers: null, source: 'manual', error_kind: 'rate_limited' }]);
     const [schedule] = await db.query(`SELECT next_poll_at, last_outcome, consecutive_failures FROM follower_poll_schedule WHERE channel_id = $1`, [channelId]);
     expect(schedule).toMatchObject({ last_outcome: 'failed', consecutive_failures: 1 });
@@ -91,6 +95,7 @@ describe('follower polling in the worker', () => {
 
   it('thins old snapshots to the last point of each Paris day and keeps recent ones', async () => {
     const { channelId } = await createPartnerWithChannels(await t.as('manager'), 'ret', ['sandbox']).then((p) => ({ channelId: p.channelIds[0] }));
+    await firstSnapshot(channelId);
     const old = series('2024-01-10T00:00:00Z', '2024-01-12T23:00:00Z', 1, (d) => d.getUTCHours());
     const recent = series(new Date(Date.now() - 2 * 86_400_000).toISOString(), new Date(Date.now() - 86_400_000).toISOString(), 1, () => 5);
     await insertSnapshots(t, channelId, [...old, ...recent]);
@@ -101,6 +106,6 @@ describe('follower polling in the worker', () => {
       '2024-01-10T22:00:00.000Z', '2024-01-11T22:00:00.000Z', '2024-01-12T22:00:00.000Z', '2024-01-12T23:00:00.000Z',
     ]);
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM follower_snapshots WHERE channel_id = $1 AND taken_at > now() - interval '3 days'`, [channelId]);
-    expect(n).toBe(recent.length);
+    expect(n).toBe(recent.length + 1); // + the first snapshot taken when the channel was added
   });
 });

@@ -47,16 +47,16 @@ describe('done when: consent before publication', () => {
     // The manager edits the text: version 2, everyone but the operator must approve again.
     const edited = (await w.manager.patch(`/api/posts/${w.post.id}`).send({ baseText: 'Bienvenue au CoSto Pack, version 2 !' }).expect(200)).body;
     expect(edited.version).toBe(2);
-    await w.manager.post(`/api/posts/${w.post.id}/submit`).expect(200);
+    // The edit itself asks the partners again: no second submit.
     const pendingA = (await a.get('/api/approvals/inbox').expect(200)).body.pending;
     expect(pendingA).toEqual([expect.objectContaining({ postId: w.post.id, version: 2 })]);
     await t.http().post(`/api/approval-links/${bLink1}`).send({ decision: 'approved' }).expect(409); // used, and outdated
     await a.post(`/api/posts/${w.post.id}/approvals`).send({ decision: 'approved', version: 2 }).expect(201);
     await t.http().post(`/api/approval-links/${await linkFor(B.id)}`).send({ decision: 'approved' }).expect(200);
 
-    // Bring the minute close, so the test need not wait days: the pipeline's reschedule moves the
-    // queued jobs too (moving the schedule asks nobody again).
-    await w.manager.post(`/api/posts/${w.post.id}/reschedule`).send({ scheduledAt: new Date(Date.now() + 3000).toISOString() }).expect(200);
+    // Bring the minute close, so the test need not wait days: moving the schedule moves the
+    // queued jobs too, and asks nobody again.
+    await w.manager.patch(`/api/posts/${w.post.id}`).send({ scheduledAt: new Date(Date.now() + 3000).toISOString() }).expect(200);
     worker = await startWorker();
     const byChannel = async () =>
       Object.fromEntries(

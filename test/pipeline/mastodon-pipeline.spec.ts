@@ -158,7 +158,7 @@ describe('publishing pipeline on Mastodon', () => {
       await p.scheduler.enqueue(r.deliveryIds);
       const soon = new Date(Date.now() + 1500).toISOString();
       const http = await p.api.as('manager');
-      await http.post(`/api/posts/${r.postIds[0]}/reschedule`).send({ scheduledAt: soon }).expect(200);
+      await http.patch(`/api/posts/${r.postIds[0]}`).send({ scheduledAt: soon }).expect(200);
       await waitForStatus(p, r.deliveryIds[0], 'published', 20_000);
     });
 

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditService } from '../../audit/audit.service';
+import { actorOf, AuthenticatedUser } from '../../auth/authenticated-user';
+import { PublishScheduler } from '../../queue/publish-scheduler.service';
+import { ApprovalService } from '../approvals/approval.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { Viewer } from '../../common/viewer';
 import { Action } from '../actions/action.entity';
 import { Campaign } from '../campaign.entity';
 import { parseTimeField } from '../campaign-time';
 import { CampaignService } from '../campaign.service';
-import { Delivery } from '../deliveries/delivery.entity';
 import { Track } from '../tracks/track.entity';
 import { CreatePostDto, PostContentDto } from './dto/create-post.dto';
 import { UpdatePostDto } from './dto/update-post.dto';
@@ -28,6 +30,8 @@ export class PostService {
     private readonly views: PostViewService,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly scheduler: PublishScheduler,
+    private readonly approvals: ApprovalService,
   ) {}
 
   /** What each channel would receive, and every problem, without saving anything (the composer's preview). */
@@ -79,10 +83,12 @@ export class PostService {
   }
 
   /**
-   * A content edit bumps the version: every delivery's text is resolved again and waits for a new
-   * approval. Moving the schedule alone keeps the version and the approvals.
+   * A content edit bumps the version: every delivery's text is resolved again and, once the post
+   * was submitted, its partners are asked again. Moving the schedule alone keeps the version and
+   * the approvals, and moves the queued jobs with it.
    */
-  async update(id: string, dto: UpdatePostDto, actor: AuditActor): Promise<PostView> {
+  async update(id: string, dto: UpdatePostDto, user: AuthenticatedUser): Promise<PostView> {
+    const actor = actorOf(user);
     const current = await this.views.get(id);
     if (current.cancelledAt) throw new DomainError('state_conflict', 'This post is cancelled; it can no longer be edited.');
     const started = current.deliveries.filter((d) => d.status === 'publishing' || d.status === 'published');
@@ -105,7 +111,7 @@ export class PostService {
     };
     const composed = contentChanged ? await this.composeOrFail(campaign, content) : null;
 
-    await this.dataSource.transaction(async (tx) => {
+    const outcome = await this.dataSource.transaction(async (tx) => {
       // Lock the post row so two edits cannot both bump from the same version.
       const post = await tx.getRepository(Post).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!post) throw DomainError.notFound('post', id);
@@ -113,12 +119,15 @@ export class PostService {
       const before = { version: post.version, scheduledAt: post.scheduledAt, baseText: post.baseText };
       if (dto.trackId !== undefined) post.trackId = dto.trackId;
       if (dto.actionId !== undefined) post.actionId = dto.actionId;
+      let movedRows: Array<{ id: string; post_version: number; status: string }> = [];
       if (scheduledAt) {
         post.scheduledAt = scheduledAt;
-        // Not-yet-final deliveries move with the post; the pipeline moves their jobs.
-        await tx.getRepository(Delivery).update(
-          { postId: id, status: In(['pending_approval', 'approved', 'queued']) },
-          { dueAt: scheduledAt },
+        // Not-yet-final deliveries move with the post; their jobs move after the commit.
+        [movedRows] = await tx.query(
+          `UPDATE deliveries SET due_at = $2, updated_at = now()
+            WHERE post_id = $1 AND status IN ('pending_approval', 'approved', 'queued')
+            RETURNING id, post_version, status`,
+          [id, scheduledAt],
         );
       }
       if (composed) {
@@ -142,7 +151,15 @@ export class PostService {
         },
         tx,
       );
+      return { rows: movedRows, at: post.scheduledAt, version: post.version, submitted: !!post.submittedAt };
     });
+    if (composed && outcome.submitted) {
+      // "An edit after approval asks again": the new version goes to the partners.
+      await this.approvals.submit(id, user);
+    } else if (scheduledAt) {
+      const waiting = outcome.rows.filter((r) => r.status === 'queued' || r.status === 'approved');
+      await this.scheduler.moveJobs(waiting.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: outcome.at })));
+    }
     return this.views.get(id);
   }
 

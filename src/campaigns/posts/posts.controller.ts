@@ -42,6 +42,6 @@ export class PostsController {
   @Patch('posts/:id')
   @Allow('manager')
   update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdatePostDto, @CurrentUser() user: AuthenticatedUser) {
-    return this.service.update(id, dto, actorOf(user));
+    return this.service.update(id, dto, user);
   }
 }
