@@ -33,11 +33,13 @@ export CHORUS_SECRET_KEY="${CHORUS_SECRET_KEY:-$(cat .services/demo-secret)}"
 export REDIS_PREFIX="${REDIS_PREFIX:-chorus-demo}"
 export PORT="${PORT:-3000}"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
-export FOLLOWER_POLL_MINUTES="${FOLLOWER_POLL_MINUTES:-2}"
+# Demo pace: poll followers every 5 minutes (6 hours in production), reconcile every 5 s.
+export ANALYTICS_SNAPSHOT_INTERVAL_MINUTES="${ANALYTICS_SNAPSHOT_INTERVAL_MINUTES:-5}"
+export RECONCILE_INTERVAL_MS="${RECONCILE_INTERVAL_MS:-5000}"
 
 echo "[demo] building"
 npx nest build >/dev/null
-npm run --silent migration:run:dist
+npm run --silent migration:run:dist > .services/demo-migrations.log 2>&1 || { cat .services/demo-migrations.log; exit 1; }
 node dist/demo/seed.js
 
 node dist/main.js & api=$!
@@ -52,6 +54,12 @@ cat <<MSG
   Chorus demo is running: http://localhost:$PORT
   API documentation:      http://localhost:$PORT/docs
   Health:                 http://localhost:$PORT/health
+  Sign in as the community manager: manager@demo.chorus.local
+          as a partner (e.g.):      petitscommerces@demo.chorus.local, bastina@demo.chorus.local
+          as the review group:      revue@demo.chorus.local
+  Password for every demo user:     costo-demo-2026
+  The first posts go out 2 and 4 minutes after the seed; follower counts are polled every few minutes.
+
   Press Ctrl-C to stop (the database "$demo_db" is kept; "npm run services stop" stops private services).
 
 MSG

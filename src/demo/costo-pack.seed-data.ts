@@ -57,3 +57,7 @@ export const COSTO_TRACKS = [
     ],
   },
 ];
+
+/** Demo sign-in: every demo user has this password (demo data only, never a real deployment). */
+export const DEMO_PASSWORD = 'costo-demo-2026';
+export const demoEmail = (who: string) => `${who}@demo.chorus.local`;
