@@ -32,6 +32,7 @@ mkdir -p .services
 export CHORUS_SECRET_KEY="${CHORUS_SECRET_KEY:-$(cat .services/demo-secret)}"
 export REDIS_PREFIX="${REDIS_PREFIX:-chorus-demo}"
 export PORT="${PORT:-3000}"
+export PUBLIC_URL="${PUBLIC_URL:-http://localhost:$PORT}"
 export LOG_LEVEL="${LOG_LEVEL:-warn}"
 # Demo pace: poll followers every 5 minutes (6 hours in production), reconcile every 5 s.
 export ANALYTICS_SNAPSHOT_INTERVAL_MINUTES="${ANALYTICS_SNAPSHOT_INTERVAL_MINUTES:-5}"

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PipelineModule } from '../queue/pipeline.module';
+import { TrackedLinksModule } from '../analytics/links/tracked-links.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { Action } from './actions/action.entity';
 import { ActionService } from './actions/action.service';
@@ -21,7 +22,7 @@ import { TracksController } from './tracks/tracks.controller';
 import { Track } from './tracks/track.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Partner, Campaign, Track, Action, Post]), PipelineModule, ApprovalsModule],
+  imports: [TypeOrmModule.forFeature([Partner, Campaign, Track, Action, Post]), PipelineModule, ApprovalsModule, TrackedLinksModule],
   controllers: [PartnersController, CampaignsController, TracksController, ActionsController, PostsController],
   providers: [PartnerService, CampaignService, TrackService, ActionService, PostService, PostComposerService, PostViewService],
   exports: [PartnerService, CampaignService, PostService, PostViewService],

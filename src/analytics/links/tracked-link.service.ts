@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ENV, Env } from '../../config/env';
 import { CampaignLookupService } from '../campaign-lookup.service';
 
@@ -29,24 +29,30 @@ export class TrackedLinkService {
    * The delivery's short link, created on first call; null when its post carries no http(s) link.
    * The publishing pipeline may call this before publishing and put `shortUrl` in the text.
    */
-  async linkFor(deliveryId: string): Promise<TrackedLink | null> {
-    const [row] = await this.db.query(
+  async linkFor(deliveryId: string, tx?: EntityManager): Promise<TrackedLink | null> {
+    const db = tx ?? this.db;
+    const [row] = await db.query(
       `SELECT p.link, l.code, l.target_url FROM deliveries d JOIN posts p ON p.id = d.post_id
          LEFT JOIN tracked_links l ON l.delivery_id = d.id WHERE d.id = $1`,
       [deliveryId],
     );
     if (!row) return null;
+    if (row.code && row.target_url !== row.link && isHttpUrl(row.link)) {
+      // The post's link was edited: the same short code now leads to the new target.
+      await db.query(`UPDATE tracked_links SET target_url = $2 WHERE code = $1`, [row.code, row.link]);
+      return this.view(row.code, row.link);
+    }
     if (row.code) return this.view(row.code, row.target_url);
     if (!isHttpUrl(row.link)) return null;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const inserted = await this.db.query(
+      const inserted = await db.query(
         `INSERT INTO tracked_links (code, delivery_id, target_url) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING RETURNING code, target_url`,
         [newCode(), deliveryId, row.link],
       );
       if (inserted.length) return this.view(inserted[0].code, inserted[0].target_url);
       // Either another caller created this delivery's link, or the random code collided: look, then retry.
-      const [existing] = await this.db.query(`SELECT code, target_url FROM tracked_links WHERE delivery_id = $1`, [deliveryId]);
+      const [existing] = await db.query(`SELECT code, target_url FROM tracked_links WHERE delivery_id = $1`, [deliveryId]);
       if (existing) return this.view(existing.code, existing.target_url);
     }
     throw new Error('Could not allocate a unique short code');

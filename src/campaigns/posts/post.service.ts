@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditService } from '../../audit/audit.service';
 import { actorOf, AuthenticatedUser } from '../../auth/authenticated-user';
 import { PublishScheduler } from '../../queue/publish-scheduler.service';
+import { TrackedLinkService } from '../../analytics/links/tracked-link.service';
+import { ENV, Env } from '../../config/env';
 import { ApprovalService } from '../approvals/approval.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { Viewer } from '../../common/viewer';
@@ -32,6 +34,8 @@ export class PostService {
     private readonly audit: AuditService,
     private readonly scheduler: PublishScheduler,
     private readonly approvals: ApprovalService,
+    private readonly links: TrackedLinkService,
+    @Inject(ENV) private readonly env: Env,
   ) {}
 
   /** What each channel would receive, and every problem, without saving anything (the composer's preview). */
@@ -209,6 +213,21 @@ export class PostService {
              status = 'pending_approval', attempts = 0, error_kind = NULL, error_message = NULL, updated_at = now()`,
       [JSON.stringify(rows)],
     );
+    await this.useTrackedLinks(tx, post);
+  }
+
+  /**
+   * Where Chorus has a public address (PUBLIC_URL), each delivery's copy of the post's link becomes
+   * its own short link (`/l/:code`), which redirects with UTM tags and counts clicks. Done before
+   * approval, so partners approve exactly the text that goes out.
+   */
+  private async useTrackedLinks(tx: EntityManager, post: Post): Promise<void> {
+    if (!this.env.PUBLIC_URL || !post.link) return;
+    const deliveries: Array<{ id: string }> = await tx.query(`SELECT id FROM deliveries WHERE post_id = $1`, [post.id]);
+    for (const { id } of deliveries) {
+      const link = await this.links.linkFor(id, tx);
+      if (link) await tx.query(`UPDATE deliveries SET resolved_text = replace(resolved_text, $2, $3) WHERE id = $1`, [id, post.link, link.shortUrl]);
+    }
   }
 
   private async requireTrackAndAction(campaignId: string, trackId?: string, actionId?: string): Promise<void> {
