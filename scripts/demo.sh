@@ -39,7 +39,7 @@ export ANALYTICS_SNAPSHOT_INTERVAL_MINUTES="${ANALYTICS_SNAPSHOT_INTERVAL_MINUTE
 export RECONCILE_INTERVAL_MS="${RECONCILE_INTERVAL_MS:-5000}"
 
 echo "[demo] building"
-npx nest build >/dev/null
+npm run --silent build >/dev/null
 npm run --silent migration:run:dist > .services/demo-migrations.log 2>&1 || { cat .services/demo-migrations.log; exit 1; }
 node dist/demo/seed.js
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { DomainError } from '../common/errors/domain-error';
-import { POST_STATUS_SQL, type PagePostStatus } from './post-status.sql';
+import { POST_STATUS_SQL, type PostStatus as PagePostStatus } from '../campaigns/posts/post-status.sql';
+import { mentionOn } from '../campaigns/posts/validation/mentions';
 
 export interface CalendarPost {
   id: string;
@@ -215,21 +216,6 @@ export class WebReadsService {
       [campaignId],
     );
     return rows.map(isoDates);
-  }
-}
-
-/**
- * Mirror of `mentionOn` in src/campaigns/posts/post-composer.service.ts (not exported there):
- * the composer's live preview must resolve mentions exactly as the API will.
- */
-function mentionOn(channel: { network: string; handle: string; externalId: string }, partnerName: string): string | null {
-  switch (channel.network) {
-    case 'facebook':
-      return null;
-    case 'linkedin':
-      return channel.externalId.startsWith('urn:li:organization:') ? `@[${partnerName}](${channel.externalId})` : null;
-    default:
-      return channel.handle.startsWith('@') ? channel.handle : `@${channel.handle}`;
   }
 }
 

@@ -40,6 +40,7 @@ describe('web pages (browser)', () => {
     browsers.push(browser);
     const { page } = browser;
     page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+    page.on('response', (r) => { if (r.status() >= 500 || r.status() === 429) console.error(`HTTP ${r.status()} ${r.url()}`); });
     if (user) {
       await page.goto(`${base}/app/login`);
       await page.getByLabel('Adresse e-mail').fill(user.email);
@@ -71,8 +72,7 @@ describe('web pages (browser)', () => {
 
   it('a manager composes a joint post, sees a validation error, fixes it and submits it', async () => {
     const page = await browserFor(world.users.manager);
-    await page.goto(`${base}/app/campaigns/${world.campaignId}/compose`);
-    await page.getByRole('heading', { name: 'Nouveau post commun' }).waitFor().catch(async (e) => { console.error('DUMP', page.url(), await page.innerText('body')); throw e; });
+    await openPage(page, `${base}/app/campaigns/${world.campaignId}/compose`, 'Nouveau post commun');
 
     const [a, b] = world.partners;
     await page.locator(`input[type=checkbox]`).nth(0).waitFor();
@@ -196,8 +196,7 @@ describe('web pages (browser)', () => {
 
   it('a reviewer opens the indicators and the charts render with data', async () => {
     const page = await browserFor(world.users.reviewer);
-    await page.goto(`${base}/app/campaigns/${world.campaignId}/indicators`);
-    await page.getByRole('heading', { name: 'Indicateurs de résultats' }).waitFor();
+    await openPage(page, `${base}/app/campaigns/${world.campaignId}/indicators`, 'Indicateurs de résultats');
     await page.locator('#chart-growth').waitFor();
 
     // Something was drawn on both canvases, not just an empty frame.
@@ -218,11 +217,25 @@ describe('web pages (browser)', () => {
     expect(await page.locator('[data-testid="heatmap"] td:not(:empty)').count()).toBeGreaterThan(0);
     await screenshots(page, 'indicators');
 
+    const csvHref = await page.getByRole('link', { name: 'Exporter en CSV' }).getAttribute('href');
+    const csv = await page.request.get(`${base}${csvHref}`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Result indicators' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
   });
 });
+
+async function openPage(page: Page, url: string, heading: string): Promise<void> {
+  await page.goto(url);
+  await page.getByRole('heading', { name: heading }).waitFor().catch(async (e) => {
+    // What the page showed instead, to tell a broken page from a slow one.
+    console.error(`${page.url()} showed:\n${await page.innerText('body')}`);
+    throw e;
+  });
+}
 
 async function checkChannel(page: Page, channelId: string): Promise<void> {
   await page.locator(`input[type=checkbox][value="${channelId}"]`).check();

@@ -43,9 +43,11 @@ export function setLang(next: Lang, options: { remember?: boolean } = { remember
 /** Re-renders the calling component when the language changes. */
 export function useLang(): Lang {
   const [, force] = useState(0);
+  const seen = lang;
   useEffect(() => {
     const update = () => force((n) => n + 1);
     listeners.add(update);
+    if (seen !== lang) update(); // changed between the render and this subscription
     return () => void listeners.delete(update);
   }, []);
   return lang;

@@ -1,4 +1,3 @@
-import './buffer-shim';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthenticated } from './api';
@@ -85,9 +84,9 @@ function Shell() {
               <a href="/app/" aria-current={path === '/' ? 'page' : undefined}>
                 {t('nav.campaigns')}
               </a>
-              {user.role !== 'reviewer' && (
+              {user.role === 'partner' && (
                 <a href="/app/inbox" aria-current={path === '/inbox' ? 'page' : undefined}>
-                  {user.role === 'partner' ? t('nav.inbox') : t('nav.approvals')}
+                  {t('nav.inbox')}
                 </a>
               )}
               <a href="/app/channels" aria-current={path === '/channels' ? 'page' : undefined}>

@@ -26,6 +26,7 @@ export function usePath(): string {
     const update = () => setPath(currentPath());
     listeners.add(update);
     window.addEventListener('popstate', update);
+    update(); // a navigation may have happened before this subscription
     return () => {
       listeners.delete(update);
       window.removeEventListener('popstate', update);

@@ -25,6 +25,8 @@ export function useUser(): User | null | undefined {
   useEffect(() => {
     const update = () => force((n) => n + 1);
     listeners.add(update);
+    // The user may have loaded between the first render and this subscription (effects run late).
+    update();
     return () => void listeners.delete(update);
   }, []);
   return user;

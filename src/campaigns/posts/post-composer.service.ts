@@ -5,6 +5,7 @@ import { Network } from '../../channels/network';
 import { DomainError } from '../../common/errors/domain-error';
 import { Campaign } from '../campaign.entity';
 import { PostContentDto } from './dto/create-post.dto';
+import { mentionOn } from './validation/mentions';
 import { PartnerMention, placeholderSlugs } from './validation/placeholders';
 import { PostValidation, validatePost } from './validation/validate-post';
 
@@ -101,20 +102,5 @@ export class PostComposerService {
       }
       return { slug: partner.slug, name: partner.name, handles };
     });
-  }
-}
-
-/**
- * How a partner is named on a network. Facebook pages cannot be tagged through the API by text,
- * so they get the partner's name (null here); LinkedIn organisations use its mention syntax.
- */
-function mentionOn(channel: Channel, partnerName: string): string | null {
-  switch (channel.network) {
-    case 'facebook':
-      return null;
-    case 'linkedin':
-      return channel.externalId.startsWith('urn:li:organization:') ? `@[${partnerName}](${channel.externalId})` : null;
-    default:
-      return channel.handle.startsWith('@') ? channel.handle : `@${channel.handle}`;
   }
 }

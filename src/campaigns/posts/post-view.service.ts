@@ -4,7 +4,7 @@ import { MediaItem } from '../../channels/adapters/network-adapter';
 import { Network } from '../../channels/network';
 import { DomainError } from '../../common/errors/domain-error';
 import { isPartnerViewer, Viewer } from '../../common/viewer';
-import { derivePostStatus, PostStatus } from '../../queue/post-status';
+import { POST_STATUS_SQL, PostStatus } from './post-status.sql';
 import { DeliveryErrorKind, DeliveryStatus } from '../deliveries/delivery.entity';
 
 export interface DeliveryView {
@@ -69,7 +69,7 @@ export class PostViewService {
       [id, partnerId],
     );
     const { deliveryCounts: _counts, ...rest } = post;
-    return { ...rest, status: derivePostStatus(post, deliveries), deliveries };
+    return { ...rest, deliveries };
   }
 
   async list(campaignId: string, filter: { from?: Date; to?: Date }, viewer?: Viewer): Promise<PostSummary[]> {
@@ -78,11 +78,11 @@ export class PostViewService {
     if (filter.from) where += ` AND p.scheduled_at >= $${params.push(filter.from)}`;
     if (filter.to) where += ` AND p.scheduled_at < $${params.push(filter.to)}`;
     const posts = await this.posts(where, params, isPartnerViewer(viewer) ? viewer.partnerId : null);
-    return posts.map((p) => ({ ...p, status: derivePostStatus(p, expand(p.deliveryCounts)) }));
+    return posts;
   }
 
   /** With `partnerId`, only posts that target that partner's channels, counting only its deliveries. */
-  private async posts(where: string, params: unknown[], partnerId: string | null = null): Promise<Array<Omit<PostSummary, 'status'>>> {
+  private async posts(where: string, params: unknown[], partnerId: string | null = null): Promise<PostSummary[]> {
     const mine = partnerId ? `AND d.channel_id IN (SELECT id FROM channels WHERE partner_id = $${params.length + 1})` : '';
     if (partnerId) where += ` AND EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = p.id ${mine})`;
     return this.dataSource.query(
@@ -91,7 +91,7 @@ export class PostViewService {
               p.link, p.media,
               coalesce((SELECT jsonb_agg(f.partner_id) FROM post_featured_partners f WHERE f.post_id = p.id), '[]') AS "featuredPartnerIds",
               p.scheduled_at AS "scheduledAt", p.version, p.submitted_at AS "submittedAt", p.cancelled_at AS "cancelledAt",
-              p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+              p.created_at AS "createdAt", p.updated_at AS "updatedAt", ${POST_STATUS_SQL} AS status,
               coalesce((SELECT jsonb_object_agg(s.status, s.n) FROM (SELECT status, count(*)::int AS n FROM deliveries d WHERE d.post_id = p.id ${mine} GROUP BY status) s), '{}') AS "deliveryCounts"
          FROM posts p
         WHERE ${where}
@@ -99,8 +99,4 @@ export class PostViewService {
       partnerId ? [...params, partnerId] : params,
     );
   }
-}
-
-function expand(counts: Partial<Record<DeliveryStatus, number>>): Array<{ status: DeliveryStatus }> {
-  return Object.entries(counts).flatMap(([status, n]) => Array.from({ length: n ?? 0 }, () => ({ status: status as DeliveryStatus })));
 }

@@ -3,7 +3,7 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { ENV, type Env } from '../../config/env';
-import { POST_STATUS_SQL } from '../post-status.sql';
+import { POST_STATUS_SQL } from '../../campaigns/posts/post-status.sql';
 import { renderCalendar, type IcsEvent } from './icalendar';
 
 const STATUS_WORDS: Record<string, string> = {

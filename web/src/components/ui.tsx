@@ -66,7 +66,7 @@ export function Loaded<T>({ state, children }: { state: Async<T>; children: (dat
   return <>{children(state.data)}</>;
 }
 
-export type PostStatus = 'draft' | 'awaiting_approval' | 'scheduled' | 'published' | 'partially_published' | 'failed' | 'cancelled' | 'rejected';
+export type PostStatus = 'draft' | 'rejected' | 'awaiting_approval' | 'scheduled' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'cancelled';
 export type DeliveryStatus = 'pending_approval' | 'approved' | 'queued' | 'publishing' | 'published' | 'failed' | 'skipped' | 'cancelled';
 
 /** Status shown with a word and a colour, never the colour alone. */

@@ -25,7 +25,7 @@ interface CalendarData {
   posts: CalendarPost[];
 }
 
-export const CALENDAR_STATUSES = ['draft', 'awaiting_approval', 'rejected', 'scheduled', 'published', 'partially_published', 'failed', 'cancelled'];
+export const CALENDAR_STATUSES = ['draft', 'awaiting_approval', 'rejected', 'scheduled', 'publishing', 'published', 'partially_published', 'failed', 'cancelled'];
 
 export function CalendarPage({ campaignId }: { campaignId: string }) {
   useLang();

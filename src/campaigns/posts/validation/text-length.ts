@@ -27,8 +27,11 @@ export function countGraphemes(text: string): number {
   return count;
 }
 
+// TextEncoder, not Buffer: this module also runs in the browser (the web composer).
+const UTF8 = new TextEncoder();
+
 export function countUtf8Bytes(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
+  return UTF8.encode(text).length;
 }
 
 /** X's weighted length, as X computes it (twitter-text's default configuration). */
