@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ACCESS_KEY, AccessRule } from '../common/access.decorator';
+import { ACCESS_KEY, AccessRule, OWN_SESSION_KEY } from '../common/access.decorator';
 import { DomainError } from '../common/errors/domain-error';
 import type { AuthenticatedUser } from './authenticated-user';
 import { SessionStore } from './session.store';
@@ -45,7 +45,8 @@ export class AccessGuard implements CanActivate {
         allowed: rule.roles,
       });
     }
-    if (user.role === 'reviewer' && !READ_METHODS.has(req.method)) {
+    const ownSessionOnly = this.reflector.get<boolean | undefined>(OWN_SESSION_KEY, ctx.getHandler()) === true;
+    if (user.role === 'reviewer' && !READ_METHODS.has(req.method) && !ownSessionOnly) {
       throw new DomainError('forbidden', 'Reviewers read; they change nothing.', { guard: 'read_only_role' satisfies GuardRefusal });
     }
     req.user = user;

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/c
 import { ApiTags } from '@nestjs/swagger';
 import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { Allow, Public } from '../common/access.decorator';
+import { Allow, OwnSessionOnly, Public } from '../common/access.decorator';
 import { AuthService, SignedIn } from './auth.service';
 import type { AuthenticatedUser } from './authenticated-user';
 import { CurrentUser } from './current-user.decorator';
@@ -39,6 +39,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Allow('manager', 'partner', 'reviewer')
+  @OwnSessionOnly()
   async logout(@CurrentUser() user: AuthenticatedUser, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(user);
     res.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -1,4 +1,5 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { ThrottlerGuard, ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import Redis from 'ioredis';
@@ -37,7 +38,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 export class LoginThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, any>): Promise<string> {
     const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : '';
-    return `${req.ip}|${email}`;
+    if (email) return `${req.ip}|${email}`;
+    // Accepting an invite carries a token, not an e-mail: count per invite, so colleagues accepting
+    // theirs from one office do not block each other (tokens are 256-bit: guessing is not the risk).
+    const token = typeof req.body?.token === 'string' ? req.body.token : '';
+    return `${req.ip}|invite:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
   }
 
   protected override generateKey(_ctx: ExecutionContext, tracker: string, name: string): string {

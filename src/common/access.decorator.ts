@@ -12,5 +12,13 @@ export type AccessRule = { public: true } | { public: false; roles: Role[] };
  */
 export const Allow = (...roles: Role[]) => SetMetadata(ACCESS_KEY, { public: false, roles } satisfies AccessRule);
 
+export const OWN_SESSION_KEY = 'chorus:own-session';
+
+/**
+ * The route changes only the caller's own session or inbox (log out, mark a notification read),
+ * never campaign data: read-only roles may call it too.
+ */
+export const OwnSessionOnly = () => SetMetadata(OWN_SESSION_KEY, true);
+
 /** No sign-in needed (health, docs, tracked-link redirects, approval-by-link pages). */
 export const Public = () => SetMetadata(ACCESS_KEY, { public: true } satisfies AccessRule);

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseBoolPipe, ParseUUI
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { Allow } from '../common/access.decorator';
+import { Allow, OwnSessionOnly } from '../common/access.decorator';
 import { SetWebhookDto } from './dto/set-webhook.dto';
 import { NotificationService } from './notification.service';
 import { PartnerWebhookService } from './partner-webhook.service';
@@ -22,10 +22,10 @@ export class NotificationsController {
     return this.notifications.list(user.id, unread ?? false);
   }
 
-  // Reviewers receive nothing to act on, but may clear what they see; the guard keeps them read-only anyway.
   @Post('notifications/:id/read')
   @HttpCode(200)
-  @Allow('manager', 'partner')
+  @Allow('manager', 'partner', 'reviewer')
+  @OwnSessionOnly()
   read(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string) {
     return this.notifications.markRead(user.id, id);
   }

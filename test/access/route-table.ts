@@ -26,7 +26,7 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   // auth and users (issue 4)
   'POST /api/auth/login': PUBLIC,
   'POST /api/auth/accept-invite': PUBLIC,
-  'POST /api/auth/logout': [M, P],
+  'POST /api/auth/logout': ALL,
   'GET /api/auth/me': ALL,
   'POST /api/users/invites': [M],
   'GET /api/users': [M],
@@ -43,7 +43,7 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'GET /api/approval-links/:token': PUBLIC,
   'POST /api/approval-links/:token': PUBLIC,
   'GET /api/notifications': ALL,
-  'POST /api/notifications/:id/read': [M, P],
+  'POST /api/notifications/:id/read': ALL,
   'PUT /api/partners/:id/webhook': [M],
   'DELETE /api/partners/:id/webhook': [M],
   'GET /api/audit-events': [M],

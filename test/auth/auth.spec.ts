@@ -1,10 +1,11 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/bootstrap';
+import { Allow } from '../../src/common/access.decorator';
 import { createTestApp, createUser, TestApp } from '../support/test-app';
 
 @Controller('api/test-no-rule')
@@ -15,7 +16,17 @@ class NoRuleController {
   }
 }
 
-@Module({ imports: [AppModule], controllers: [NoRuleController] })
+/** A write route whose rule names every role: a reviewer must still be refused. */
+@Controller('api/test-write-for-all')
+class WriteForAllController {
+  @Post()
+  @Allow('manager', 'partner', 'reviewer')
+  write() {
+    return { written: true };
+  }
+}
+
+@Module({ imports: [AppModule], controllers: [NoRuleController, WriteForAllController] })
 class AppWithARouteWithoutRule {}
 
 describe('users, login and the access guard', () => {
@@ -138,12 +149,27 @@ describe('users, login and the access guard', () => {
     await login(other.email, other.password).expect(200);
   });
 
-  it('a reviewer can never call a non-GET route, whatever its rule', async () => {
-    const reviewer = await t.as('reviewer');
-    // POST /api/auth/logout allows every role, yet a reviewer is refused: read-only.
-    const res = await reviewer.post('/api/auth/logout').expect(403);
-    expect(res.body).toMatchObject({ code: 'forbidden', details: { guard: 'read_only_role' } });
-    await reviewer.get('/api/auth/me').expect(200);
+  it('a reviewer can never call a non-GET route, whatever its rule (but may log out)', async () => {
+    const app = await NestFactory.create<NestExpressApplication>(AppWithARouteWithoutRule, { bufferLogs: true, bodyParser: false, logger: false });
+    configureApp(app);
+    await app.init();
+    try {
+      const login = async (role: 'reviewer' | 'partner') => {
+        const u = await createUser(app, role);
+        return (await request(app.getHttpServer()).post('/api/auth/login').send({ email: u.email, password: u.password }).expect(200)).body.accessToken as string;
+      };
+      const reviewer = await login('reviewer');
+      const res = await request(app.getHttpServer()).post('/api/test-write-for-all').set('authorization', `Bearer ${reviewer}`).expect(403);
+      expect(res.body).toMatchObject({ code: 'forbidden', details: { guard: 'read_only_role' } });
+      expect(res.body).not.toHaveProperty('written');
+      await request(app.getHttpServer()).post('/api/test-write-for-all').set('authorization', `Bearer ${await login('partner')}`).expect(201);
+      // Logging out touches only the reviewer's own session.
+      await request(app.getHttpServer()).get('/api/auth/me').set('authorization', `Bearer ${reviewer}`).expect(200);
+      await request(app.getHttpServer()).post('/api/auth/logout').set('authorization', `Bearer ${reviewer}`).expect(204);
+      await request(app.getHttpServer()).get('/api/auth/me').set('authorization', `Bearer ${reviewer}`).expect(401);
+    } finally {
+      await app.close();
+    }
   });
 
   it('a route without a rule answers 403 naming the missing rule, even to a manager', async () => {
