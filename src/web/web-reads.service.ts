@@ -79,7 +79,8 @@ export interface PostPageData {
     cancelledAt: string | null;
   };
   deliveries: PostPageDelivery[];
-  approvals: { partnerId: string; partnerName: string; postVersion: number; decision: string; comment: string; via: string; decidedAt: string }[];
+  /** `decidedByName` is the signed-in user who decided (null for a decision by link). */
+  approvals: { partnerId: string; partnerName: string; postVersion: number; decision: string; comment: string; via: string; decidedByName: string | null; decidedAt: string }[];
 }
 
 /**
@@ -173,8 +174,9 @@ export class WebReadsService {
       ),
       this.db.query(
         `SELECT a.partner_id AS "partnerId", pa.name AS "partnerName", a.post_version AS "postVersion", a.decision, a.comment, a.via,
-                a.decided_at AS "decidedAt"
+                u.name AS "decidedByName", a.decided_at AS "decidedAt"
            FROM approvals a JOIN partners pa ON pa.id = a.partner_id
+           LEFT JOIN users u ON u.id = a.decided_by
           WHERE a.post_id = $1 AND ($2::uuid IS NULL OR a.partner_id = $2)
           ORDER BY a.decided_at DESC`,
         [postId, partnerFilter],

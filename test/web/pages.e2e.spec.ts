@@ -226,9 +226,139 @@ describe('web pages (browser)', () => {
     await page.getByRole('heading', { name: 'Result indicators' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('en');
   });
+
+  it('partner A records new customers and sees its records and totals', async () => {
+    const page = await browserFor(world.users.partnerA);
+    await page.getByRole('link', { name: 'Nouveaux clients' }).first().click();
+    await page.getByRole('heading', { name: 'Nouveaux clients', level: 1 }).waitFor();
+    // A partner records for its own partner: no partner to pick.
+    expect(await page.getByLabel('Partenaire', { exact: true }).count()).toBe(0);
+    await page.getByLabel('Nombre de nouveaux clients').fill('3');
+    await page.getByLabel('Chèque CoSto').check();
+    await page.getByLabel('Note (facultatif)').fill('Venus avec le chèque du CoSto Pack');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText(/Enregistré : 3 nouveau\(x\) client\(s\)/).waitFor();
+    await page.locator('[data-testid="customers-records"]').getByText('Venus avec le chèque du CoSto Pack').waitFor();
+    expect(await page.getByTestId('customers-own-total').locator('.kpi-value').innerText()).toBe('3');
+
+    await page.getByLabel('Nombre de nouveaux clients').fill('2');
+    await page.getByLabel('Lien de la campagne').check();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText(/Enregistré : 2 nouveau\(x\) client\(s\)/).waitFor();
+    await page.waitForFunction(`document.querySelector('[data-testid="customers-own-total"] .kpi-value')?.textContent === '5'`);
+    await screenshots(page, 'customers');
+
+    const rows = await db.query(
+      `SELECT count, source, note FROM conversions WHERE campaign_id = $1 AND partner_id = $2 ORDER BY count DESC`,
+      [world.campaignId, world.partners[0]!.id],
+    );
+    expect(rows).toEqual([
+      { count: 3, source: 'costo_cheque', note: 'Venus avec le chèque du CoSto Pack' },
+      { count: 2, source: 'link', note: '' },
+    ]);
+  });
+
+  it('a manager edits the text of an approved post: version 2 goes back to the partners', async () => {
+    expect(postId).toBeDefined();
+    const page = await browserFor(world.users.manager);
+    await openPage(page, `${base}/app/posts/${postId}`, /Post du/);
+    // Both partners approved version 1; the manager sees who decided what.
+    const state = page.getByTestId('approval-state');
+    await state.getByRole('heading', { name: 'Approbations de la version 1' }).waitFor();
+    await state.locator(`[data-partner="${world.partners[0]!.id}"][data-state="approved"]`).waitFor();
+    await page.getByTestId('approval-history').getByText('par lien').waitFor();
+    await screenshots(page, 'post-approvals');
+
+    await page.getByRole('link', { name: 'Modifier le post' }).click();
+    await page.getByRole('heading', { name: 'Modifier le post' }).waitFor();
+    await page.getByTestId('edit-notice').getByText(/version 2 sera envoyée/).waitFor();
+    await page.getByLabel('Texte commun', { exact: true }).fill(`Nouvelle version : le CoSto Pack avec {{partner:${world.partners[0]!.slug}}} !`);
+    await screenshots(page, 'post-edit');
+    await page.getByRole('button', { name: 'Enregistrer et redemander l’approbation' }).click();
+
+    await page.waitForURL(new RegExp(`/app/posts/${postId}\\?edited=2`));
+    await page.getByText('Post modifié : version 2. Les partenaires concernés ont été sollicités à nouveau.').waitFor();
+    await page.getByTestId('post-version').getByText('version 2').waitFor();
+    await state.getByRole('heading', { name: 'Approbations de la version 2' }).waitFor();
+    await state.locator(`[data-partner="${world.partners[0]!.id}"][data-state="pending"]`).waitFor();
+    await page.getByTestId('approval-links').waitFor();
+    await screenshots(page, 'post-edited');
+
+    const [post] = await db.query(`SELECT version, base_text FROM posts WHERE id = $1`, [postId]);
+    expect(post.version).toBe(2);
+    expect(post.base_text).toContain('Nouvelle version');
+    const deliveries = await db.query(`SELECT d.status, d.post_version FROM deliveries d JOIN channels c ON c.id = d.channel_id WHERE d.post_id = $1 AND c.partner_id = $2`, [
+      postId,
+      world.partners[0]!.id,
+    ]);
+    expect(deliveries).toEqual([{ status: 'pending_approval', post_version: 2 }]);
+
+    // Partner A is asked again: the post is back in its inbox, with the new text.
+    const partner = await browserFor(world.users.partnerA);
+    await partner.goto(`${base}/app/inbox`);
+    await partner.locator(`[data-post="${postId}"]`).getByText(`Nouvelle version : le CoSto Pack avec @${world.partners[0]!.slug} !`).waitFor();
+  });
+
+  it('a manager cancels a post', async () => {
+    expect(postId).toBeDefined();
+    const page = await browserFor(world.users.manager);
+    await openPage(page, `${base}/app/posts/${postId}`, /Post du/);
+    await page.getByRole('button', { name: 'Annuler le post' }).click();
+    await page.getByText('Annuler ce post ? Rien ne sera publié').waitFor();
+    await page.getByRole('button', { name: 'Oui, annuler le post' }).click();
+    await page.getByText(/Post annulé : 3 publication\(s\) prévue\(s\) ne partiront pas\./).waitFor();
+    await page.getByTestId('post-cancelled').waitFor();
+    expect(await page.getByRole('link', { name: 'Modifier le post' }).count()).toBe(0);
+    await screenshots(page, 'post-cancelled');
+
+    const rows = await db.query(`SELECT DISTINCT status FROM deliveries WHERE post_id = $1`, [postId]);
+    expect(rows).toEqual([{ status: 'cancelled' }]);
+    const [post] = await db.query(`SELECT cancelled_at FROM posts WHERE id = $1`, [postId]);
+    expect(post.cancelled_at).not.toBeNull();
+  });
+
+  it('a manager reconnects an account, pauses and resumes another, and retries a failed publication', async () => {
+    const page = await browserFor(world.users.manager);
+    await openPage(page, `${base}/app/channels`, 'Comptes des partenaires');
+    const c = world.partners[2]!;
+    await page.getByRole('button', { name: /Reconnecter Sandbox/ }).click();
+    await page.getByLabel('Nouveau jeton d’accès').fill('new-token-after-revocation');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('Identifiants enregistrés : le compte est de nouveau actif.').waitFor();
+    const [reconnected] = await db.query(`SELECT status FROM channels WHERE id = $1`, [c.channelId]);
+    expect(reconnected.status).toBe('active');
+
+    const b = world.partners[1]!;
+    const bRow = page.locator('li.channel-row', { hasText: `@${b.slug}` });
+    await bRow.getByRole('button', { name: /Mettre en pause/ }).click();
+    await bRow.locator('.badge', { hasText: 'En pause' }).waitFor();
+    expect((await db.query(`SELECT status FROM channels WHERE id = $1`, [b.channelId]))[0].status).toBe('paused');
+    await screenshots(page, 'channels-controls');
+    await bRow.getByRole('button', { name: /Reprendre/ }).click();
+    await bRow.locator('.badge', { hasText: 'Actif' }).waitFor();
+    expect((await db.query(`SELECT status FROM channels WHERE id = $1`, [b.channelId]))[0].status).toBe('active');
+
+    // A failed publication (the network was down) goes back to the queue from the post page.
+    const [failed] = await db.query(
+      `UPDATE deliveries d SET status = 'failed', error_kind = 'transient', error_message = 'HTTP 503', published_at = NULL, external_url = NULL
+         FROM channels c WHERE c.id = d.channel_id AND c.partner_id = $1 AND d.post_id IN (SELECT id FROM posts WHERE campaign_id = $2 AND cancelled_at IS NULL)
+       RETURNING d.id, d.post_id`,
+      [b.id, world.campaignId],
+    ).then(([rows]: [Array<{ id: string; post_id: string }>]) => rows);
+    expect(failed).toBeDefined();
+    await openPage(page, `${base}/app/posts/${failed.post_id}`, /Post du/);
+    const delivery = page.locator(`[data-delivery="${failed.id}"]`);
+    await delivery.getByText('Le réseau n’a pas répondu').waitFor();
+    await screenshots(page, 'post-failed');
+    await delivery.getByRole('button', { name: 'Réessayer cette publication' }).click();
+    await page.getByText('Publication remise dans la file').waitFor();
+    const [retried] = await db.query(`SELECT status, attempts, error_kind FROM deliveries WHERE id = $1`, [failed.id]);
+    expect(['approved', 'queued', 'publishing', 'published']).toContain(retried.status);
+    expect(retried.error_kind === null || retried.status === 'published').toBe(true);
+  });
 });
 
-async function openPage(page: Page, url: string, heading: string): Promise<void> {
+async function openPage(page: Page, url: string, heading: string | RegExp): Promise<void> {
   await page.goto(url);
   await page.getByRole('heading', { name: heading }).waitFor().catch(async (e) => {
     // What the page showed instead, to tell a broken page from a slow one.

@@ -8,7 +8,8 @@ import { Loaded, Loading, useAsync } from './components/ui';
 import { LoginPage } from './pages/login';
 import { HomePage } from './pages/home';
 import { CalendarPage } from './pages/calendar';
-import { ComposerPage } from './pages/composer';
+import { ComposerPage, EditPostPage } from './pages/composer';
+import { CustomersPage } from './pages/customers';
 import { InboxPage } from './pages/inbox';
 import { ApprovalLinkPage } from './pages/approval-link';
 import { PostPage } from './pages/post';
@@ -26,6 +27,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/campaigns\/([0-9a-f-]{36})\/indicators$/, page: ([id]) => <IndicatorsPage campaignId={id!} /> },
   { pattern: /^\/inbox$/, page: () => <InboxPage /> },
   { pattern: /^\/posts\/([0-9a-f-]{36})$/, page: ([id]) => <PostPage postId={id!} /> },
+  { pattern: /^\/posts\/([0-9a-f-]{36})\/edit$/, page: ([id]) => <EditPostPage postId={id!} /> },
+  { pattern: /^\/campaigns\/([0-9a-f-]{36})\/customers$/, page: ([id]) => <CustomersPage campaignId={id!} /> },
   { pattern: /^\/channels$/, page: () => <ChannelsPage /> },
 ];
 

@@ -101,6 +101,9 @@ function Calendar({ data }: { data: CalendarData }) {
         <a class="button" href={`/app/campaigns/${data.campaign.id}/indicators`}>
           {t('home.indicators')}
         </a>
+        <a class="button" href={`/app/campaigns/${data.campaign.id}/customers`}>
+          {t('customers.nav')}
+        </a>
         <a class="button" href={`/api/campaigns/${data.campaign.id}/calendar.ics`} download={`${data.campaign.name}.ics`}>
           {t('calendar.downloadIcs')}
         </a>

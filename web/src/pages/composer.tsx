@@ -2,7 +2,7 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import type { Network } from '../../../src/channels/network';
 import { NETWORK_RULES } from '../../../src/campaigns/posts/validation/network-rules';
 import { validatePost, type PostDraft, type PostMedia } from '../../../src/campaigns/posts/validation/validate-post';
-import { ApiError, get, post } from '../api';
+import { ApiError, get, patch, post } from '../api';
 import { ErrorBox, Loaded, NETWORK_LABELS, PageTitle, useAsync } from '../components/ui';
 import { formatDateTime, t, useLang } from '../i18n';
 import { problemText } from '../problems';
@@ -31,6 +31,42 @@ export function ComposerPage({ campaignId }: { campaignId: string }) {
   return <Loaded state={data}>{(d) => <Composer data={d} />}</Loaded>;
 }
 
+/** A post as GET /api/posts/:id gives it: what the composer starts from when editing. */
+export interface EditablePost {
+  id: string;
+  campaignId: string;
+  trackId: string | null;
+  actionId: string | null;
+  baseText: string;
+  variants: Partial<Record<Network, string>>;
+  link: string | null;
+  media: PostMedia[];
+  featuredPartnerIds: string[];
+  scheduledAt: string;
+  version: number;
+  submittedAt: string | null;
+  deliveries: { channelId: string; status: string }[];
+}
+
+/** The same composer, filled with the post: saving PATCHes only what changed. */
+export function EditPostPage({ postId }: { postId: string }) {
+  useLang();
+  const data = useAsync(async () => {
+    const current = await get<EditablePost>(`/api/posts/${postId}`);
+    return { current, composer: await get<ComposerData>(`/api/web/campaigns/${current.campaignId}/composer`) };
+  }, [postId]);
+  return <Loaded state={data}>{(d) => <Composer data={d.composer} editing={d.current} />}</Loaded>;
+}
+
+const cleanVariants = (variants: Partial<Record<Network, string>>, networks: Network[]) =>
+  Object.fromEntries(Object.entries(variants).filter(([net, text]) => text && text.trim() && networks.includes(net as Network)));
+const cleanMedia = (media: PostMedia[]) => media.map((m) => ({ url: m.url.trim(), altText: m.altText?.trim() || undefined, type: m.type }));
+const sameSet = (a: Iterable<string>, b: Iterable<string>) => {
+  const x = [...new Set(a)].sort();
+  const y = [...new Set(b)].sort();
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+};
+
 function defaultSchedule(data: ComposerData): string {
   // Tomorrow at 09:00 in the campaign's zone, or the campaign's start if that is later.
   const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
@@ -39,17 +75,20 @@ function defaultSchedule(data: ComposerData): string {
   return localInputValue(base, data.campaign.timeZone).slice(0, 10) + 'T09:00';
 }
 
-function Composer({ data }: { data: ComposerData }) {
+function Composer({ data, editing }: { data: ComposerData; editing?: EditablePost }) {
   const zone = data.campaign.timeZone;
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [baseText, setBaseText] = useState('');
-  const [variants, setVariants] = useState<Partial<Record<Network, string>>>({});
-  const [link, setLink] = useState('');
-  const [media, setMedia] = useState<PostMedia[]>([]);
-  const [featured, setFeatured] = useState<Set<string>>(new Set());
-  const [scheduledAt, setScheduledAt] = useState(defaultSchedule(data));
-  const [trackId, setTrackId] = useState('');
-  const [actionId, setActionId] = useState('');
+  const initialChannels = editing ? editing.deliveries.filter((d) => d.status !== 'cancelled').map((d) => d.channelId) : [];
+  const initialSchedule = editing ? localInputValue(editing.scheduledAt, zone).slice(0, 16) : defaultSchedule(data);
+  const [selected, setSelected] = useState<Set<string>>(new Set(initialChannels));
+  const [baseText, setBaseText] = useState(editing?.baseText ?? '');
+  const [variants, setVariants] = useState<Partial<Record<Network, string>>>(editing?.variants ?? {});
+  const [link, setLink] = useState(editing?.link ?? '');
+  const [media, setMedia] = useState<PostMedia[]>(editing?.media ?? []);
+  const [featured, setFeatured] = useState<Set<string>>(new Set(editing?.featuredPartnerIds ?? []));
+  const [scheduledAt, setScheduledAt] = useState(initialSchedule);
+  const [trackId, setTrackId] = useState(editing?.trackId ?? '');
+  const [actionId, setActionId] = useState(editing?.actionId ?? '');
+  const [notice, setNotice] = useState<string | null>(null);
   const [mentionSlug, setMentionSlug] = useState(data.mentions[0]?.slug ?? '');
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [showProblems, setShowProblems] = useState(false);
@@ -77,6 +116,15 @@ function Composer({ data }: { data: ComposerData }) {
   // The very function the API runs on create: same counts, same problems.
   const validation = validatePost(draft);
   const whoByChannel = new Map(targets.map((c) => [c.id, c.handle]));
+  // Editing: a content change makes a new version that partners approve again; a date change alone does not.
+  const contentChanged =
+    !editing ||
+    baseText !== editing.baseText ||
+    JSON.stringify(cleanVariants(variants, networks)) !== JSON.stringify(cleanVariants(editing.variants, networks)) ||
+    link.trim() !== (editing.link ?? '') ||
+    JSON.stringify(cleanMedia(media)) !== JSON.stringify(cleanMedia(editing.media)) ||
+    !sameSet(featured, editing.featuredPartnerIds) ||
+    !sameSet(selected, initialChannels);
   const postProblems = validation.problems.filter((p) => !p.channelId);
 
   function toggle(id: string) {
@@ -118,6 +166,8 @@ function Composer({ data }: { data: ComposerData }) {
   async function submit(event: Event) {
     event.preventDefault();
     setSubmitError(null);
+    setNotice(null);
+    if (editing) return saveEdit();
     if (!validation.ok) {
       setShowProblems(true);
       requestAnimationFrame(() => summaryRef.current?.focus());
@@ -147,6 +197,42 @@ function Composer({ data }: { data: ComposerData }) {
     }
   }
 
+  async function saveEdit() {
+    if (!editing) return;
+    if (contentChanged && !validation.ok) {
+      setShowProblems(true);
+      requestAnimationFrame(() => summaryRef.current?.focus());
+      return;
+    }
+    const body: Record<string, unknown> = {};
+    if (contentChanged) {
+      Object.assign(body, {
+        baseText,
+        variants: cleanVariants(variants, networks),
+        link: link.trim(), // '' removes the link
+        media: cleanMedia(media),
+        featuredPartnerIds: [...featured],
+        channelIds: [...selected],
+      });
+    }
+    if (scheduledAt !== initialSchedule) body.scheduledAt = scheduledAt;
+    if (trackId !== (editing.trackId ?? '')) body.trackId = trackId || null;
+    if (actionId !== (editing.actionId ?? '')) body.actionId = actionId || null;
+    if (Object.keys(body).length === 0) {
+      setNotice(t('composer.nothingChanged'));
+      return;
+    }
+    setBusy(true);
+    try {
+      const saved = await patch<{ id: string; version: number }>(`/api/posts/${editing.id}`, body);
+      navigate(`/posts/${saved.id}?${contentChanged ? `edited=${saved.version}` : 'rescheduled=1'}`);
+    } catch (err) {
+      setSubmitError(err);
+      setBusy(false);
+      requestAnimationFrame(() => summaryRef.current?.focus());
+    }
+  }
+
   const serverProblems =
     submitError instanceof ApiError && submitError.code === 'post_invalid_for_network'
       ? (((submitError.details as { problems?: unknown[] } | undefined)?.problems ?? []) as typeof validation.problems)
@@ -157,8 +243,19 @@ function Composer({ data }: { data: ComposerData }) {
     <section class="composer">
       <p class="breadcrumb">
         <a href={`/app/campaigns/${data.campaign.id}`}>{data.campaign.name}</a>
+        {editing && (
+          <>
+            {' › '}
+            <a href={`/app/posts/${editing.id}`}>{t('composer.backToPost')}</a>
+          </>
+        )}
       </p>
-      <PageTitle>{t('composer.title')}</PageTitle>
+      <PageTitle>{editing ? t('composer.editTitle') : t('composer.title')}</PageTitle>
+      {editing && (
+        <p class="alert alert-warn" data-testid="edit-notice">
+          {t('composer.editNotice', { version: editing.version, next: editing.version + 1 })}
+        </p>
+      )}
       <form onSubmit={submit} noValidate>
         <div class="composer-grid">
           <div class="composer-edit stack">
@@ -377,13 +474,26 @@ function Composer({ data }: { data: ComposerData }) {
               <ErrorBox error={submitError} />
             )}
           </div>
+          {notice && (
+            <p class="alert alert-warn" role="status">
+              {notice}
+            </p>
+          )}
           <p class="muted small">
             {validation.ok
               ? t('composer.readyHint', { count: targets.length, partners: new Set(targets.map((c) => c.partnerSlug)).size })
               : t('composer.problemCount', { count: validation.problems.length })}
           </p>
           <button type="submit" class="primary" disabled={busy}>
-            {busy ? t('composer.submitting') : t('composer.submit')}
+            {editing
+              ? busy
+                ? t('composer.saving')
+                : contentChanged && editing.submittedAt
+                  ? t('composer.saveReapprove')
+                  : t('composer.save')
+              : busy
+                ? t('composer.submitting')
+                : t('composer.submit')}
           </button>
         </div>
       </form>

@@ -50,6 +50,9 @@ export function HomePage() {
                     <a class="button" href={`/app/campaigns/${c.id}/indicators`}>
                       {t('home.indicators')}
                     </a>
+                    <a class={`button${user?.role === 'partner' ? ' primary' : ''}`} href={`/app/campaigns/${c.id}/customers`}>
+                      {t('customers.nav')}
+                    </a>
                   </p>
                 </li>
               ))}

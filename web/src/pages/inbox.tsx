@@ -72,7 +72,7 @@ export function InboxPage() {
               <p class="muted">{t('inbox.noHistory')}</p>
             ) : (
               <div class="table-wrap">
-                <table>
+                <table class="rows-on-phone">
                   <caption class="visually-hidden">{t('inbox.history')}</caption>
                   <thead>
                     <tr>
@@ -85,12 +85,12 @@ export function InboxPage() {
                   <tbody>
                     {data.history.map((h) => (
                       <tr key={h.id}>
-                        <td>{formatDateTime(h.decidedAt)}</td>
-                        <td>
+                        <td data-label={t('inbox.when')}>{formatDateTime(h.decidedAt)}</td>
+                        <td data-label={t('inbox.decision')}>
                           <StatusBadge kind="delivery" status={h.decision} /> {h.via === 'link' && <span class="muted small">{t('inbox.viaLink')}</span>}
                         </td>
-                        <td>{h.comment || <span class="muted">—</span>}</td>
-                        <td>
+                        <td data-label={t('inbox.comment')}>{h.comment || <span class="muted">—</span>}</td>
+                        <td data-label={t('inbox.post')}>
                           <a href={`/app/posts/${h.postId}`}>{t('inbox.openPost', { version: h.version })}</a>
                         </td>
                       </tr>
