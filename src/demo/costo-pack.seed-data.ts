@@ -1,6 +1,6 @@
 import type { PartnerKind } from '../campaigns/partners/partner.entity';
 
-/** The CoSto Pack campaign of DESIGN.md, as demo data. Every channel is a `sandbox` channel. */
+/** The CoSto Pack campaign of DESIGN.md, as demo data, in French as its users speak. Every channel is a `sandbox` channel. */
 export interface SeedPartner {
   slug: string;
   name: string;
@@ -27,33 +27,33 @@ export const COSTO_CAMPAIGN = {
   slug: 'costo-pack',
   name: 'CoSto Pack — campagne commune',
   objective:
-    "How to promote all together new socio-economic areas in north-eastern Paris and give reciprocal visibility to each partner's actions through social media?",
+    'Comment promouvoir ensemble les nouveaux territoires socio-économiques du nord-est parisien et donner une visibilité réciproque aux actions de chaque partenaire sur les réseaux sociaux ?',
   timeZone: 'Europe/Paris',
 };
 
 export const COSTO_TRACKS = [
   {
-    name: 'Retail services',
-    objective: 'Make shopkeepers aware of the CoSto Pack partners',
-    outputIndicators: ['Identified by more shopkeepers'],
-    resultIndicators: ['New followers for each partner', 'New CoSto customers for CoSto partners'],
+    name: 'Services aux commerçants',
+    objective: 'Faire connaître les partenaires du CoSto Pack aux commerçants',
+    outputIndicators: ['Identifiés par davantage de commerçants'],
+    resultIndicators: ['Nouveaux abonnés pour chaque partenaire', 'Nouveaux clients CoSto pour les partenaires CoSto'],
     leaders: ['petitscommerces'],
     members: ['tudigo', 'pie', 'le-carillon', 'cmarue'],
     actions: [
-      { title: 'Short videos: each partner in a partner shop, released the same day everywhere', inDays: 1 },
-      { title: 'Speed dating between shopkeepers and partners', inDays: 12 },
+      { title: 'Vidéos courtes : chaque partenaire dans une boutique partenaire, diffusées le même jour partout', inDays: 1 },
+      { title: 'Speed dating entre commerçants et partenaires', inDays: 12 },
     ],
   },
   {
-    name: 'Tourism',
-    objective: 'Promote unknown or disliked areas of the 18th district; advertise alternative tourism guides and local shops',
-    outputIndicators: ['Reassure visitors', 'Invigorate businesses'],
-    resultIndicators: ['New followers or new customers for each partner', 'New CoSto customers for CoSto partners'],
+    name: 'Tourisme',
+    objective: 'Valoriser des quartiers méconnus ou mal aimés du 18e ; faire connaître les guides de tourisme alternatif et les commerces de proximité',
+    outputIndicators: ['Rassurer les visiteurs', 'Dynamiser les commerces'],
+    resultIndicators: ['Nouveaux abonnés ou nouveaux clients pour chaque partenaire', 'Nouveaux clients CoSto pour les partenaires CoSto'],
     leaders: ['costo', 'simplon'],
     members: ['ciwy', 'bastina', 'parisolidarithe'],
     actions: [
-      { title: 'Video around the 18th introducing the tourism partners', inDays: 5 },
-      { title: 'Official walking tour: Marché Vernaison, Marché Serpette, Le Hasard Ludique, La Petite Ceinture, Halle Pajol…', inDays: 20 },
+      { title: 'Vidéo autour du 18e présentant les partenaires du tourisme', inDays: 5 },
+      { title: 'Balade officielle : Marché Vernaison, Marché Serpette, Le Hasard Ludique, La Petite Ceinture, Halle Pajol…', inDays: 20 },
     ],
   },
 ];
