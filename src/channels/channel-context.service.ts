@@ -7,6 +7,20 @@ import { ChannelCredentials, ChannelContext } from './adapters/network-adapter';
 import { Channel, ChannelStatus } from './channel.entity';
 import { CredentialCipher } from './credentials/credential-cipher';
 
+/** A channel's row as the publishing claim returns it (credentials still encrypted). */
+export interface ChannelRecord {
+  id: string;
+  network: ChannelContext['network'];
+  handle: string;
+  externalId: string;
+  instanceUrl: string | null;
+  credentialsEncrypted: string | null;
+}
+
+/** How long decrypted credentials stay in memory (a later use after that decrypts again). */
+const DECRYPTED_TTL_MS = 5 * 60_000;
+const DECRYPTED_MAX = 10_000;
+
 /**
  * The only place credentials are decrypted: builds the ChannelContext an adapter needs, and
  * stores rotated tokens (X OAuth 2.0 refresh tokens rotate on every use).
@@ -14,6 +28,12 @@ import { CredentialCipher } from './credentials/credential-cipher';
 @Injectable()
 export class ChannelContextService {
   private readonly cipher: CredentialCipher;
+  /**
+   * Decrypted credentials per channel, keyed by the envelope they came from: a row whose envelope
+   * changed (rotated token, reconnect from another process) decrypts again, so the cache is never
+   * stale; the TTL only bounds how long secrets linger in memory.
+   */
+  private readonly decrypted = new Map<string, { envelope: string; credentials: ChannelCredentials; until: number }>();
 
   constructor(
     @InjectRepository(Channel) private readonly channels: Repository<Channel>,
@@ -37,11 +57,24 @@ export class ChannelContextService {
       handle: channel.handle,
       externalId: channel.externalId,
       instanceUrl: channel.instanceUrl,
-      credentials: channel.credentialsEncrypted ? this.cipher.decrypt(channel.id, channel.credentialsEncrypted) : {},
+      credentials: this.credentialsOf(channel.id, channel.credentialsEncrypted ?? null),
+    };
+  }
+
+  /** The context of a channel row already read (the publishing claim returns it), without another query. */
+  contextOf(channel: ChannelRecord): ChannelContext {
+    return {
+      channelId: channel.id,
+      network: channel.network,
+      handle: channel.handle,
+      externalId: channel.externalId,
+      instanceUrl: channel.instanceUrl,
+      credentials: this.credentialsOf(channel.id, channel.credentialsEncrypted),
     };
   }
 
   async saveCredentials(channelId: string, credentials: ChannelCredentials): Promise<void> {
+    this.decrypted.delete(channelId);
     await this.channels.update(channelId, {
       credentialsEncrypted: this.cipher.encrypt(channelId, credentials),
       credentialsUpdatedAt: new Date(),
@@ -54,5 +87,23 @@ export class ChannelContextService {
     if (from?.length) qb.andWhere('status IN (:...from)', { from });
     const result = await qb.execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /** Adapters may not mutate what they are given: each caller gets its own copy. */
+  private credentialsOf(channelId: string, envelope: string | null): ChannelCredentials {
+    if (!envelope) return {};
+    const now = Date.now();
+    let entry = this.decrypted.get(channelId);
+    if (!entry || entry.envelope !== envelope || entry.until < now) {
+      // Entries are kept in decryption order, so the expired ones are at the front.
+      for (const [id, e] of this.decrypted) {
+        if (e.until >= now && this.decrypted.size < DECRYPTED_MAX) break;
+        this.decrypted.delete(id);
+      }
+      entry = { envelope, credentials: this.cipher.decrypt(channelId, envelope), until: now + DECRYPTED_TTL_MS };
+      this.decrypted.delete(channelId);
+      this.decrypted.set(channelId, entry);
+    }
+    return { ...entry.credentials };
   }
 }

@@ -16,8 +16,18 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
-    extra: { max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+    extra: { max: poolSize() },
   };
+}
+
+/**
+ * DATABASE_POOL_SIZE when given; otherwise enough connections for every publish job a worker runs
+ * at once (WORKER_CONCURRENCY) plus a few for its reconciler and heartbeats, so jobs do not queue
+ * for a connection. Connections open only when needed, so the API process pays nothing for it.
+ */
+function poolSize(): number {
+  if (process.env.DATABASE_POOL_SIZE) return Number(process.env.DATABASE_POOL_SIZE);
+  return Math.max(10, Number(process.env.WORKER_CONCURRENCY ?? 8) + 4);
 }
 
 /** Used by `npm run migration:run` (typeorm CLI). */

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
 
@@ -20,14 +21,31 @@ export class ChannelLock {
   }
 
   async renew(channelId: string, token: string, leaseMs: number): Promise<void> {
-    await this.redis.eval(RENEW, 1, this.key(channelId), token, String(leaseMs));
+    await this.script(RENEW, this.key(channelId), token, String(leaseMs));
   }
 
   async release(channelId: string, token: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.key(channelId), token);
+    await this.script(RELEASE, this.key(channelId), token);
+  }
+
+  /** EVALSHA (the script's hash, not its text, on every call), loading the script when Redis lost it. */
+  private async script(source: string, key: string, ...args: string[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(sha1(source), 1, key, ...args);
+    } catch (err) {
+      if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
+      return this.redis.eval(source, 1, key, ...args);
+    }
   }
 
   private key(channelId: string): string {
     return `publish-lock:channel:${channelId}`;
   }
+}
+
+const sha1s = new Map<string, string>();
+function sha1(source: string): string {
+  let h = sha1s.get(source);
+  if (!h) sha1s.set(source, (h = createHash('sha1').update(source).digest('hex')));
+  return h;
 }

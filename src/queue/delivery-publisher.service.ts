@@ -4,9 +4,11 @@ import os from 'node:os';
 import { AdapterRegistry } from '../channels/adapters/adapter-registry';
 import { ChannelContext, NetworkAdapter, PublishRequest, PublishedPost } from '../channels/adapters/network-adapter';
 import { ChannelContextService } from '../channels/channel-context.service';
+import { NETWORKS } from '../channels/network';
 import { ENV, Env } from '../config/env';
+import { NotificationService } from '../notifications/notification.service';
 import { ChannelLock } from './channel-lock';
-import { DeliveryRow, DeliveryTransitions } from './delivery-transitions';
+import { ClaimedChannel, DeliveryRow, DeliveryTransitions, PostingLimitTable } from './delivery-transitions';
 import { PublishDeliveryJob } from './publish-job';
 import { asNetworkError, decide, MAX_PUBLISH_ATTEMPTS } from './retry-policy';
 
@@ -42,18 +44,43 @@ export class DeliveryPublisher {
   private readonly workerId = `${os.hostname()}:${process.pid}`;
   /** Per channel, the tail of this process' line of deliveries waiting for it. */
   private readonly localTurns = new Map<string, Promise<void>>();
+  /** Every adapter's posting limits, in the form the claim statement checks them. */
+  private readonly limits: PostingLimitTable;
 
   constructor(
     private readonly transitions: DeliveryTransitions,
     private readonly adapters: AdapterRegistry,
     private readonly contexts: ChannelContextService,
     private readonly lock: ChannelLock,
+    private readonly notifications: NotificationService,
     @Inject(ENV) env: Env,
   ) {
     this.leaseMs = env.PUBLISH_LEASE_MS;
+    this.limits = { networks: [], posts: [], windowMs: [] };
+    for (const network of NETWORKS) {
+      for (const limit of adapters.for(network).postingLimits) {
+        this.limits.networks.push(network);
+        this.limits.posts.push(limit.posts);
+        this.limits.windowMs.push(limit.windowMs);
+      }
+    }
   }
 
+  /**
+   * The common case (a ready delivery whose minute has come) costs one claim statement under the
+   * channel's lock, the network call and one record statement. Anything else (not due, edited,
+   * cancelled, paused, window full, left in `publishing` by a dead worker…) makes the claim match
+   * nothing, and the delivery is then read and dealt with case by case.
+   */
   async handle(job: PublishDeliveryJob): Promise<PublishOutcome> {
+    if (job.channelId) {
+      const outcome = await this.withChannel(job.channelId, () => this.claimAndRun(job.deliveryId, job.version));
+      if (outcome) return outcome;
+    }
+    return this.handleRead(job);
+  }
+
+  private async handleRead(job: PublishDeliveryJob): Promise<PublishOutcome> {
     const row = await this.transitions.load(job.deliveryId, this.leaseMs);
     // A job for an older version: the delivery was edited and re-approved; its new job handles it.
     if (!row || row.postVersion !== job.version) return DONE;
@@ -65,7 +92,7 @@ export class DeliveryPublisher {
         return DONE;
       case 'publishing':
         if (!row.claimStale) return this.waitFor(new Date((row.claimedAt?.getTime() ?? Date.now()) + this.leaseMs + 500));
-        return this.withChannel(row, () => this.resumeAbandoned(row));
+        return this.withChannel(row.channelId, () => this.resumeAbandoned(row));
       default:
         return this.handleWaiting(row);
     }
@@ -93,21 +120,27 @@ export class DeliveryPublisher {
       );
       return DONE;
     }
-    return this.withChannel(row, () => this.publishWaiting(row));
+    return this.withChannel(row.channelId, () => this.publishWaiting(row));
+  }
+
+  /** Under the channel's lock: claims and publishes, or null when the claim matched nothing. */
+  private async claimAndRun(deliveryId: string, version: number): Promise<PublishOutcome | null> {
+    const claimToken = this.newClaimToken();
+    const claimed = await this.transitions.claim(deliveryId, version, claimToken, this.limits);
+    if (!claimed) return null;
+    return this.run(claimed.row, this.adapters.for(claimed.row.network), claimToken, claimed.row.attempts, false, claimed.channel);
   }
 
   private async publishWaiting(row: DeliveryRow): Promise<PublishOutcome> {
-    const adapter = this.adapters.for(row.network);
-    const freesAt = await this.transitions.windowFreesAt(row.channelId, adapter.postingLimits);
+    const published = await this.claimAndRun(row.id, row.postVersion);
+    if (published) return published;
+    const freesAt = await this.transitions.windowFreesAt(row.channelId, this.adapters.for(row.network).postingLimits);
     if (freesAt && freesAt.getTime() > Date.now()) {
       await this.transitions.postpone(row.id, freesAt);
       return this.waitFor(freesAt);
     }
-    const claimToken = this.newClaimToken();
-    const attempts = await this.transitions.claim(row.id, claimToken);
     // Lost the claim (cancelled, rescheduled or taken meanwhile): look again shortly.
-    if (attempts === null) return this.waitFor(new Date(Date.now() + 200));
-    return this.run(row, adapter, claimToken, attempts, false);
+    return this.waitFor(new Date(Date.now() + 200));
   }
 
   private async resumeAbandoned(row: DeliveryRow): Promise<PublishOutcome> {
@@ -118,13 +151,20 @@ export class DeliveryPublisher {
     return this.run(row, this.adapters.for(row.network), claimToken, attempts, true);
   }
 
-  /** Our claim is held: keep it fresh while we talk to the network. */
-  private async run(row: DeliveryRow, adapter: NetworkAdapter, claimToken: string, attempts: number, lookFirst: boolean): Promise<PublishOutcome> {
+  /** Our claim is held: keep it fresh while we talk to the network. `claimed` is the channel row the claim returned, if it did. */
+  private async run(
+    row: DeliveryRow,
+    adapter: NetworkAdapter,
+    claimToken: string,
+    attempts: number,
+    lookFirst: boolean,
+    claimed?: ClaimedChannel,
+  ): Promise<PublishOutcome> {
     const heartbeat = setInterval(() => {
       this.transitions.renewClaim(row.id, claimToken).catch(() => undefined);
     }, Math.max(1000, Math.floor(this.leaseMs / 3)));
     try {
-      const channel = await this.contexts.load(row.channelId);
+      const channel = claimed ? this.contexts.contextOf(claimed) : await this.contexts.load(row.channelId);
       const firstPossible = Math.min(row.dueAt.getTime(), row.claimedAt ? row.claimedAt.getTime() - this.leaseMs : Date.now());
       const attempt: Attempt = {
         row,
@@ -219,7 +259,18 @@ export class DeliveryPublisher {
         return this.waitFor(decision.retryAt);
       case 'fail':
         await this.transitions.markFailed(id, a.claimToken, err.kind, decision.message);
+        await this.tell(a, 'delivery_failed', { deliveryId: id, postId: a.row.postId, channelId: a.row.channelId, handle: a.channel.handle, errorKind: err.kind, reason: decision.message }, `failed:${id}`);
         return DONE;
+    }
+  }
+
+  /** The partner whose channel it is, and the managers, are told; a failure to tell never undoes the publication's record. */
+  private async tell(a: Attempt, kind: 'delivery_failed' | 'channel_needs_reauth', payload: Record<string, unknown>, dedupeKey: string): Promise<void> {
+    try {
+      await this.notifications.notifyPartner(a.row.partnerId, kind, payload, { dedupeKey });
+      await this.notifications.notifyManagers(kind, { ...payload, partnerId: a.row.partnerId }, { dedupeKey });
+    } catch (err) {
+      this.logger.error({ deliveryId: a.row.id, kind, err: err instanceof Error ? err.message : String(err) }, 'could not notify');
     }
   }
 
@@ -228,6 +279,9 @@ export class DeliveryPublisher {
     // The notification feature reads this event to tell the partner.
     if (changed) await this.transitions.auditChannel(a.row.channelId, 'channel.needs_reauth', { status: 'needs_reauth', reason: message });
     await this.transitions.markFailed(a.row.id, a.claimToken, 'auth', message);
+    const payload = { deliveryId: a.row.id, postId: a.row.postId, channelId: a.row.channelId, handle: a.channel.handle, errorKind: 'auth', reason: message };
+    if (changed) await this.tell(a, 'channel_needs_reauth', payload, `reauth:${a.row.channelId}:${a.row.id}`);
+    await this.tell(a, 'delivery_failed', payload, `failed:${a.row.id}`);
     return DONE;
   }
 
@@ -236,28 +290,28 @@ export class DeliveryPublisher {
    * behind each other (no polling); across processes the Redis lock decides, and a delivery that
    * cannot get it within a moment goes back to the delayed set rather than holding its slot.
    */
-  private async withChannel(row: DeliveryRow, fn: () => Promise<PublishOutcome>): Promise<PublishOutcome> {
-    const previous = this.localTurns.get(row.channelId) ?? Promise.resolve();
+  private async withChannel<T extends PublishOutcome | null>(channelId: string, fn: () => Promise<T>): Promise<T | PublishOutcome> {
+    const previous = this.localTurns.get(channelId) ?? Promise.resolve();
     let done!: () => void;
     const mine = new Promise<void>((resolve) => (done = resolve));
     const turn = previous.then(() => mine);
-    this.localTurns.set(row.channelId, turn);
+    this.localTurns.set(channelId, turn);
     try {
       await previous;
       const token = this.newClaimToken();
-      if (!(await this.acquireWithin(row.channelId, token, LOCK_WAIT_MS))) {
+      if (!(await this.acquireWithin(channelId, token, LOCK_WAIT_MS))) {
         return this.waitFor(new Date(Date.now() + 50 + Math.floor(Math.random() * 150)));
       }
-      const renew = setInterval(() => void this.lock.renew(row.channelId, token, this.leaseMs).catch(() => undefined), Math.max(1000, Math.floor(this.leaseMs / 3)));
+      const renew = setInterval(() => void this.lock.renew(channelId, token, this.leaseMs).catch(() => undefined), Math.max(1000, Math.floor(this.leaseMs / 3)));
       try {
         return await fn();
       } finally {
         clearInterval(renew);
-        await this.lock.release(row.channelId, token).catch(() => undefined);
+        await this.lock.release(channelId, token).catch(() => undefined);
       }
     } finally {
       done();
-      if (this.localTurns.get(row.channelId) === turn) this.localTurns.delete(row.channelId);
+      if (this.localTurns.get(channelId) === turn) this.localTurns.delete(channelId);
     }
   }
 

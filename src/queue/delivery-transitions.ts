@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DeliveryErrorKind, DeliveryStatus } from '../campaigns/deliveries/delivery.entity';
 import type { MediaItem } from '../channels/adapters/network-adapter';
 import type { ChannelStatus } from '../channels/channel.entity';
 import type { Network } from '../channels/network';
 import { sqlRows } from './sql-rows';
+import { StatementBatcher } from './statement-batcher';
 
 /**
  * Every state change of a delivery, as one conditional UPDATE each (Postgres is the truth; Redis
@@ -49,10 +52,48 @@ export interface EnqueueRow {
   id: string;
   postVersion: number;
   dueAt: Date;
+  /** Lets the worker take the channel's lock and claim in one go; a job without it reads the delivery first. */
+  channelId?: string;
+}
+
+/** A channel as the claim returns it: what an adapter needs, credentials still encrypted. */
+export interface ClaimedChannel {
+  id: string;
+  partnerId: string;
+  network: Network;
+  handle: string;
+  externalId: string;
+  instanceUrl: string | null;
+  credentialsEncrypted: string | null;
+}
+
+/** Every network's posting limits, as the claim statement takes them (three parallel arrays). */
+export interface PostingLimitTable {
+  networks: string[];
+  posts: number[];
+  windowMs: number[];
+}
+
+interface ClaimInput {
+  deliveryId: string;
+  version: number;
+  claimToken: string;
+  limits: PostingLimitTable;
+}
+
+interface PublishedInput {
+  deliveryId: string;
+  claimToken: string;
+  post: { externalId: string; url: string | null; publishedAt: Date };
+  how: 'published' | 'found_after_crash' | 'duplicate';
 }
 
 @Injectable()
 export class DeliveryTransitions {
+  /** The two statements every publication runs, shared by concurrent jobs (see StatementBatcher). */
+  private readonly claims = new StatementBatcher<ClaimInput, { row: DeliveryRow; channel: ClaimedChannel } | null>((i) => this.claimBatch(i));
+  private readonly publications = new StatementBatcher<PublishedInput, boolean>((i) => this.markPublishedBatch(i));
+
   constructor(private readonly db: DataSource) {}
 
   async load(deliveryId: string, leaseMs: number): Promise<DeliveryRow | null> {
@@ -97,25 +138,62 @@ export class DeliveryTransitions {
   }
 
   /**
-   * approved/queued → publishing, only if it is still approved at the current post version, the
-   * post is not cancelled, the channel is active and the minute has come. `claimToken` is unique
-   * per claim: every later transition of this attempt requires it, so a worker whose claim was
-   * taken over (lease expired) cannot overwrite the new owner's outcome.
+   * approved/queued → publishing, only if it is still approved at the job's post version, the
+   * post is not cancelled, the channel is active, the minute has come and the channel's posting
+   * limits (`limits`, per network) leave room. `claimToken` is unique per claim: every later
+   * transition of this attempt requires it, so a worker whose claim was taken over (lease
+   * expired) cannot overwrite the new owner's outcome.
+   *
+   * One statement returns everything the publication needs (text, media, link, channel and its
+   * encrypted credentials), so the common case costs one round trip before the network call. The
+   * caller holds the channel's lock, which keeps the posting-window count exact. null when any
+   * condition fails: the caller then reads the delivery (load) to find out which.
    */
-  async claim(deliveryId: string, claimToken: string): Promise<number | null> {
-    const rows: Array<{ attempts: number }> = sqlRows(await this.db.query(
+  async claim(
+    deliveryId: string,
+    version: number,
+    claimToken: string,
+    limits: PostingLimitTable,
+  ): Promise<{ row: DeliveryRow; channel: ClaimedChannel } | null> {
+    return this.claims.submit({ deliveryId, version, claimToken, limits });
+  }
+
+  private async claimBatch(inputs: ClaimInput[]): Promise<Array<{ row: DeliveryRow; channel: ClaimedChannel } | null>> {
+    // Every caller passes the publisher's one table; a batch with another would be split.
+    const limits = inputs[0].limits;
+    if (inputs.some((i) => i.limits !== limits)) {
+      return (await Promise.all(inputs.map((i) => this.claimBatch([i])))).flat();
+    }
+    // Jobs of one channel never share a batch: each claim is made under its channel's lock, which
+    // is also what keeps the posting-window count below exact.
+    const rows = await this.prepared<Record<string, unknown>>(
+      'chorus_publish_claim',
       `UPDATE deliveries d
-          SET status = 'publishing', claimed_at = now(), claimed_by = $2, attempts = d.attempts + 1, updated_at = now()
-         FROM posts p, channels c
-        WHERE d.id = $1 AND p.id = d.post_id AND c.id = d.channel_id
+          SET status = 'publishing', claimed_at = now(), claimed_by = b.token, attempts = d.attempts + 1, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::text[]) AS b(id, version, token), posts p, channels c
+        WHERE d.id = b.id AND d.post_version = b.version AND p.id = d.post_id AND c.id = d.channel_id
           AND d.status IN ('approved', 'queued')
           AND d.approved_version = d.post_version AND p.version = d.post_version
           AND p.cancelled_at IS NULL AND c.status = 'active'
           AND d.due_at <= now() + ${DUE_TOLERANCE}
-        RETURNING d.attempts`,
-      [deliveryId, claimToken],
-    ));
-    return rows[0] ? Number(rows[0].attempts) : null;
+          AND NOT EXISTS (
+            SELECT 1 FROM unnest($4::text[], $5::int[], $6::float8[]) AS l(network, posts, window_ms)
+             WHERE l.network = c.network
+               AND (SELECT count(*) FROM (
+                      SELECT 1 FROM deliveries w
+                       WHERE w.channel_id = d.channel_id AND w.status = 'published'
+                         AND w.published_at > now() - l.window_ms * interval '1 millisecond'
+                       LIMIT l.posts) n) >= l.posts)
+        RETURNING d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.post_version, d.approved_version,
+                  d.resolved_text, p.link, p.media, d.due_at, d.attempts, d.idempotency_key,
+                  c.network, c.handle, c.external_id, c.instance_url, c.credentials_encrypted`,
+      [inputs.map((i) => i.deliveryId), inputs.map((i) => i.version), inputs.map((i) => i.claimToken), limits.networks, limits.posts, limits.windowMs],
+    );
+    const byId = new Map(rows.map((r) => [String(r.id).toLowerCase(), r]));
+    return inputs.map((i) => {
+      const r = byId.get(i.deliveryId.toLowerCase());
+      return r ? claimedFrom(r) : null;
+    });
   }
 
   /** Takes over a delivery left in `publishing` by a worker whose lease expired (it died, or hung). */
@@ -145,14 +223,37 @@ export class DeliveryTransitions {
     post: { externalId: string; url: string | null; publishedAt: Date },
     how: 'published' | 'found_after_crash' | 'duplicate',
   ): Promise<boolean> {
-    return this.transitionWithAudit(
-      `UPDATE deliveries SET status = 'published', external_id = $3, external_url = $4, published_at = $5,
-              error_kind = NULL, error_message = NULL, updated_at = now()
-        WHERE id = $1 AND status = 'publishing' AND claimed_by = $2`,
-      [deliveryId, claimToken, post.externalId, post.url, post.publishedAt],
-      'delivery.published',
-      `jsonb_build_object('status', 'published', 'externalId', u.external_id, 'url', u.external_url, 'attempts', u.attempts, 'how', '${how}')`,
+    return this.publications.submit({ deliveryId, claimToken, post, how });
+  }
+
+  private async markPublishedBatch(inputs: PublishedInput[]): Promise<boolean[]> {
+    const rows = await this.prepared<{ entity_id: string }>(
+      'chorus_publish_mark_published',
+      `WITH b AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
+                    AS b(id, token, external_id, url, published_at, how)
+       ), u AS (
+         UPDATE deliveries d SET status = 'published', external_id = b.external_id, external_url = b.url, published_at = b.published_at,
+                error_kind = NULL, error_message = NULL, updated_at = now()
+           FROM b
+          WHERE d.id = b.id AND d.status = 'publishing' AND d.claimed_by = b.token
+          RETURNING d.id, d.post_id, d.channel_id, d.attempts, d.external_id, d.external_url, b.how
+       )
+       ${this.auditInsert(
+         'delivery.published',
+         `jsonb_build_object('status', 'published', 'externalId', u.external_id, 'url', u.external_url, 'attempts', u.attempts, 'how', u.how)`,
+       )}`,
+      [
+        inputs.map((i) => i.deliveryId),
+        inputs.map((i) => i.claimToken),
+        inputs.map((i) => i.post.externalId),
+        inputs.map((i) => i.post.url),
+        inputs.map((i) => i.post.publishedAt),
+        inputs.map((i) => i.how),
+      ],
     );
+    const recorded = new Set(rows.map((r) => r.entity_id.toLowerCase()));
+    return inputs.map((i) => recorded.has(i.deliveryId.toLowerCase()));
   }
 
   /** publishing → failed (no retry left, content refused, credentials refused). */
@@ -261,19 +362,18 @@ export class DeliveryTransitions {
    * leaves it. null when a publication is allowed now.
    */
   async windowFreesAt(channelId: string, limits: Array<{ posts: number; windowMs: number }>): Promise<Date | null> {
-    let latest: Date | null = null;
-    for (const limit of limits) {
-      const rows: Array<{ frees_at: Date }> = sqlRows(await this.db.query(
-        `SELECT published_at + $3 * interval '1 millisecond' AS frees_at
-           FROM deliveries
-          WHERE channel_id = $1 AND status = 'published' AND published_at > now() - $3 * interval '1 millisecond'
-          ORDER BY published_at DESC OFFSET $2 - 1 LIMIT 1`,
-        [channelId, limit.posts, limit.windowMs],
-      ));
-      const at = rows[0]?.frees_at;
-      if (at && (!latest || at > latest)) latest = at;
-    }
-    return latest;
+    if (limits.length === 0) return null;
+    const rows: Array<{ frees_at: Date | null }> = sqlRows(await this.db.query(
+      `SELECT max(f.frees_at) AS frees_at
+         FROM unnest($2::int[], $3::float8[]) AS l(posts, window_ms)
+         CROSS JOIN LATERAL (
+           SELECT published_at + l.window_ms * interval '1 millisecond' AS frees_at
+             FROM deliveries
+            WHERE channel_id = $1 AND status = 'published' AND published_at > now() - l.window_ms * interval '1 millisecond'
+            ORDER BY published_at DESC OFFSET l.posts - 1 LIMIT 1) f`,
+      [channelId, limits.map((l) => l.posts), limits.map((l) => l.windowMs)],
+    ));
+    return rows[0]?.frees_at ?? null;
   }
 
   /**
@@ -282,22 +382,22 @@ export class DeliveryTransitions {
    */
   async markQueued(deliveryIds: string[]): Promise<EnqueueRow[]> {
     if (deliveryIds.length === 0) return [];
-    const rows: Array<{ id: string; post_version: number; due_at: Date }> = sqlRows(await this.db.query(
+    const rows: Array<{ id: string; post_version: number; due_at: Date; channel_id: string }> = sqlRows(await this.db.query(
       `UPDATE deliveries d SET status = 'queued', updated_at = now()
          FROM posts p
         WHERE d.id = ANY($1::uuid[]) AND p.id = d.post_id
           AND d.status IN ('approved', 'queued')
           AND d.approved_version = d.post_version AND p.version = d.post_version AND p.cancelled_at IS NULL
-        RETURNING d.id, d.post_version, d.due_at`,
+        RETURNING d.id, d.post_version, d.due_at, d.channel_id`,
       [deliveryIds],
     ));
-    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at }));
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at, channelId: r.channel_id }));
   }
 
   /** Ready deliveries due before `horizon` on active channels: what the reconciler makes sure has a job. */
   async readyBefore(horizon: Date, limit: number): Promise<Array<EnqueueRow & { status: DeliveryStatus }>> {
-    const rows: Array<{ id: string; post_version: number; due_at: Date; status: DeliveryStatus }> = sqlRows(await this.db.query(
-      `SELECT d.id, d.post_version, d.due_at, d.status
+    const rows: Array<{ id: string; post_version: number; due_at: Date; status: DeliveryStatus; channel_id: string }> = sqlRows(await this.db.query(
+      `SELECT d.id, d.post_version, d.due_at, d.status, d.channel_id
          FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN channels c ON c.id = d.channel_id
         WHERE d.status IN ('approved', 'queued') AND d.due_at <= $1
           AND d.approved_version = d.post_version AND p.version = d.post_version
@@ -306,18 +406,18 @@ export class DeliveryTransitions {
         LIMIT $2`,
       [horizon, limit],
     ));
-    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at, status: r.status }));
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at, status: r.status, channelId: r.channel_id }));
   }
 
   /** Deliveries in `publishing` whose claim lease has expired (their worker died or hung). */
-  async stalePublishing(leaseMs: number, limit: number): Promise<Array<{ id: string; postVersion: number; attempts: number }>> {
-    const rows: Array<{ id: string; post_version: number; attempts: number }> = sqlRows(await this.db.query(
-      `SELECT id, post_version, attempts FROM deliveries
+  async stalePublishing(leaseMs: number, limit: number): Promise<Array<{ id: string; postVersion: number; attempts: number; channelId: string }>> {
+    const rows: Array<{ id: string; post_version: number; attempts: number; channel_id: string }> = sqlRows(await this.db.query(
+      `SELECT id, post_version, attempts, channel_id FROM deliveries
         WHERE status = 'publishing' AND (claimed_at IS NULL OR claimed_at < now() - $1 * interval '1 millisecond')
         ORDER BY claimed_at NULLS FIRST LIMIT $2`,
       [leaseMs, limit],
     ));
-    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), attempts: Number(r.attempts) }));
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), attempts: Number(r.attempts), channelId: r.channel_id }));
   }
 
   /** Records that a channel lost its authorisation (the notification feature reads audit_events). */
@@ -331,12 +431,23 @@ export class DeliveryTransitions {
 
   /** Runs a `UPDATE deliveries … WHERE …` (without RETURNING) and appends its audit row when it matched. */
   private async transitionWithAudit(update: string, params: unknown[], action: string, after: string): Promise<boolean> {
-    const rows: unknown[] = sqlRows(await this.db.query(
-      `WITH u AS (${update} RETURNING id, post_id, channel_id, attempts, error_kind, error_message, external_id, external_url, due_at)
-       ${this.auditInsert(action, after)}`,
-      params,
-    ));
+    const rows: unknown[] = sqlRows(await this.db.query(this.withAudit(update, action, after), params));
     return rows.length > 0;
+  }
+
+  private withAudit(update: string, action: string, after: string): string {
+    return `WITH u AS (${update} RETURNING id, post_id, channel_id, attempts, error_kind, error_message, external_id, external_url, due_at)
+       ${this.auditInsert(action, after)}`;
+  }
+
+  /**
+   * The statements every publication runs (claim, record) go straight to TypeORM's pg pool as
+   * named prepared statements: each connection parses and plans them once, not once per
+   * delivery, which is a good part of Postgres' work per publication on a release.
+   */
+  private async prepared<T = unknown>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    return (await pool.query({ name, text, values })).rows as T[];
   }
 
   private auditInsert(action: string, after: string): string {
@@ -345,4 +456,45 @@ export class DeliveryTransitions {
               FROM u JOIN posts p ON p.id = u.post_id JOIN channels c ON c.id = u.channel_id
             RETURNING entity_id`;
   }
+}
+
+function claimedFrom(r: Record<string, unknown>): { row: DeliveryRow; channel: ClaimedChannel } {
+    const postVersion = Number(r.post_version);
+    return {
+      row: {
+        id: r.id as string,
+        postId: r.post_id as string,
+        channelId: r.channel_id as string,
+        campaignId: r.campaign_id as string,
+        partnerId: r.partner_id as string,
+        status: 'publishing',
+        postVersion,
+        approvedVersion: Number(r.approved_version),
+        currentPostVersion: postVersion,
+        postCancelled: false,
+        postSubmitted: true,
+        resolvedText: r.resolved_text as string,
+        link: (r.link as string | null) ?? null,
+        media: (r.media as MediaItem[] | null) ?? [],
+        dueAt: r.due_at as Date,
+        isDue: true,
+        attempts: Number(r.attempts),
+        // The row was approved/queued: requeue clears claimed_at, so there was no earlier claim.
+        claimedAt: null,
+        claimStale: false,
+        idempotencyKey: r.idempotency_key as string,
+        channelStatus: 'active',
+        network: r.network as Network,
+        handle: r.handle as string,
+      },
+      channel: {
+        id: r.channel_id as string,
+        partnerId: r.partner_id as string,
+        network: r.network as Network,
+        handle: r.handle as string,
+        externalId: r.external_id as string,
+        instanceUrl: (r.instance_url as string | null) ?? null,
+        credentialsEncrypted: (r.credentials_encrypted as string | null) ?? null,
+      },
+    };
 }

@@ -36,7 +36,7 @@ export class PublishScheduler {
       await this.queue.addBulk(
         rows.slice(i, i + ADD_BATCH).map((r) => ({
           name: PUBLISH_DELIVERY,
-          data: { deliveryId: r.id, version: r.postVersion },
+          data: { deliveryId: r.id, version: r.postVersion, ...(r.channelId ? { channelId: r.channelId } : {}) },
           opts: publishJobOptions(r.id, r.postVersion, r.dueAt, r.generation),
         })),
       );

@@ -64,7 +64,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
 
     const stale = await this.transitions.stalePublishing(this.env.PUBLISH_LEASE_MS, 1000);
     // A fresh job id per recovery generation: the dead worker's job may still sit in Redis, locked.
-    await this.scheduler.addJobs(stale.map((s) => ({ id: s.id, postVersion: s.postVersion, dueAt: new Date(), generation: s.attempts })));
+    await this.scheduler.addJobs(stale.map((s) => ({ id: s.id, postVersion: s.postVersion, channelId: s.channelId, dueAt: new Date(), generation: s.attempts })));
 
     const ready = await this.transitions.readyBefore(new Date(Date.now() + HORIZON_MS), BATCH);
     const missing = await this.withoutJob(ready);
@@ -82,30 +82,43 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
    * The rows whose job is missing, or abandoned: still "active" in Redis but without its lock,
    * because the worker that took it died (BullMQ's own stall check would take a minute or more).
    * Abandoned jobs are removed here so the caller can add them again under the same id.
+   *
+   * One EXISTS per row, plus one read of the active list per pass (it holds at most the workers'
+   * concurrency): a release keeps thousands of rows due within the horizon, and this runs in the
+   * worker's event loop, beside the jobs it would otherwise delay.
    */
   private async withoutJob<T extends { id: string; postVersion: number }>(rows: T[]): Promise<T[]> {
     const missing: T[] = [];
+    // The REDIS client prefixes REDIS_PREFIX, as BullMQ's `${REDIS_PREFIX}:bull` does.
     const base = `bull:${QueueName.Publish}`;
+    const active = new Set(rows.length ? await this.redis.lrange(`${base}:active`, 0, -1) : []);
+    const held: T[] = [];
     for (let i = 0; i < rows.length; i += 1000) {
       const chunk = rows.slice(i, i + 1000);
       const pipeline = this.redis.pipeline();
-      // The REDIS client prefixes REDIS_PREFIX, as BullMQ's `${REDIS_PREFIX}:bull` does.
-      for (const r of chunk) {
+      for (const r of chunk) pipeline.exists(`${base}:${publishJobId(r.id, r.postVersion)}`);
+      const answers = (await pipeline.exec()) ?? [];
+      chunk.forEach((r, j) => {
+        const [err, exists] = answers[j] ?? [new Error('no answer'), null];
+        if (err) return;
+        if (Number(exists) === 0) missing.push(r);
+        else if (active.has(publishJobId(r.id, r.postVersion))) held.push(r);
+      });
+    }
+    if (held.length) {
+      // Looked at again together: the job may have finished or moved since the list was read.
+      const pipeline = this.redis.pipeline();
+      for (const r of held) {
         const jobId = publishJobId(r.id, r.postVersion);
-        pipeline.exists(`${base}:${jobId}`);
         pipeline.exists(`${base}:${jobId}:lock`);
         pipeline.lpos(`${base}:active`, jobId);
       }
       const answers = (await pipeline.exec()) ?? [];
-      for (let j = 0; j < chunk.length; j++) {
-        const [[e1, exists], [e2, locked], [e3, activeAt]] = answers.slice(j * 3, j * 3 + 3) as Array<[Error | null, unknown]>;
-        if (e1 || e2 || e3) continue;
-        if (Number(exists) === 0) {
-          missing.push(chunk[j]);
-        } else if (activeAt !== null && Number(locked) === 0) {
-          const removed = await this.queue.remove(publishJobId(chunk[j].id, chunk[j].postVersion)).catch(() => 0);
-          if (removed) missing.push(chunk[j]);
-        }
+      for (let j = 0; j < held.length; j++) {
+        const [[e1, locked], [e2, activeAt]] = answers.slice(j * 2, j * 2 + 2) as Array<[Error | null, unknown]>;
+        if (e1 || e2 || activeAt === null || Number(locked) !== 0) continue;
+        const removed = await this.queue.remove(publishJobId(held[j].id, held[j].postVersion)).catch(() => 0);
+        if (removed) missing.push(held[j]);
       }
     }
     return missing;

@@ -1,5 +1,6 @@
 import { MastodonEmulator } from '../emulators/mastodon.emulator';
-import { usePrivateRedisPrefix } from '../support/pipeline-fixtures';
+import { createUser } from '../support/test-app';
+import { usePrivateRedisPrefix, waitFor } from '../support/pipeline-fixtures';
 import { acceptedCounts, Pipeline, startPipeline, waitForAll, waitForStatus } from './pipeline-harness';
 
 usePrivateRedisPrefix();
@@ -107,6 +108,7 @@ describe('publishing pipeline on Mastodon', () => {
 
   it('marks the channel needs_reauth and fails the delivery with a clear message on a revoked token', async () => {
     const [ch] = await channels(1);
+    const staff = await createUser(p.api.app, 'partner', { partnerId });
     emulator.inject({ kind: 'revoked_token' }, 'publish', 1);
     const r = await release([ch]);
     const d = await waitForStatus(p, r.deliveryIds[0], 'failed');
@@ -117,6 +119,11 @@ describe('publishing pipeline on Mastodon', () => {
     const events = await p.db.query(`SELECT action FROM audit_events WHERE entity_type = 'channel' AND entity_id = $1`, [ch]);
     expect(events.map((e: { action: string }) => e.action)).toContain('channel.needs_reauth');
     expect(emulator.posts.filter((x) => x.text === [...r.texts.values()][0])).toHaveLength(0);
+    // The partner's staff is told, in its inbox.
+    // (Notifications are written just after the delivery's final state: wait for them.)
+    const inbox = async () => (await p.db.query(`SELECT kind FROM notifications WHERE user_id = $1 AND payload->>'channelId' = $2 ORDER BY kind`, [staff.id, ch])).map((n: { kind: string }) => n.kind);
+    const told = await waitFor(async () => ((await inbox()).length >= 2 ? inbox() : null), { what: 'the partner notifications' });
+    expect(told).toEqual(['channel_needs_reauth', 'delivery_failed']);
   });
 
   it('fails a content error at once, without retrying', async () => {
