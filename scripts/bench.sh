@@ -3,6 +3,7 @@
 # Each prints its figures and, as its last line, `BENCH {json}`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/ensure-deps.sh
 eval "$(bash scripts/services.sh ensure)"
 status=0
 for bench in bench/*/index.ts; do

@@ -4,9 +4,7 @@
 # then runs the API and one worker until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
+source scripts/ensure-deps.sh
 eval "$(bash scripts/services.sh ensure)"
 
 # The demo has its own database on that server, created once and kept between runs.

@@ -4,9 +4,7 @@
 # beside the code, integration and end-to-end suites under test/) against a fresh database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
-fi
+source scripts/ensure-deps.sh
 eval "$(bash scripts/services.sh ensure)"
 export CHORUS_TEST_ADMIN_DATABASE_URL="$DATABASE_URL"
 npx tsc --noEmit -p tsconfig.json
