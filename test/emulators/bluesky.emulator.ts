@@ -122,13 +122,8 @@ export class BlueskyEmulator extends BaseEmulator {
         return true;
       }
       case 'connection_reset':
-        if (fault.afterCommit) return false;
-        res.socket?.destroy();
-        return true;
       case 'hang':
-        if ((fault as { afterCommit?: unknown }).afterCommit) return false;
-        hang(res, Number(fault.ms));
-        return true;
+        return this.answerTransportFault(fault, res, 'before_commit');
       case 'expired_token':
         sendJson(res, 400, { error: 'ExpiredToken', message: 'Token has expired' });
         return true;
@@ -143,20 +138,7 @@ export class BlueskyEmulator extends BaseEmulator {
   }
 
   private postFault(fault: Fault | undefined, res: http.ServerResponse): boolean {
-    if (!fault) return false;
-    if (fault.kind === 'server_error_after_commit') {
-      serverError(res, Number(fault.status ?? 500));
-      return true;
-    }
-    if (fault.kind === 'connection_reset' && fault.afterCommit) {
-      res.socket?.destroy();
-      return true;
-    }
-    if (fault.kind === 'hang' && (fault as { afterCommit?: unknown }).afterCommit) {
-      hang(res, Number(fault.ms));
-      return true;
-    }
-    return false;
+    return this.answerAfterCommitFault(fault, res, (status) => serverError(res, status));
   }
 
   /** The DID of a valid access token, or answers the auth error. */
@@ -376,9 +358,4 @@ function cidOf(text: string): string {
 
 function randomish(seed: string, n: number): string {
   return createHash('sha256').update(`${seed}:${n}:${Math.random()}`).digest('base64url').slice(0, 24);
-}
-
-function hang(res: http.ServerResponse, ms: number): void {
-  const timer = setTimeout(() => res.socket?.destroy(), ms);
-  timer.unref();
 }

@@ -136,6 +136,35 @@ export abstract class BaseEmulator {
     return rule.fault;
   }
 
+  /**
+   * connection_reset and hang answer nothing, so they look the same on every network. Emulators
+   * that check faults twice, before the work and after it, call this in both passes: the fault's
+   * `afterCommit` says which pass takes it (after = the post is stored, then the answer is lost).
+   * Returns true when it took the request.
+   */
+  protected answerTransportFault(fault: Fault | undefined, res: http.ServerResponse, pass: 'before_commit' | 'after_commit'): boolean {
+    if (!fault || (fault.kind !== 'connection_reset' && fault.kind !== 'hang')) return false;
+    const afterCommit = Boolean((fault as { afterCommit?: unknown }).afterCommit);
+    if (afterCommit !== (pass === 'after_commit')) return false;
+    if (fault.kind === 'connection_reset') resetConnection(res);
+    // Not awaited: the handler returns and the socket is dropped when the time is up.
+    else void hangThenReset(res, Number((fault as { ms?: unknown }).ms));
+    return true;
+  }
+
+  /**
+   * The second pass, once the post is stored: server_error_after_commit (the "committed but
+   * failed" case, answered in the network's own 5xx shape by `sendServerError`, default status
+   * 500) and the transport faults marked afterCommit. Returns true when it took the request.
+   */
+  protected answerAfterCommitFault(fault: Fault | undefined, res: http.ServerResponse, sendServerError: (status: number) => void): boolean {
+    if (fault?.kind === 'server_error_after_commit') {
+      sendServerError(Number(fault.status ?? 500));
+      return true;
+    }
+    return this.answerTransportFault(fault, res, 'after_commit');
+  }
+
   async start(port = 0): Promise<this> {
     this.server = http.createServer((req, res) => void this.dispatch(req, res));
     this.server.on('connection', (s) => {

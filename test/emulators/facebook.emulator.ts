@@ -5,13 +5,16 @@ import {
   finishAfterCommit,
   GENERIC_GRAPH_FAULTS,
   GraphFaultOptions,
+  graphPagedBody,
+  graphPageRequest,
   graphParams,
   graphTime,
   graphToken,
-  isVersion,
   GRAPH_ERRORS,
+  rejectBadVersion,
   rejectToken,
   sendGraphError,
+  sendUnsupportedGet,
   stripVersion,
   TokenState,
   usageHeaders,
@@ -142,20 +145,13 @@ export class FacebookEmulator extends BaseEmulator {
 
   /** Resolves the page the request acts on and checks its token; answers and returns undefined on failure. */
   private authorize(req: EmulatorRequest, res: http.ServerResponse, params: Record<string, string>, pageId: string): PageState | undefined {
-    if (!isVersion(req.params.version)) {
-      sendGraphError(res, 400, { message: `Unknown path components: /${req.params.version}`, code: 2500 });
-      return undefined;
-    }
+    if (rejectBadVersion(req, res)) return undefined;
     const token = graphToken(req, params);
     const owner = token ? this.byToken.get(token) : undefined;
     if (rejectToken(res, owner?.tokenState)) return undefined;
     const page = this.pages.get(pageId);
     if (!page) {
-      sendGraphError(res, 400, {
-        message: `Unsupported get request. Object with ID '${pageId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-        code: 100,
-        error_subcode: 33,
-      });
+      sendUnsupportedGet(res, pageId);
       return undefined;
     }
     if (owner !== page) {
@@ -278,10 +274,9 @@ export class FacebookEmulator extends BaseEmulator {
     const page = this.authorize(req, res, params, req.params.page);
     if (!page) return;
     const fields = (params.fields ?? 'id,message,created_time').split(',');
-    const limit = Math.min(100, Math.max(1, Number(params.limit ?? 25) || 25));
-    const offset = params.after ? Number(Buffer.from(params.after, 'base64url').toString('utf8')) || 0 : 0;
+    const pageRequest = graphPageRequest(params);
     const newestFirst: EmulatedPost[] = [];
-    for (let i = page.posts.length - 1 - offset; i >= 0 && newestFirst.length < limit; i--) newestFirst.push(page.posts[i]);
+    for (let i = page.posts.length - 1 - pageRequest.offset; i >= 0 && newestFirst.length < pageRequest.limit; i--) newestFirst.push(page.posts[i]);
     const data = newestFirst.map((p) => {
       const item: Record<string, string> = {};
       if (fields.includes('created_time')) item.created_time = graphTime(p.createdAt);
@@ -290,15 +285,7 @@ export class FacebookEmulator extends BaseEmulator {
       item.id = p.id;
       return item;
     });
-    const body: Record<string, unknown> = { data };
-    if (data.length) {
-      const cursor = (n: number): string => Buffer.from(String(n)).toString('base64url');
-      const paging: Record<string, unknown> = { cursors: { before: cursor(offset), after: cursor(offset + data.length) } };
-      if (offset + data.length < page.posts.length) {
-        paging.next = `https://graph.facebook.com/${req.params.version}/${page.id}/posts?limit=${limit}&after=${cursor(offset + data.length)}`;
-      }
-      body.paging = paging;
-    }
+    const body = graphPagedBody(data, pageRequest, page.posts.length, `https://graph.facebook.com/${req.params.version}/${page.id}/posts`);
     sendJson(res, 200, body, usageHeaders(page.faultOptions));
   }
 

@@ -94,6 +94,54 @@ export function graphToken(req: EmulatorRequest, params: Record<string, string>)
   return params.access_token;
 }
 
+/**
+ * Every emulated route starts with `/:version`; Graph answers 2500 when that segment is not a
+ * version. Returns true when it answered.
+ */
+export function rejectBadVersion(req: EmulatorRequest, res: http.ServerResponse): boolean {
+  if (isVersion(req.params.version)) return false;
+  sendGraphError(res, 400, { message: `Unknown path components: /${req.params.version}`, code: 2500 });
+  return true;
+}
+
+/** Graph's answer for a node that does not exist (or that the token may not see): 100/33. */
+export function sendUnsupportedGet(res: http.ServerResponse, id?: string): void {
+  sendGraphError(res, 400, {
+    message: `Unsupported get request. Object${id ? ` with ID '${id}'` : ''} does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+    code: 100,
+    error_subcode: 33,
+  });
+}
+
+export interface GraphPageRequest {
+  limit: number;
+  /** How many of the newest items the `after` cursor skips. */
+  offset: number;
+}
+
+/** Reads Graph's cursor paging parameters: `limit` (1–100, default 25) and the opaque `after`. */
+export function graphPageRequest(params: Record<string, string>): GraphPageRequest {
+  const limit = Math.min(100, Math.max(1, Number(params.limit ?? 25) || 25));
+  const offset = params.after ? Number(Buffer.from(params.after, 'base64url').toString('utf8')) || 0 : 0;
+  return { limit, offset };
+}
+
+/**
+ * The `{ data, paging }` body of one page of an edge holding `total` items. `edgeUrl` is the
+ * edge's absolute URL (paging.next points at it, as Graph's does).
+ */
+export function graphPagedBody(data: unknown[], page: GraphPageRequest, total: number, edgeUrl: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { data };
+  if (data.length) {
+    const { limit, offset } = page;
+    const cursor = (n: number): string => Buffer.from(String(n)).toString('base64url');
+    const paging: Record<string, unknown> = { cursors: { before: cursor(offset), after: cursor(offset + data.length) } };
+    if (offset + data.length < total) paging.next = `${edgeUrl}?limit=${limit}&after=${cursor(offset + data.length)}`;
+    body.paging = paging;
+  }
+  return body;
+}
+
 /** Graph's timestamp format: `2024-06-01T12:00:05+0000`. */
 export function graphTime(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, '+0000');

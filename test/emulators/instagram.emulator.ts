@@ -5,13 +5,16 @@ import {
   finishAfterCommit,
   GENERIC_GRAPH_FAULTS,
   GraphFaultOptions,
+  graphPagedBody,
+  graphPageRequest,
   graphParams,
   graphTime,
   graphToken,
-  isVersion,
   GRAPH_ERRORS,
+  rejectBadVersion,
   rejectToken,
   sendGraphError,
+  sendUnsupportedGet,
   stripVersion,
   TokenState,
   usageHeaders,
@@ -190,19 +193,12 @@ export class InstagramEmulator extends BaseEmulator {
 
   /** Token check; `ownerId` is the account the node belongs to. */
   private authorize(req: EmulatorRequest, res: http.ServerResponse, params: Record<string, string>, ownerId: string | undefined): AccountState | undefined {
-    if (!isVersion(req.params.version)) {
-      sendGraphError(res, 400, { message: `Unknown path components: /${req.params.version}`, code: 2500 });
-      return undefined;
-    }
+    if (rejectBadVersion(req, res)) return undefined;
     const token = graphToken(req, params);
     const caller = token ? this.byToken.get(token) : undefined;
     if (rejectToken(res, caller?.tokenState)) return undefined;
     if (!ownerId || !this.accounts.has(ownerId)) {
-      sendGraphError(res, 400, {
-        message: `Unsupported get request. Object does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
-        code: 100,
-        error_subcode: 33,
-      });
+      sendUnsupportedGet(res);
       return undefined;
     }
     if (caller?.id !== ownerId) {
@@ -356,19 +352,10 @@ export class InstagramEmulator extends BaseEmulator {
     const account = this.authorize(req, res, params, req.params.user);
     if (!account) return;
     const fields = (params.fields ?? 'id').split(',');
-    const limit = Math.min(100, Math.max(1, Number(params.limit ?? 25) || 25));
-    const offset = params.after ? Number(Buffer.from(params.after, 'base64url').toString('utf8')) || 0 : 0;
+    const pageRequest = graphPageRequest(params);
     const data: Array<Record<string, string>> = [];
-    for (let i = account.media.length - 1 - offset; i >= 0 && data.length < limit; i--) data.push(this.mediaFields(account.media[i], fields));
-    const body: Record<string, unknown> = { data };
-    if (data.length) {
-      const cursor = (n: number): string => Buffer.from(String(n)).toString('base64url');
-      const paging: Record<string, unknown> = { cursors: { before: cursor(offset), after: cursor(offset + data.length) } };
-      if (offset + data.length < account.media.length) {
-        paging.next = `https://graph.facebook.com/${req.params.version}/${account.id}/media?limit=${limit}&after=${cursor(offset + data.length)}`;
-      }
-      body.paging = paging;
-    }
+    for (let i = account.media.length - 1 - pageRequest.offset; i >= 0 && data.length < pageRequest.limit; i--) data.push(this.mediaFields(account.media[i], fields));
+    const body = graphPagedBody(data, pageRequest, account.media.length, `https://graph.facebook.com/${req.params.version}/${account.id}/media`);
     sendJson(res, 200, body, usageHeaders(account.faultOptions));
   }
 

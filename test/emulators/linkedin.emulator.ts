@@ -83,13 +83,8 @@ export class LinkedInEmulator extends BaseEmulator {
         serverError(res, Number(fault.status ?? 500), fault.html === true);
         return true;
       case 'connection_reset':
-        if (fault.afterCommit) return false;
-        res.socket?.destroy();
-        return true;
       case 'hang':
-        if ((fault as { afterCommit?: unknown }).afterCommit) return false;
-        hang(res, Number(fault.ms));
-        return true;
+        return this.answerTransportFault(fault, res, 'before_commit');
       case 'expired_token':
         sendJson(res, 401, { status: 401, serviceErrorCode: 65600, code: 'EXPIRED_ACCESS_TOKEN', message: 'The token used in the request has expired' });
         return true;
@@ -102,20 +97,7 @@ export class LinkedInEmulator extends BaseEmulator {
   }
 
   private postFault(fault: Fault | undefined, res: http.ServerResponse): boolean {
-    if (!fault) return false;
-    if (fault.kind === 'server_error_after_commit') {
-      serverError(res, Number(fault.status ?? 500), false);
-      return true;
-    }
-    if (fault.kind === 'connection_reset' && fault.afterCommit) {
-      res.socket?.destroy();
-      return true;
-    }
-    if (fault.kind === 'hang' && (fault as { afterCommit?: unknown }).afterCommit) {
-      hang(res, Number(fault.ms));
-      return true;
-    }
-    return false;
+    return this.answerAfterCommitFault(fault, res, (status) => serverError(res, status, false));
   }
 
   /** Version and token checks shared by every /rest call; answers and returns undefined on failure. */
@@ -299,9 +281,4 @@ function serverError(res: http.ServerResponse, status: number, html: boolean): v
 
 function unescapeCommentary(text: string): string {
   return text.replace(/\\([\\<>#~_|[\]*(){}@])/g, '$1');
-}
-
-function hang(res: http.ServerResponse, ms: number): void {
-  const timer = setTimeout(() => res.socket?.destroy(), ms);
-  timer.unref();
 }

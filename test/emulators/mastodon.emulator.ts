@@ -116,13 +116,8 @@ export class MastodonEmulator extends BaseEmulator {
         else sendJson(res, Number(fault.status ?? 503), { error: 'There was a temporary problem serving your request, please try again' });
         return true;
       case 'connection_reset':
-        if (fault.afterCommit) return false;
-        res.socket?.destroy();
-        return true;
       case 'hang':
-        if ((fault as { afterCommit?: unknown }).afterCommit) return false;
-        hang(res, Number(fault.ms));
-        return true;
+        return this.answerTransportFault(fault, res, 'before_commit');
       case 'expired_token':
         sendJson(res, 401, { error: 'The access token expired' }, wwwAuthenticate('The access token expired'));
         return true;
@@ -139,20 +134,7 @@ export class MastodonEmulator extends BaseEmulator {
 
   /** Handles post-commit faults; returns true when the request was answered (or dropped). */
   private postFault(fault: Fault | undefined, res: http.ServerResponse): boolean {
-    if (!fault) return false;
-    if (fault.kind === 'server_error_after_commit') {
-      sendHtml(res, Number(fault.status ?? 500), RAILS_500);
-      return true;
-    }
-    if (fault.kind === 'connection_reset' && fault.afterCommit) {
-      res.socket?.destroy();
-      return true;
-    }
-    if (fault.kind === 'hang' && (fault as { afterCommit?: unknown }).afterCommit) {
-      hang(res, Number(fault.ms));
-      return true;
-    }
-    return false;
+    return this.answerAfterCommitFault(fault, res, (status) => sendHtml(res, status, RAILS_500));
   }
 
   private authenticate(req: EmulatorRequest, res: http.ServerResponse): MastodonEmulatorAccount | undefined {
@@ -388,11 +370,6 @@ function rateLimitHeaders(now: number): Record<string, string> {
     'x-ratelimit-remaining': '299',
     'x-ratelimit-reset': new Date(now + 3 * 3_600_000).toISOString().replace(/Z$/, '000Z'),
   };
-}
-
-function hang(res: http.ServerResponse, ms: number): void {
-  const timer = setTimeout(() => res.socket?.destroy(), ms);
-  timer.unref();
 }
 
 function toStringArray(value: unknown): string[] {

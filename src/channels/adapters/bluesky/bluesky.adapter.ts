@@ -1,5 +1,6 @@
 import axios, { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { MediaFetcher } from '../../media/media-fetcher.types';
+import { transportError } from '../http-errors';
 import {
   ChannelContext,
   ChannelCredentials,
@@ -201,7 +202,7 @@ export class BlueskyAdapter implements NetworkAdapter {
     try {
       return await this.http.request({ ...config, headers: { ...config.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
     } catch (err) {
-      throw transportError(err, isCreate);
+      throw transportError(err, 'Bluesky', isCreate);
     }
   }
 
@@ -289,16 +290,4 @@ export function classify(res: AxiosResponse<unknown>, call: 'create' | 'read' | 
     if (call === 'create' || call === 'upload') return new NetworkError('content', `Bluesky refused the post: ${said ?? name ?? 'invalid request'}.`, base);
   }
   return new NetworkError('unknown', `Bluesky answered ${status}${said ? `: ${said}` : ''}.`, base);
-}
-
-function transportError(err: unknown, isCreate: boolean): NetworkError {
-  if (err instanceof NetworkError) return err;
-  const code = axios.isAxiosError(err) ? err.code : undefined;
-  const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-  const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-  return new NetworkError(
-    'transient',
-    timedOut ? 'Bluesky took too long to answer; will check and try again.' : 'Could not reach Bluesky; will try again.',
-    { maybeCommitted: isCreate && !neverSent, networkCode: code },
-  );
 }

@@ -1,6 +1,5 @@
-import axios, { AxiosInstance } from 'axios';
+import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
 import {
-  classifyGraphError,
   normalizeForMatch,
   parseGraphTime,
   PUBLISHED_LOOKUP_SKEW_MS,
@@ -15,15 +14,9 @@ import {
   PublishedPost,
 } from '../network-adapter';
 
-export interface FacebookAdapterOptions {
-  /** Graph base URL including the version; default https://graph.facebook.com/v20.0. */
-  baseUrl?: string;
-  /** Per-request timeout; default 15 s. */
-  timeoutMs?: number;
-}
+export type FacebookAdapterOptions = GraphAdapterOptions;
 
 export const FACEBOOK_PRODUCTION_BASE_URL = 'https://graph.facebook.com/v20.0';
-const DEFAULT_TIMEOUT_MS = 15_000;
 /** Graph accepts at most this many photos in one multi-photo post (attached_media). */
 const MAX_PHOTOS = 10;
 const LOOKUP_LIMIT = 25;
@@ -48,16 +41,10 @@ export class FacebookAdapter implements NetworkAdapter {
   readonly network = 'facebook' as const;
   /** Facebook publishes no per-day post cap; its spam checks (codes 368, 506) are the practical limit. */
   readonly postingLimits: PostingLimit[] = [];
-  private readonly http: AxiosInstance;
+  private readonly graph: GraphClient;
 
   constructor(options: FacebookAdapterOptions = {}) {
-    this.http = axios.create({
-      baseURL: (options.baseUrl ?? FACEBOOK_PRODUCTION_BASE_URL).replace(/\/+$/, ''),
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      // Never route Graph calls through an environment proxy.
-      proxy: false,
-      maxRedirects: 0,
-    });
+    this.graph = new GraphClient('Facebook', options.baseUrl ?? FACEBOOK_PRODUCTION_BASE_URL, options.timeoutMs);
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
@@ -74,9 +61,9 @@ export class FacebookAdapter implements NetworkAdapter {
       const image = request.media[0];
       const form = new URLSearchParams({ url: image.url, caption: facebookMessage(request), access_token: token });
       if (image.altText) form.set('alt_text_custom', image.altText);
-      const created = await this.post<PostCreated>(channel, `/${page}/photos`, form, true);
+      const created = await this.graph.post<PostCreated>(channel, `/${page}/photos`, form, true);
       const id = created.post_id ?? created.id;
-      if (!id) throw unreadable();
+      if (!id) throw unreadableGraphAnswer('Facebook', true);
       return { externalId: id, url: facebookUrl(id), publishedAt: new Date() };
     }
 
@@ -85,12 +72,12 @@ export class FacebookAdapter implements NetworkAdapter {
     for (const [i, image] of request.media.entries()) {
       const upload = new URLSearchParams({ url: image.url, published: 'false', access_token: token });
       if (image.altText) upload.set('alt_text_custom', image.altText);
-      const photo = await this.post<PostCreated>(channel, `/${page}/photos`, upload, false);
-      if (!photo.id) throw unreadable(false);
+      const photo = await this.graph.post<PostCreated>(channel, `/${page}/photos`, upload, false);
+      if (!photo.id) throw unreadableGraphAnswer('Facebook', false);
       form.set(`attached_media[${i}]`, JSON.stringify({ media_fbid: photo.id }));
     }
-    const created = await this.post<PostCreated>(channel, `/${page}/feed?fields=id,permalink_url`, form, true);
-    if (!created.id) throw unreadable();
+    const created = await this.graph.post<PostCreated>(channel, `/${page}/feed?fields=id,permalink_url`, form, true);
+    if (!created.id) throw unreadableGraphAnswer('Facebook', true);
     return { externalId: created.id, url: created.permalink_url ?? facebookUrl(created.id), publishedAt: new Date() };
   }
 
@@ -98,7 +85,7 @@ export class FacebookAdapter implements NetworkAdapter {
     const token = pageToken(channel);
     const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
     const wanted = normalizeForMatch(facebookMessage(request));
-    const page = await this.get<PostsPage>(channel, `/${encodeURIComponent(channel.externalId)}/posts`, {
+    const page = await this.graph.get<PostsPage>(channel, `/${encodeURIComponent(channel.externalId)}/posts`, {
       fields: 'id,message,created_time,permalink_url',
       limit: String(LOOKUP_LIMIT),
       access_token: token,
@@ -115,31 +102,12 @@ export class FacebookAdapter implements NetworkAdapter {
 
   async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
     const token = pageToken(channel);
-    const page = await this.get<{ followers_count?: number; fan_count?: number }>(channel, `/${encodeURIComponent(channel.externalId)}`, {
+    const page = await this.graph.get<{ followers_count?: number; fan_count?: number }>(channel, `/${encodeURIComponent(channel.externalId)}`, {
       fields: 'followers_count,fan_count',
       access_token: token,
     });
     // followers_count is the metric of New Pages Experience pages; classic pages only have fans.
     return { followers: page.followers_count ?? page.fan_count ?? null, posts: null };
-  }
-
-  private async post<T>(channel: ChannelContext, path: string, form: URLSearchParams, commitCall: boolean): Promise<T> {
-    try {
-      const res = await this.http.post<T>(path, form);
-      return typeof res.data === 'object' && res.data !== null ? res.data : ({} as T);
-    } catch (err) {
-      throw classifyGraphError(err, { networkName: 'Facebook', commitCall, secrets: secretsOf(channel) });
-    }
-  }
-
-  private async get<T>(channel: ChannelContext, path: string, params: Record<string, string>): Promise<T> {
-    try {
-      const res = await this.http.get<T>(path, { params });
-      if (typeof res.data !== 'object' || res.data === null) throw unreadable(false);
-      return res.data;
-    } catch (err) {
-      throw classifyGraphError(err, { networkName: 'Facebook', commitCall: false, secrets: secretsOf(channel) });
-    }
   }
 }
 
@@ -153,20 +121,6 @@ function pageToken(channel: ChannelContext): string {
   const token = channel.credentials.accessToken;
   if (!token) throw new NetworkError('auth', 'No Facebook Page connection is stored for this account. Reconnect the Page in Chorus.');
   return token;
-}
-
-function secretsOf(channel: ChannelContext): string[] {
-  return [channel.credentials.accessToken, channel.credentials.refreshToken].filter((s): s is string => typeof s === 'string');
-}
-
-function unreadable(commitCall = true): NetworkError {
-  return new NetworkError(
-    'transient',
-    commitCall
-      ? 'Facebook answered without the post id. The post may have been published; Chorus checks before trying again.'
-      : 'Facebook answered something Chorus could not read. Chorus will try again.',
-    { maybeCommitted: commitCall },
-  );
 }
 
 function facebookUrl(id: string): string {

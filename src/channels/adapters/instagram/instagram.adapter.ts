@@ -1,6 +1,6 @@
-import axios, { AxiosInstance, isAxiosError } from 'axios';
+import { isAxiosError } from 'axios';
+import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
 import {
-  classifyGraphError,
   GRAPH_DEFAULT_THROTTLE_WAIT_MS,
   graphErrorBody,
   normalizeForMatch,
@@ -18,11 +18,7 @@ import {
   PublishedPost,
 } from '../network-adapter';
 
-export interface InstagramAdapterOptions {
-  /** Graph base URL including the version; default https://graph.facebook.com/v20.0. */
-  baseUrl?: string;
-  /** Per-request timeout; default 15 s. */
-  timeoutMs?: number;
+export interface InstagramAdapterOptions extends GraphAdapterOptions {
   /** Pause between container status reads; default 3 s (tests use 0). */
   pollIntervalMs?: number;
   /** Status reads before giving up on a container still IN_PROGRESS; default 20 (about a minute). */
@@ -32,7 +28,6 @@ export interface InstagramAdapterOptions {
 }
 
 export const INSTAGRAM_PRODUCTION_BASE_URL = 'https://graph.facebook.com/v20.0';
-const DEFAULT_TIMEOUT_MS = 15_000;
 const MAX_CAROUSEL = 10;
 const LOOKUP_LIMIT = 25;
 /** Container ERROR codes that a fresh container may well not hit again. */
@@ -65,17 +60,12 @@ interface MediaPage {
 export class InstagramAdapter implements NetworkAdapter {
   readonly network = 'instagram' as const;
   readonly postingLimits: PostingLimit[];
-  private readonly http: AxiosInstance;
+  private readonly graph: GraphClient;
   private readonly pollIntervalMs: number;
   private readonly maxPolls: number;
 
   constructor(options: InstagramAdapterOptions = {}) {
-    this.http = axios.create({
-      baseURL: (options.baseUrl ?? INSTAGRAM_PRODUCTION_BASE_URL).replace(/\/+$/, ''),
-      timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      proxy: false,
-      maxRedirects: 0,
-    });
+    this.graph = new GraphClient('Instagram', options.baseUrl ?? INSTAGRAM_PRODUCTION_BASE_URL, options.timeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 3000;
     this.maxPolls = Math.max(1, options.maxPolls ?? 20);
     this.postingLimits = [{ posts: options.dailyPublishLimit ?? 50, windowMs: 24 * 60 * 60_000 }];
@@ -115,7 +105,7 @@ export class InstagramAdapter implements NetworkAdapter {
     const token = accessToken(channel);
     const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
     const wanted = normalizeForMatch(instagramCaption(request));
-    const page = await this.get<MediaPage>(channel, `/${encodeURIComponent(channel.externalId)}/media`, {
+    const page = await this.graph.get<MediaPage>(channel, `/${encodeURIComponent(channel.externalId)}/media`, {
       fields: 'id,caption,media_type,permalink,timestamp',
       limit: String(LOOKUP_LIMIT),
       access_token: token,
@@ -132,7 +122,7 @@ export class InstagramAdapter implements NetworkAdapter {
 
   async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
     const token = accessToken(channel);
-    const user = await this.get<{ followers_count?: number; media_count?: number }>(channel, `/${encodeURIComponent(channel.externalId)}`, {
+    const user = await this.graph.get<{ followers_count?: number; media_count?: number }>(channel, `/${encodeURIComponent(channel.externalId)}`, {
       fields: 'followers_count,media_count',
       access_token: token,
     });
@@ -141,8 +131,8 @@ export class InstagramAdapter implements NetworkAdapter {
 
   private async createContainer(channel: ChannelContext, user: string, params: Record<string, string>): Promise<string> {
     // A container is not a publication: failures here never hide a post.
-    const created = await this.post<Created>(channel, `/${user}/media`, params, false);
-    if (!created.id) throw new NetworkError('transient', 'Instagram answered something Chorus could not read. Chorus will try again.', { maybeCommitted: false });
+    const created = await this.graph.post<Created>(channel, `/${user}/media`, params, false);
+    if (!created.id) throw unreadableGraphAnswer('Instagram', false);
     return created.id;
   }
 
@@ -150,7 +140,7 @@ export class InstagramAdapter implements NetworkAdapter {
   private async waitUntilFinished(channel: ChannelContext, containerId: string): Promise<void> {
     for (let poll = 0; poll < this.maxPolls; poll++) {
       if (poll > 0) await sleep(this.pollIntervalMs);
-      const state = await this.get<ContainerState>(channel, `/${encodeURIComponent(containerId)}`, {
+      const state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(containerId)}`, {
         fields: 'status_code,status',
         access_token: accessToken(channel),
       });
@@ -181,17 +171,14 @@ export class InstagramAdapter implements NetworkAdapter {
     for (let attempt = 0; attempt < this.maxPolls; attempt++) {
       if (attempt > 0) await sleep(this.pollIntervalMs);
       try {
-        const res = await this.http.post<Created>(`/${user}/media_publish`, new URLSearchParams(params));
+        // Raw call: "not ready" has to be recognised before classification turns it into an error.
+        const res = await this.graph.http.post<Created>(`/${user}/media_publish`, new URLSearchParams(params));
         const id = typeof res.data === 'object' && res.data !== null ? res.data.id : undefined;
-        if (!id) {
-          throw new NetworkError('transient', 'Instagram answered without the post id. The post may have been published; Chorus checks before trying again.', {
-            maybeCommitted: true,
-          });
-        }
+        if (!id) throw unreadableGraphAnswer('Instagram', true);
         return id;
       } catch (err) {
         if (isAxiosError(err) && graphErrorBody(err.response?.data)?.error_subcode === 2207027) continue;
-        throw classifyGraphError(err, { networkName: 'Instagram', commitCall: true, secrets: secretsOf(channel) });
+        throw this.graph.classify(err, channel, true);
       }
     }
     throw new NetworkError('transient', 'Instagram kept saying the media is not ready for publishing. Chorus will try again.', {
@@ -203,34 +190,13 @@ export class InstagramAdapter implements NetworkAdapter {
   /** Permalink and timestamp of a new post; the post exists already, so a failed read is not an error. */
   private async mediaDetails(channel: ChannelContext, mediaId: string): Promise<{ permalink?: string; timestamp?: Date } | undefined> {
     try {
-      const media = await this.get<{ permalink?: string; timestamp?: string }>(channel, `/${encodeURIComponent(mediaId)}`, {
+      const media = await this.graph.get<{ permalink?: string; timestamp?: string }>(channel, `/${encodeURIComponent(mediaId)}`, {
         fields: 'permalink,timestamp',
         access_token: accessToken(channel),
       });
       return { permalink: media.permalink, timestamp: media.timestamp ? parseGraphTime(media.timestamp) : undefined };
     } catch {
       return undefined;
-    }
-  }
-
-  private async post<T>(channel: ChannelContext, path: string, params: Record<string, string>, commitCall: boolean): Promise<T> {
-    try {
-      const res = await this.http.post<T>(path, new URLSearchParams(params));
-      return typeof res.data === 'object' && res.data !== null ? res.data : ({} as T);
-    } catch (err) {
-      throw classifyGraphError(err, { networkName: 'Instagram', commitCall, secrets: secretsOf(channel) });
-    }
-  }
-
-  private async get<T>(channel: ChannelContext, path: string, params: Record<string, string>): Promise<T> {
-    try {
-      const res = await this.http.get<T>(path, { params });
-      if (typeof res.data !== 'object' || res.data === null) {
-        throw new NetworkError('transient', 'Instagram answered something Chorus could not read. Chorus will try again.', { maybeCommitted: false });
-      }
-      return res.data;
-    } catch (err) {
-      throw classifyGraphError(err, { networkName: 'Instagram', commitCall: false, secrets: secretsOf(channel) });
     }
   }
 }
@@ -281,10 +247,6 @@ function accessToken(channel: ChannelContext): string {
   const token = channel.credentials.accessToken;
   if (!token) throw new NetworkError('auth', 'No Instagram connection is stored for this account. Reconnect the account in Chorus.');
   return token;
-}
-
-function secretsOf(channel: ChannelContext): string[] {
-  return [channel.credentials.accessToken, channel.credentials.refreshToken].filter((s): s is string => typeof s === 'string');
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,6 @@
 import axios, { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { MediaFetcher } from '../../media/media-fetcher.types';
+import { transportError } from '../http-errors';
 import {
   ChannelContext,
   FollowerReading,
@@ -205,14 +206,7 @@ export class LinkedInAdapter implements NetworkAdapter {
         },
       });
     } catch (err) {
-      const code = axios.isAxiosError(err) ? err.code : undefined;
-      const neverSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-      const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-      throw new NetworkError(
-        'transient',
-        timedOut ? 'LinkedIn took too long to answer; will check and try again.' : 'Could not reach LinkedIn; will try again.',
-        { maybeCommitted: call === 'create' && !neverSent, networkCode: code },
-      );
+      throw transportError(err, 'LinkedIn', call === 'create');
     }
   }
 }
