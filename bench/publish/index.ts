@@ -50,6 +50,9 @@ class ProducerModule {}
 async function main(): Promise<void> {
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const redis = await startRedis(runId);
+  // Also when setup fails before the try below: a leftover redis-server would hold the port, and the
+  // next run would silently use it (with whatever hz it was started with).
+  process.once('exit', () => redis.stop());
   const adminUrl = process.env.DATABASE_URL!;
   const dbName = `chorus_bench_${runId}`;
   const admin = new Client({ connectionString: adminUrl });
@@ -95,7 +98,9 @@ async function main(): Promise<void> {
     // 100 ms timer tick; baseline ≈ 100 ms), hz 100 → ≈ 40 ms. See the README benchmark section.
     console.log(`Delayed jobs wake up on Redis' timer tick: up to ~${Math.round(1000 / Number(hz))} ms late at hz ${hz}${Number(hz) < 100 ? ' (run Redis with --hz 100 for the spread target)' : ''}`);
 
-    const worker = spawnChild([path.join(ROOT, 'src', 'worker.ts')], env);
+    // BENCH_WORKER_NODE_ARGS, e.g. `--prof`: node flags for our worker only (profiling it; not allowed in NODE_OPTIONS).
+    const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const worker = spawnChild([...workerNodeArgs, path.join(ROOT, 'src', 'worker.ts')], env);
     children.push(worker);
     await started(worker);
     const release = LOADS.has('release') ? await runPipeline(ds, scheduler, emulator, channelIds, 'release', () => 0) : NONE;
@@ -227,7 +232,9 @@ function figures(emulator: MastodonEmulator, tag: string, due: Map<string, numbe
 }
 
 function spawnChild(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
+  const nodeFlags = args.filter((a) => a.startsWith('--'));
+  const rest = args.filter((a) => !a.startsWith('--'));
+  const child = spawn(process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', ...rest], {
     cwd: ROOT,
     env: { ...process.env, ...env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') },
     stdio: ['ignore', 'pipe', 'inherit'],

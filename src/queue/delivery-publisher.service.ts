@@ -7,7 +7,6 @@ import { ChannelContextService } from '../channels/channel-context.service';
 import { NETWORKS } from '../channels/network';
 import { ENV, Env } from '../config/env';
 import { NotificationService } from '../notifications/notification.service';
-import { ChannelLock } from './channel-lock';
 import { ClaimedChannel, DeliveryRow, DeliveryTransitions, PostingLimitTable } from './delivery-transitions';
 import { PublishDeliveryJob } from './publish-job';
 import { asNetworkError, decide, MAX_PUBLISH_ATTEMPTS } from './retry-policy';
@@ -18,8 +17,10 @@ export type PublishOutcome = { kind: 'done' } | { kind: 'wait'; until: Date };
 const DONE: PublishOutcome = { kind: 'done' };
 /** Lookups reach this far before the earliest moment the post could have gone out (clocks drift, claims are renewed). */
 const LOOKUP_MARGIN_MS = 5 * 60_000;
-/** How long a delivery waits for another process to release its channel before stepping back. */
-const LOCK_WAIT_MS = 1_000;
+/** A delivery whose channel another worker is publishing on steps back this long (plus jitter) and looks again. */
+const CHANNEL_BUSY_WAIT_MS = 100;
+/** …and this long while the channel is held by an abandoned claim, which only the reconciler's lookup resolves. */
+const CHANNEL_ABANDONED_WAIT_MS = 2_000;
 
 interface Attempt {
   row: DeliveryRow;
@@ -51,7 +52,6 @@ export class DeliveryPublisher {
     private readonly transitions: DeliveryTransitions,
     private readonly adapters: AdapterRegistry,
     private readonly contexts: ChannelContextService,
-    private readonly lock: ChannelLock,
     private readonly notifications: NotificationService,
     @Inject(ENV) env: Env,
   ) {
@@ -120,6 +120,8 @@ export class DeliveryPublisher {
       );
       return DONE;
     }
+    // Another worker holds the channel (one publication at a time, enforced by Postgres): step back.
+    if (row.channelBusy) return this.channelBusy(row.channelBusy);
     return this.withChannel(row.channelId, () => this.publishWaiting(row));
   }
 
@@ -139,8 +141,13 @@ export class DeliveryPublisher {
       await this.transitions.postpone(row.id, freesAt);
       return this.waitFor(freesAt);
     }
-    // Lost the claim (cancelled, rescheduled or taken meanwhile): look again shortly.
-    return this.waitFor(new Date(Date.now() + 200));
+    // Lost the claim (cancelled, rescheduled, taken, or the channel taken by another worker meanwhile): look again shortly.
+    return this.channelBusy('live');
+  }
+
+  private channelBusy(how: 'live' | 'abandoned'): PublishOutcome {
+    const base = how === 'live' ? CHANNEL_BUSY_WAIT_MS : CHANNEL_ABANDONED_WAIT_MS;
+    return this.waitFor(new Date(Date.now() + base + Math.floor(Math.random() * base)));
   }
 
   private async resumeAbandoned(row: DeliveryRow): Promise<PublishOutcome> {
@@ -286,11 +293,13 @@ export class DeliveryPublisher {
   }
 
   /**
-   * One publication at a time per channel. Inside this process, deliveries of one channel line up
-   * behind each other (no polling); across processes the Redis lock decides, and a delivery that
-   * cannot get it within a moment goes back to the delayed set rather than holding its slot.
+   * One publication at a time per channel. Across processes Postgres decides (the claim skips a
+   * channel with a delivery in `publishing`, and a unique index settles races: see
+   * DeliveryTransitions.claim). Inside this process, deliveries of one channel line up behind
+   * each other (no polling, no claim bound to lose), so concurrent jobs of one channel neither
+   * spin nor share a claim batch.
    */
-  private async withChannel<T extends PublishOutcome | null>(channelId: string, fn: () => Promise<T>): Promise<T | PublishOutcome> {
+  private async withChannel<T extends PublishOutcome | null>(channelId: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.localTurns.get(channelId) ?? Promise.resolve();
     let done!: () => void;
     const mine = new Promise<void>((resolve) => (done = resolve));
@@ -298,29 +307,10 @@ export class DeliveryPublisher {
     this.localTurns.set(channelId, turn);
     try {
       await previous;
-      const token = this.newClaimToken();
-      if (!(await this.acquireWithin(channelId, token, LOCK_WAIT_MS))) {
-        return this.waitFor(new Date(Date.now() + 50 + Math.floor(Math.random() * 150)));
-      }
-      const renew = setInterval(() => void this.lock.renew(channelId, token, this.leaseMs).catch(() => undefined), Math.max(1000, Math.floor(this.leaseMs / 3)));
-      try {
-        return await fn();
-      } finally {
-        clearInterval(renew);
-        await this.lock.release(channelId, token).catch(() => undefined);
-      }
+      return await fn();
     } finally {
       done();
       if (this.localTurns.get(channelId) === turn) this.localTurns.delete(channelId);
-    }
-  }
-
-  private async acquireWithin(channelId: string, token: string, waitMs: number): Promise<boolean> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
-      if (await this.lock.acquire(channelId, token, this.leaseMs)) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 10)));
     }
   }
 

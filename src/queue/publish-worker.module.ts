@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ChannelLock } from './channel-lock';
 import { DeliveryPublisher } from './delivery-publisher.service';
 import { PipelineModule } from './pipeline.module';
 import { PublishProcessor } from './publish.processor';
@@ -8,7 +7,7 @@ import { Reconciler } from './reconciler.service';
 /** Worker-only side of the pipeline: the publish processor and the reconciler schedule. */
 @Module({
   imports: [PipelineModule],
-  providers: [ChannelLock, DeliveryPublisher, PublishProcessor, Reconciler],
+  providers: [DeliveryPublisher, PublishProcessor, Reconciler],
   exports: [Reconciler],
 })
 export class PublishWorkerModule {}

@@ -1,11 +1,11 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { aJointPost } from '../support/approval-fixtures';
-import { startWorker, waitFor } from '../support/pipeline-fixtures';
+import { startWorker, usePrivateRedisPrefix, waitFor } from '../support/pipeline-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
 
-// The reconciler skips unapproved deliveries at their minute: make it pass every second here.
-process.env.RECONCILE_INTERVAL_MS = '1000';
+// This file runs a worker: its own queue and database, so it publishes nothing of other files'.
+usePrivateRedisPrefix();
 
 /**
  * Issue 4's "Done when", through the API: a manager submits a post to 3 partners' channels; A

@@ -87,7 +87,7 @@ describe('publishing pipeline on Mastodon', () => {
 
   it('gives up on a hanging server only after timing out, then publishes on the retry', async () => {
     const [ch] = await channels(1);
-    emulator.inject({ kind: 'hang', ms: 3000 }, 'publish', 1);
+    emulator.inject({ kind: 'hang', ms: 8000 }, 'publish', 1);
     const r = await release([ch]);
     const d = await waitForStatus(p, r.deliveryIds[0], 'published');
     expect(d.attempts).toBeGreaterThanOrEqual(2);

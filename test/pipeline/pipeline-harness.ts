@@ -44,13 +44,20 @@ export function acceptedCounts(emulator: BaseEmulator, texts: Iterable<string>):
 }
 
 export async function waitForStatus(p: Pipeline, deliveryId: string, status: string, timeoutMs = 30_000): Promise<Record<string, any>> {
-  return waitFor(
-    async () => {
-      const d = await p.fixtures.delivery(deliveryId);
-      return d.status === status ? d : null;
-    },
-    { timeoutMs, what: `delivery ${deliveryId} to be ${status}` },
-  );
+  try {
+    return await waitFor(
+      async () => {
+        const d = await p.fixtures.delivery(deliveryId);
+        return d.status === status ? d : null;
+      },
+      { timeoutMs, what: `delivery ${deliveryId} to be ${status}` },
+    );
+  } catch (err) {
+    // Say where the delivery got stuck, so a failure can be read from the CI log alone.
+    const d = await p.fixtures.delivery(deliveryId);
+    const { resolved_text: _text, ...row } = d;
+    throw new Error(`${(err as Error).message}; the delivery is ${JSON.stringify(row)}`);
+  }
 }
 
 export async function waitForAll(p: Pipeline, deliveryIds: string[], status: string, timeoutMs = 60_000): Promise<void> {

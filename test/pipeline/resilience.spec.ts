@@ -2,6 +2,7 @@ import { ChildProcess } from 'node:child_process';
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PublishScheduler } from '../../src/queue/publish-scheduler.service';
+import { RouteHandler } from '../emulators/emulator';
 import { MastodonEmulator } from '../emulators/mastodon.emulator';
 import {
   deleteQueueKeys,
@@ -18,6 +19,21 @@ import { acceptedCounts } from './pipeline-harness';
 const { prefix } = usePrivateRedisPrefix();
 
 /**
+ * The Mastodon emulator with an optional pause before it answers a request, so a test can make a
+ * release last long enough to interrupt it at a chosen point, however fast the pipeline is.
+ */
+class SlowMastodonEmulator extends MastodonEmulator {
+  answerDelayMs = 0;
+
+  protected override route(method: string, path: string, handler: RouteHandler): void {
+    super.route(method, path, async (req, res) => {
+      if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
+      return handler(req, res);
+    });
+  }
+}
+
+/**
  * Exactly once, whatever happens to the workers or to Redis: every test asserts on what the
  * emulator accepted, not on what our database says.
  */
@@ -26,7 +42,7 @@ describe('publishing pipeline resilience', () => {
   let db: DataSource;
   let fixtures: PipelineFixtures;
   let scheduler: PublishScheduler;
-  let emulator: MastodonEmulator;
+  let emulator: SlowMastodonEmulator;
   let campaignId: string;
   let partnerId: string;
   let seq = 0;
@@ -34,7 +50,7 @@ describe('publishing pipeline resilience', () => {
   const workers: INestApplicationContext[] = [];
 
   beforeAll(async () => {
-    emulator = await new MastodonEmulator({ accounts: [] }).start();
+    emulator = await new SlowMastodonEmulator({ accounts: [] }).start();
     emulator.maxRecordedRequests = 0;
     api = await createTestApp();
     db = api.app.get(DataSource);
@@ -45,6 +61,7 @@ describe('publishing pipeline resilience', () => {
   });
 
   afterEach(async () => {
+    emulator.answerDelayMs = 0;
     for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     for (const w of workers.splice(0)) await w.close();
   });
@@ -80,6 +97,9 @@ describe('publishing pipeline resilience', () => {
 
   it('publishes each of 500 deliveries exactly once when a worker is SIGKILLed mid-release and restarted', async () => {
     const r = await release(50, 10, `crash-${Date.now()}`);
+    // 4 jobs at a time, each answered after 25 ms: the release takes a few seconds whatever the
+    // pipeline's own speed, so the kill below (at ~20%) lands mid-release, with posts in flight.
+    emulator.answerDelayMs = 25;
     const first = spawnWorker({ WORKER_CONCURRENCY: '4' });
     children.push(first);
     await waitForWorkerStart(first);

@@ -7,7 +7,9 @@ export default async function globalTeardown(): Promise<void> {
   if (dbName && process.env.CHORUS_TEST_KEEP_DATABASE !== '1') {
     const admin = new Client({ connectionString: process.env.CHORUS_TEST_ADMIN_DATABASE_URL });
     await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    // The run's database, and the per-file ones named after it (test/support/pipeline-fixtures.ts).
+    const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE $2`, [dbName, `${dbName}\\_f%`]);
+    for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.end();
   }
   const prefix = process.env.REDIS_PREFIX;

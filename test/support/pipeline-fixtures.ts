@@ -3,7 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source';
 import { ChannelCredentials } from '../../src/channels/adapters/network-adapter';
 import { CredentialCipher } from '../../src/channels/credentials/credential-cipher';
 import { Network } from '../../src/channels/network';
@@ -21,15 +23,45 @@ import { uniqueSlug } from './builders';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /**
- * Each pipeline test file gets its own Redis prefix (under the run's, so global teardown still
- * cleans it): the Redis-loss test deletes its queue keys without touching other files' queues.
- * Call at the top of the file, before any app is created; sets the env for workers too.
+ * Each file that runs workers gets its own Redis prefix (under the run's, so global teardown still
+ * cleans it) and its own database (named after the run's, dropped by global teardown): the
+ * Redis-loss test deletes its queue keys without touching other files' queues, and one file's
+ * reconciler never picks up another file's deliveries (which would publish them through adapters
+ * pointed at the other file's emulators). Call before any app is created (top of the file, or first
+ * thing in its describe); sets the env for child-process workers too.
  */
 export function usePrivateRedisPrefix(env: Record<string, string> = {}): { prefix: string } {
-  const prefix = `${process.env.REDIS_PREFIX}:pipe-${randomBytes(3).toString('hex')}`;
+  const suffix = randomBytes(3).toString('hex');
+  const prefix = `${process.env.REDIS_PREFIX}:pipe-${suffix}`;
   process.env.REDIS_PREFIX = prefix;
-  Object.assign(process.env, { RECONCILE_INTERVAL_MS: '1000', PUBLISH_LEASE_MS: '4000', NETWORK_TIMEOUT_MS: '1500', ...env });
+  beforeAll(async () => {
+    process.env.DATABASE_URL = await createFileDatabase(`${process.env.CHORUS_TEST_DATABASE_NAME}_f${suffix}`);
+  });
+  // Timeouts leave room for a loaded 2-core CI machine (browser tests run beside these): a network call
+  // cut short by load would otherwise be retried until it counts as failed.
+  Object.assign(process.env, { RECONCILE_INTERVAL_MS: '1000', PUBLISH_LEASE_MS: '10000', NETWORK_TIMEOUT_MS: '4000', ...env });
   return { prefix };
+}
+
+/** A fresh database with every migration applied, on the run's server; returns its URL. */
+async function createFileDatabase(name: string): Promise<string> {
+  const admin = new Client({ connectionString: process.env.CHORUS_TEST_ADMIN_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(process.env.CHORUS_TEST_ADMIN_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const ds = new DataSource(dataSourceOptions(url.toString()));
+  await ds.initialize();
+  try {
+    await ds.runMigrations();
+  } finally {
+    await ds.destroy();
+  }
+  return url.toString();
 }
 
 export async function deleteQueueKeys(prefix: string): Promise<number> {
