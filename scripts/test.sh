@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # `npm test`: everything CI runs. Installs dependencies when missing, makes sure PostgreSQL and
 # Redis are there (scripts/services.sh), type-checks, then runs every jest suite (unit specs
-# beside the code, integration and end-to-end suites under test/) against a fresh database.
+# beside the code, integration and end-to-end suites under test/, then the browser suite) against
+# fresh databases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 eval "$(bash scripts/services.sh ensure)"
 export CHORUS_TEST_ADMIN_DATABASE_URL="$DATABASE_URL"
 npx tsc --noEmit -p tsconfig.json
-npx jest "$@"
+if [ $# -gt 0 ]; then
+  npx jest "$@"
+else
+  # The browser suite runs on its own, after the rest: on 2 cores it should not share the CPU
+  # with the crash tests' child workers.
+  npx jest --testPathIgnorePatterns '<rootDir>/test/web/'
+  npx jest test/web
+fi

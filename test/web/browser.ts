@@ -42,7 +42,8 @@ export async function openBrowser(options: { locale?: string } = {}): Promise<Br
     locale: options.locale ?? 'fr-FR',
     timezoneId: 'Europe/Paris',
   });
-  context.setDefaultTimeout(20_000);
+  // Generous: on a loaded 2-core CI machine a page step can take several seconds.
+  context.setDefaultTimeout(45_000);
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,

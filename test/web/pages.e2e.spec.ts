@@ -6,6 +6,9 @@ import { createTestApp, type TestApp } from '../support/test-app';
 import { aWebWorld, type WebUser, type WebWorld } from '../support/web-fixtures';
 import { ensureChromium, ensureWebBuild, openBrowser, screenshots, type Browser } from './browser';
 
+// Whole user journeys in a real browser: allow for a slow, shared CI machine.
+jest.setTimeout(180_000);
+
 /**
  * The three users' jobs in a real browser (Debian's chromium through playwright-core) against
  * the real app on an ephemeral port: the manager composes and submits a joint post, partner A
