@@ -219,21 +219,6 @@ function transient(name: GraphNetworkName, status: number, commitCall: boolean, 
 }
 
 /**
- * Compares a post's text with what a network shows back: whitespace collapsed, HTML entities
- * undone, URLs ignored (networks shorten or rewrite them).
- */
-export function normalizeForMatch(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/https?:\/\/\S+/g, '<url>')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/**
  * Networks stamp posts to the second and their clocks drift from ours: a post counts as
  * "after since" when it is at most this much older than `since`.
  */

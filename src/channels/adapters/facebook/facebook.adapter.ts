@@ -1,9 +1,9 @@
 import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
 import {
-  normalizeForMatch,
   parseGraphTime,
   PUBLISHED_LOOKUP_SKEW_MS,
 } from '../graph-errors';
+import { normalizeForMatch } from '../text-match';
 import {
   ChannelContext,
   FollowerReading,

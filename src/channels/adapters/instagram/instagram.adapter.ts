@@ -3,10 +3,10 @@ import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../grap
 import {
   GRAPH_DEFAULT_THROTTLE_WAIT_MS,
   graphErrorBody,
-  normalizeForMatch,
   parseGraphTime,
   PUBLISHED_LOOKUP_SKEW_MS,
 } from '../graph-errors';
+import { normalizeForMatch } from '../text-match';
 import {
   ChannelContext,
   FollowerReading,

@@ -13,6 +13,7 @@ import {
 } from '../network-adapter';
 import { classifyXError, XCallKind } from './x-errors';
 import { agentForBaseUrl, X_PRODUCTION_BASE_URL } from './x-http-agent';
+import { normalizeForMatch } from '../text-match';
 
 export interface XAdapterOptions {
   /** https://api.x.com in production; an http:// emulator URL in tests (see x-http-agent.ts). */
@@ -180,18 +181,6 @@ async function call<T>(kind: XCallKind, fn: () => Promise<T>): Promise<T> {
 export function composeXText(request: Pick<PublishRequest, 'text' | 'link'>): string {
   if (!request.link || request.text.includes(request.link)) return request.text;
   return request.text ? `${request.text}\n\n${request.link}` : request.link;
-}
-
-/** X returns text HTML-escaped and with t.co links: compare without those differences. */
-export function normalizeForMatch(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/https?:\/\/\S+/g, '<url>')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 function postUrl(channel: ChannelContext, id: string): string {
