@@ -50,7 +50,7 @@ for _ in $(seq 1 100); do
 done
 cat <<MSG
 
-  Chorus demo is running: http://localhost:$PORT
+  Chorus demo is running: http://localhost:$PORT  (web pages: http://localhost:$PORT/app)
   API documentation:      http://localhost:$PORT/docs
   Health:                 http://localhost:$PORT/health
   Sign in as the community manager: manager@demo.chorus.local
