@@ -15,5 +15,10 @@ else
   # The browser suite runs on its own, after the rest: on 2 cores it should not share the CPU
   # with the crash tests' child workers.
   npx jest --testPathIgnorePatterns '<rootDir>/test/web/'
+  # The browser suite drives Debian's chromium; install it here, outside jest's time limits.
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "[test] installing Debian's chromium for the browser tests" >&2
+    flock /tmp/chorus-chromium.lock sh -c 'test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)' >&2
+  fi
   npx jest test/web
 fi
