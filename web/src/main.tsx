@@ -14,6 +14,7 @@ import { InboxPage } from './pages/inbox';
 import { ApprovalLinkPage } from './pages/approval-link';
 import { PostPage } from './pages/post';
 import { ChannelsPage } from './pages/channels';
+import { SetupPage } from './pages/setup';
 import './styles.css';
 
 type Route = { pattern: RegExp; page: (params: string[]) => preact.JSX.Element; public?: boolean };
@@ -30,6 +31,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/posts\/([0-9a-f-]{36})\/edit$/, page: ([id]) => <EditPostPage postId={id!} /> },
   { pattern: /^\/campaigns\/([0-9a-f-]{36})\/customers$/, page: ([id]) => <CustomersPage campaignId={id!} /> },
   { pattern: /^\/channels$/, page: () => <ChannelsPage /> },
+  { pattern: /^\/setup$/, page: () => <SetupPage /> },
 ];
 
 function match(path: string): { route: Route; params: string[] } | null {
@@ -95,6 +97,11 @@ function Shell() {
               <a href="/app/channels" aria-current={path === '/channels' ? 'page' : undefined}>
                 {t('nav.channels')}
               </a>
+              {user.role === 'manager' && (
+                <a href="/app/setup" aria-current={path === '/setup' ? 'page' : undefined}>
+                  {t('nav.setup')}
+                </a>
+              )}
               <span class="who" title={user.email}>
                 {user.name} · {t(`role.${user.role}`)}
               </span>

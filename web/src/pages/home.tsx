@@ -27,6 +27,13 @@ export function HomePage() {
           </a>
         </p>
       )}
+      {user?.role === 'manager' && (
+        <p>
+          <a class="button" href="/app/setup">
+            {t('home.setup')}
+          </a>
+        </p>
+      )}
       <Loaded state={campaigns}>
         {(answer) => {
           const list = Array.isArray(answer) ? answer : answer.items;
