@@ -73,10 +73,15 @@ export class ChannelContextService {
     };
   }
 
+  /** The encrypted envelope to store for these credentials (also used inside the API's transactions). */
+  seal(channelId: string, credentials: ChannelCredentials): string {
+    return this.cipher.encrypt(channelId, credentials);
+  }
+
   async saveCredentials(channelId: string, credentials: ChannelCredentials): Promise<void> {
     this.decrypted.delete(channelId);
     await this.channels.update(channelId, {
-      credentialsEncrypted: this.cipher.encrypt(channelId, credentials),
+      credentialsEncrypted: this.seal(channelId, credentials),
       credentialsUpdatedAt: new Date(),
     });
   }

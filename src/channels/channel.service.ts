@@ -1,14 +1,13 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { SnapshotScheduler } from '../analytics/snapshots/snapshot-scheduler.service';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { Partner } from '../campaigns/partners/partner.entity';
 import { DomainError } from '../common/errors/domain-error';
-import { ENV, Env } from '../config/env';
 import { isPartnerViewer, Viewer } from '../common/viewer';
 import { Channel, ChannelStatus } from './channel.entity';
-import { CredentialCipher } from './credentials/credential-cipher';
+import { ChannelContextService } from './channel-context.service';
 import { CreateChannelDto } from './dto/create-channel.dto';
 import { UpdateChannelDto } from './dto/update-channel.dto';
 import { ChannelCredentials } from './adapters/network-adapter';
@@ -18,7 +17,6 @@ export type ChannelView = Omit<Channel, 'credentialsEncrypted' | 'partner'> & { 
 
 @Injectable()
 export class ChannelService {
-  private readonly cipher: CredentialCipher;
   private readonly logger = new Logger(ChannelService.name);
 
   constructor(
@@ -27,10 +25,8 @@ export class ChannelService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly snapshots: SnapshotScheduler,
-    @Inject(ENV) env: Env,
-  ) {
-    this.cipher = new CredentialCipher(env.CHORUS_SECRET_KEY);
-  }
+    private readonly contexts: ChannelContextService,
+  ) {}
 
   async create(partnerId: string, dto: CreateChannelDto, actor: AuditActor): Promise<ChannelView> {
     if (!(await this.partners.existsBy({ id: partnerId }))) throw DomainError.notFound('partner', partnerId);
@@ -68,7 +64,7 @@ export class ChannelService {
       );
       if (dto.credentials) {
         await repo.update(saved.id, {
-          credentialsEncrypted: this.cipher.encrypt(saved.id, dto.credentials),
+          credentialsEncrypted: this.contexts.seal(saved.id, dto.credentials),
           credentialsUpdatedAt: new Date(),
         });
       }
@@ -135,7 +131,7 @@ export class ChannelService {
     const channel = await this.get(id);
     await this.dataSource.transaction(async (tx) => {
       await tx.getRepository(Channel).update(id, {
-        credentialsEncrypted: this.cipher.encrypt(id, credentials),
+        credentialsEncrypted: this.contexts.seal(id, credentials),
         credentialsUpdatedAt: new Date(),
         ...(channel.status === 'needs_reauth' ? { status: 'active' as ChannelStatus, statusReason: null } : {}),
       });
