@@ -10,6 +10,7 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
+import { axiosTransportOptions } from '../axios-node-transport';
 import { escapeCommentary, nextMidnightUtc, textWithLink, unescapeCommentary } from './linkedin-commentary';
 
 export interface LinkedInAdapterOptions {
@@ -73,6 +74,7 @@ export class LinkedInAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
+      ...axiosTransportOptions(),
     });
   }
 

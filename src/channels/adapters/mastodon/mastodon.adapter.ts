@@ -1,6 +1,4 @@
 import axios, { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
-import http from 'node:http';
-import https from 'node:https';
 import { MediaFetcher } from '../../media/media-fetcher.types';
 import {
   ChannelContext,
@@ -12,6 +10,7 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
+import { axiosTransportOptions } from '../axios-node-transport';
 import { comparableText, htmlToText, textWithLink } from './mastodon-text';
 
 export interface MastodonAdapterOptions {
@@ -64,14 +63,11 @@ export class MastodonAdapter implements NetworkAdapter {
   private readonly lookupPages: number;
 
   constructor(options: MastodonAdapterOptions) {
-    // Explicit keep-alive agents (Node 20's global agent keeps alive too, but that is a process-wide
-    // default anyone may change): a release sends thousands of posts to a few instances.
     this.http = axios.create({
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      httpAgent: new http.Agent({ keepAlive: true }),
-      httpsAgent: new https.Agent({ keepAlive: true }),
+      ...axiosTransportOptions(),
     });
     this.mediaFetcher = options.mediaFetcher;
     this.mediaPollAttempts = options.mediaPollAttempts ?? 10;
