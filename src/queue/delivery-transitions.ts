@@ -167,8 +167,11 @@ export class DeliveryTransitions {
    * races another worker's for the same channel fail with a unique violation instead of
    * committing; the batch is then retried row by row (StatementBatcher), and the losing row
    * answers null like any claim that matched nothing. Since nothing else of the channel can be
-   * publishing, the posting-window count the claim makes is exact. null when any condition
-   * fails: the caller then reads the delivery (load) to find out which.
+   * publishing, the posting-window count the claim makes is exact. It counts by `published_at`
+   * alone (set only on publication) so that only deliveries_channel_window_idx can serve it (see
+   * migration ChannelWindowIndex: with a status condition Postgres could pick an index it must
+   * read whole). null when any condition fails: the caller then reads the delivery (load) to find
+   * out which.
    */
   async claim(
     deliveryId: string,
@@ -209,7 +212,7 @@ export class DeliveryTransitions {
              WHERE l.network = c.network
                AND (SELECT count(*) FROM (
                       SELECT 1 FROM deliveries w
-                       WHERE w.channel_id = d.channel_id AND w.status = 'published'
+                       WHERE w.channel_id = d.channel_id
                          AND w.published_at > now() - l.window_ms * interval '1 millisecond'
                        LIMIT l.posts) n) >= l.posts)
         RETURNING d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.post_version, d.approved_version,
@@ -387,7 +390,7 @@ export class DeliveryTransitions {
   /**
    * When the channel's posting limits next allow a publication: for each limit, if `posts`
    * publications already happened within the window, the window frees when the oldest of them
-   * leaves it. null when a publication is allowed now.
+   * leaves it. null when a publication is allowed now. Counted by `published_at` alone, as the claim does.
    */
   async windowFreesAt(channelId: string, limits: Array<{ posts: number; windowMs: number }>): Promise<Date | null> {
     if (limits.length === 0) return null;
@@ -397,7 +400,7 @@ export class DeliveryTransitions {
          CROSS JOIN LATERAL (
            SELECT published_at + l.window_ms * interval '1 millisecond' AS frees_at
              FROM deliveries
-            WHERE channel_id = $1 AND status = 'published' AND published_at > now() - l.window_ms * interval '1 millisecond'
+            WHERE channel_id = $1 AND published_at > now() - l.window_ms * interval '1 millisecond'
             ORDER BY published_at DESC OFFSET l.posts - 1 LIMIT 1) f`,
       [channelId, limits.map((l) => l.posts), limits.map((l) => l.windowMs)],
     ));
