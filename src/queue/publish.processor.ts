@@ -1,5 +1,5 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { ENV, Env } from '../config/env';
 import { DeliveryPublisher } from './delivery-publisher.service';
@@ -12,7 +12,7 @@ import { QueueName } from './queue-names';
  * rate limit) the same job goes back to the delayed set, so it keeps its deterministic id.
  */
 @Processor(QueueName.Publish)
-export class PublishProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class PublishProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PublishProcessor.name);
 
   constructor(
@@ -24,6 +24,16 @@ export class PublishProcessor extends WorkerHost implements OnApplicationBootstr
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.env.WORKER_CONCURRENCY;
+  }
+
+  /**
+   * Before anything closes the database: the running jobs end (BullMQ's close waits for them; it
+   * is closed again, harmlessly, by @nestjs/bullmq), then the publications they recorded in the
+   * background land (DeliveryPublisher.publish).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+    await this.publisher.drainRecordings();
   }
 
   /**

@@ -118,6 +118,33 @@ describe('publishing pipeline resilience', () => {
     expect(emulator.posts.filter((p) => p.text.startsWith('crash-'))).toHaveLength(500);
   }, 180_000);
 
+  it('records every publication it made when a worker is stopped with SIGTERM mid-release', async () => {
+    // A publication's record is written after its job ends (DeliveryPublisher.publish); a worker
+    // that is stopped must still write the records in flight before its database closes.
+    const tag = `term-${Date.now()}`;
+    const r = await release(30, 10, tag);
+    emulator.answerDelayMs = 25;
+    const first = spawnWorker({ WORKER_CONCURRENCY: '16' });
+    children.push(first);
+    await waitForWorkerStart(first);
+    await scheduler.enqueue(r.deliveryIds);
+    await waitFor(async () => (await published(r.deliveryIds)) >= 60, { timeoutMs: 60_000, intervalMs: 20, what: '60 publications' });
+    first.kill('SIGTERM');
+    await new Promise((resolve) => first.once('exit', resolve));
+
+    const accepted = emulator.posts.filter((p) => p.text.startsWith(`${tag} `)).length;
+    const statuses = await fixtures.statuses(r.deliveryIds);
+    expect(accepted).toBeLessThan(300);
+    expect(statuses.publishing ?? 0).toBe(0);
+    expect(statuses.published).toBe(accepted);
+
+    const second = spawnWorker({ WORKER_CONCURRENCY: '8' });
+    children.push(second);
+    await waitForWorkerStart(second);
+    await waitFor(async () => (await published(r.deliveryIds)) === 300, { timeoutMs: 90_000, what: 'all 300 published' });
+    expectExactlyOnce(r.texts.values());
+  }, 180_000);
+
   it('restores the jobs from Postgres when the run\'s queue keys are deleted mid-release', async () => {
     const r = await release(30, 10, `redisloss-${Date.now()}`);
     workers.push(await startWorker());
