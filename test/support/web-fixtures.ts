@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { uniqueSlug } from './builders';
 import { createUser, type AuthedHttp, type TestApp } from './test-app';
@@ -117,7 +118,10 @@ export async function aWebWorld(t: TestApp): Promise<WebWorld> {
       })
       .expect(201)
   ).body as { id: string };
-  const publishedAt = new Date(Date.now() - 3 * DAY);
+  // Three days ago, but within the current month in Paris: the calendar opens on this month, and
+  // in a month's first days "three days ago" is in the previous one.
+  const monthStart = DateTime.now().setZone('Europe/Paris').startOf('month').toMillis();
+  const publishedAt = new Date(Math.min(Date.now() - 1000, Math.max(Date.now() - 3 * DAY, monthStart + 60_000)));
   await db.query(`UPDATE posts SET scheduled_at = $2, submitted_at = $2 WHERE id = $1`, [published.id, publishedAt]);
   await db.query(
     `UPDATE deliveries SET status = 'published', published_at = $2, due_at = $2, approved_version = post_version,
