@@ -102,8 +102,8 @@ export class DeliveryTransitions {
    * commit: measured 130 µs of client and 200 µs of Postgres CPU per delivery in 14-row batches,
    * 50 and 100 µs in 64-row ones), so records run one statement at a time: they are written after
    * the job's slot is free (DeliveryPublisher.publish). The claim is the one statement a job waits
-   * for, so two may be in flight: in bench/publish, alternating runs gave 0.40–0.42× of the
-   * baseline with 2 against 0.37× with 1.
+   * for, so two may be in flight, which shortens that wait; in bench/publish the difference (0.40–0.42×
+   * of the baseline with 2, 0.37× with 1) was within the run-to-run noise.
    */
   private readonly claims = new StatementBatcher<ClaimInput, { row: DeliveryRow; channel: ClaimedChannel } | null>((i) => this.claimBatch(i), 128, 2);
   private readonly publications = new StatementBatcher<PublishedInput, boolean>((i) => this.markPublishedBatch(i), 128, 1);
