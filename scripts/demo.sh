@@ -42,7 +42,9 @@ npm run --silent migration:run:dist > .services/demo-migrations.log 2>&1 || { ca
 node dist/demo/seed.js
 
 node dist/main.js & api=$!
-node dist/worker.js & worker=$!
+# The worker runs with the node flags of `npm run start:worker` (package.json), started directly so
+# that the trap's kill reaches it.
+$(node -p 'require("./package.json").scripts["start:worker"]') & worker=$!
 trap 'kill $api $worker 2>/dev/null; wait' INT TERM EXIT
 for _ in $(seq 1 100); do
   if node -e 'require("http").get(process.argv[1], (r) => process.exit(r.statusCode < 500 ? 0 : 1)).on("error", () => process.exit(1))' "http://127.0.0.1:$PORT/health"; then break; fi

@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const workerJs = path.join(ROOT, 'dist', 'worker.js');
     if (!fs.existsSync(workerJs)) throw new Error(`${workerJs} is missing: run \`npx nest build\` first (npm run bench does)`);
-    const worker = spawnChild([...workerNodeArgs, workerJs], env);
+    const worker = spawnChild([...shippedWorkerNodeFlags(), ...workerNodeArgs, workerJs], env);
     children.push(worker);
     await started(worker);
     const baseline = spawnChild([compileBaselineWorker(runId)], { ...env, BENCH_PREFIX: `${env.REDIS_PREFIX}:baseline`, BENCH_CONCURRENCY: String(CONCURRENCY) });
@@ -252,6 +252,12 @@ function figures(emulator: MastodonEmulator, tag: string, due: Map<string, numbe
   lateness.sort((a, b) => a - b);
   const q = (f: number) => lateness[Math.min(lateness.length - 1, Math.floor(f * lateness.length))];
   return { throughput: Math.round((lateness.length / Math.max(1, last - first)) * 1000), p50Ms: q(0.5), p99Ms: q(0.99), maxMs: lateness[lateness.length - 1] };
+}
+
+/** The node flags of `npm run start:worker` (package.json), so the bench runs the worker as it is shipped. */
+function shippedWorkerNodeFlags(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts['start:worker'].split(/\s+/).filter((word) => word.startsWith('--'));
 }
 
 /** Each figure's median over the runs (the runs' figures are printed too). */
