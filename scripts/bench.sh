@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 eval "$(bash scripts/services.sh ensure)"
-# Benchmarks run the worker as production does (node dist/worker.js), so build it first.
+# Benchmarks run the worker as production does (the compiled dist/worker.js, with the node flags of
+# npm run start:worker), so build it first.
 npx nest build
 status=0
 for bench in bench/*/index.ts; do
