@@ -1,7 +1,5 @@
-import { DataSource } from 'typeorm';
 import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
-import { PipelineFixtures, usePrivateRedisPrefix } from '../support/pipeline-fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import { usePrivateRedisPrefix, useWorldWithoutWorker } from '../support/pipeline-fixtures';
 
 usePrivateRedisPrefix();
 
@@ -13,38 +11,22 @@ const NO_LIMITS: PostingLimitTable = { networks: [], posts: [], windowMs: [] };
  * DeliveryTransitions, each with its own claim batching) race for two deliveries of one channel.
  */
 describe('one publishing delivery per channel', () => {
-  let api: TestApp;
-  let db: DataSource;
-  let fixtures: PipelineFixtures;
-  let campaignId: string;
-  let partnerId: string;
+  const w = useWorldWithoutWorker();
   let seq = 0;
-
-  beforeAll(async () => {
-    api = await createTestApp();
-    db = api.app.get(DataSource);
-    fixtures = new PipelineFixtures(db);
-    campaignId = await fixtures.campaign();
-    partnerId = await fixtures.partner();
-  });
-
-  afterAll(async () => {
-    await api?.close();
-  });
 
   async function twoDeliveriesOfOneChannel(): Promise<string[]> {
     const id = `excl${++seq}-${Date.now()}`;
-    const [channelId] = await fixtures.channels(partnerId, [
+    const [channelId] = await w.fixtures.channels(w.partnerId, [
       { network: 'mastodon', externalId: id, handle: `@${id}`, instanceUrl: 'http://127.0.0.1:9', credentials: { accessToken: 't' } },
     ]);
-    const r = await fixtures.release({ campaignId, channelIds: [channelId], posts: 2, dueAt: new Date(Date.now() - 1000), tag: id });
+    const r = await w.fixtures.release({ campaignId: w.campaignId, channelIds: [channelId], posts: 2, dueAt: new Date(Date.now() - 1000), tag: id });
     return r.deliveryIds;
   }
 
   it('lets only one of two racing workers claim a channel, and the other once the first is recorded', async () => {
     const [a, b] = await twoDeliveriesOfOneChannel();
-    const workerA = new DeliveryTransitions(db);
-    const workerB = new DeliveryTransitions(db);
+    const workerA = new DeliveryTransitions(w.db);
+    const workerB = new DeliveryTransitions(w.db);
     const [ca, cb] = await Promise.all([workerA.claim(a, 1, 'worker-a', NO_LIMITS), workerB.claim(b, 1, 'worker-b', NO_LIMITS)]);
     expect([ca, cb].filter((c) => c !== null)).toHaveLength(1);
 
@@ -60,11 +42,11 @@ describe('one publishing delivery per channel', () => {
 
   it('refuses, in Postgres itself, a second delivery of a channel in publishing', async () => {
     const [a, b] = await twoDeliveriesOfOneChannel();
-    await db.query(`UPDATE deliveries SET status = 'publishing', claimed_at = now(), claimed_by = 'x' WHERE id = $1`, [a]);
-    await expect(db.query(`UPDATE deliveries SET status = 'publishing', claimed_at = now(), claimed_by = 'y' WHERE id = $1`, [b])).rejects.toMatchObject({
+    await w.db.query(`UPDATE deliveries SET status = 'publishing', claimed_at = now(), claimed_by = 'x' WHERE id = $1`, [a]);
+    await expect(w.db.query(`UPDATE deliveries SET status = 'publishing', claimed_at = now(), claimed_by = 'y' WHERE id = $1`, [b])).rejects.toMatchObject({
       code: '23505',
     });
     // Left as found by no worker: the reconciler's lookup would resolve it; here we only tidy up.
-    await db.query(`UPDATE deliveries SET status = 'failed' WHERE id = $1`, [a]);
+    await w.db.query(`UPDATE deliveries SET status = 'failed' WHERE id = $1`, [a]);
   });
 });

@@ -1,10 +1,8 @@
 import type { Pool, QueryConfig } from 'pg';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
-import { PipelineFixtures, usePrivateRedisPrefix } from '../support/pipeline-fixtures';
-import { createTestApp, TestApp } from '../support/test-app';
+import { usePrivateRedisPrefix, useWorldWithoutWorker } from '../support/pipeline-fixtures';
 
 usePrivateRedisPrefix();
 
@@ -18,29 +16,13 @@ const LIMITS: PostingLimitTable = { networks: ['mastodon'], posts: [3], windowMs
  * the check reads only the channel's recent publications, however many the database holds.
  */
 describe('posting window of the publish claim', () => {
-  let api: TestApp;
-  let db: DataSource;
-  let fixtures: PipelineFixtures;
-  let campaignId: string;
-  let partnerId: string;
+  const w = useWorldWithoutWorker();
   let seq = 0;
-
-  beforeAll(async () => {
-    api = await createTestApp();
-    db = api.app.get(DataSource);
-    fixtures = new PipelineFixtures(db);
-    campaignId = await fixtures.campaign();
-    partnerId = await fixtures.partner();
-  });
-
-  afterAll(async () => {
-    await api?.close();
-  });
 
   async function mastodonChannels(n: number): Promise<string[]> {
     const id = `win${++seq}-${Date.now()}`;
-    return fixtures.channels(
-      partnerId,
+    return w.fixtures.channels(
+      w.partnerId,
       Array.from({ length: n }, (_, i) => ({ network: 'mastodon' as const, externalId: `${id}-${i}`, handle: `@${id}${i}`, instanceUrl: 'http://127.0.0.1:9', credentials: { accessToken: 't' } })),
     );
   }
@@ -52,9 +34,9 @@ describe('posting window of the publish claim', () => {
 
   it('refuses a claim while the window is full, says when it frees, and claims once it has', async () => {
     const [channel, other] = await mastodonChannels(2);
-    const mine = await fixtures.release({ campaignId, channelIds: [channel], posts: 4, dueAt: new Date(Date.now() - 1000), tag: `w${seq}` });
-    const theirs = await fixtures.release({ campaignId, channelIds: [other], posts: 1, dueAt: new Date(Date.now() - 1000), tag: `o${seq}` });
-    const t = new DeliveryTransitions(db);
+    const mine = await w.fixtures.release({ campaignId: w.campaignId, channelIds: [channel], posts: 4, dueAt: new Date(Date.now() - 1000), tag: `w${seq}` });
+    const theirs = await w.fixtures.release({ campaignId: w.campaignId, channelIds: [other], posts: 1, dueAt: new Date(Date.now() - 1000), tag: `o${seq}` });
+    const t = new DeliveryTransitions(w.db);
     const oldest = new Date(Date.now() - 50 * 60_000);
     await publish(t, mine.deliveryIds[0], oldest);
     await publish(t, mine.deliveryIds[1], new Date(Date.now() - 20 * 60_000));
@@ -68,7 +50,7 @@ describe('posting window of the publish claim', () => {
     expect(await t.claim(theirs.deliveryIds[0], 1, 'tok-other', LIMITS)).not.toBeNull();
 
     // The oldest publication leaves the window: there is room again.
-    await db.query(`UPDATE deliveries SET published_at = now() - interval '61 minutes' WHERE id = $1`, [mine.deliveryIds[0]]);
+    await w.db.query(`UPDATE deliveries SET published_at = now() - interval '61 minutes' WHERE id = $1`, [mine.deliveryIds[0]]);
     expect(await t.windowFreesAt(channel, [{ posts: 3, windowMs: HOUR }])).toBeNull();
     expect(await t.claim(mine.deliveryIds[3], 1, 'tok-4', LIMITS)).not.toBeNull();
   });
@@ -78,19 +60,20 @@ describe('posting window of the publish claim', () => {
     // published, then many deliveries were. With a status condition in the window query, Postgres
     // chose the indicators' index (keyed by post) and read every published delivery on each claim.
     const channels = await mastodonChannels(50);
-    const r = await fixtures.release({ campaignId, channelIds: channels, posts: 10, dueAt: new Date(Date.now() - 1000), tag: `s${seq}` });
-    await db.query(`ALTER TABLE deliveries SET (autovacuum_enabled = false)`);
-    await db.query(`ANALYZE deliveries`);
+    const r = await w.fixtures.release({ campaignId: w.campaignId, channelIds: channels, posts: 10, dueAt: new Date(Date.now() - 1000), tag: `s${seq}` });
+    await w.db.query(`ALTER TABLE deliveries SET (autovacuum_enabled = false)`);
+    await w.db.query(`ANALYZE deliveries`);
     const published = r.deliveryIds.slice(50, 350);
-    await db.query(`UPDATE deliveries SET status = 'published', published_at = now() - interval '10 minutes' WHERE id = ANY($1::uuid[])`, [published]);
+    await w.db.query(`UPDATE deliveries SET status = 'published', published_at = now() - interval '10 minutes' WHERE id = ANY($1::uuid[])`, [published]);
 
     // The statement the claim really sends, captured on its way to the pool.
-    const pool = (db.driver as PostgresDriver).master as Pool;
+    const pool = (w.db.driver as PostgresDriver).master as Pool;
     const spy = jest.spyOn(pool, 'query');
     const batch = r.deliveryIds.slice(0, 14);
+    const transitions = new DeliveryTransitions(w.db);
     let sent: QueryConfig[];
     try {
-      await Promise.all(batch.map((id) => new DeliveryTransitions(db).claim(id, 1, `tok-${id}`, LIMITS)));
+      await Promise.all(batch.map((id) => transitions.claim(id, 1, `tok-${id}`, LIMITS)));
       sent = spy.mock.calls.map((c) => c[0] as unknown as QueryConfig);
     } finally {
       spy.mockRestore();
@@ -109,7 +92,7 @@ describe('posting window of the publish claim', () => {
       expect(plan).not.toContain('deliveries_published_idx');
     } finally {
       await client.end();
-      await db.query(`ALTER TABLE deliveries RESET (autovacuum_enabled)`);
+      await w.db.query(`ALTER TABLE deliveries RESET (autovacuum_enabled)`);
     }
   });
 });

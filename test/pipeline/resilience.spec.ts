@@ -95,25 +95,38 @@ describe('publishing pipeline resilience', () => {
     expect(wrong).toEqual([]);
   }
 
+  /**
+   * A worker on a slow release (every answer after 25 ms, so the release lasts seconds whatever the
+   * pipeline's own speed), stopped with `signal` once `after` deliveries are published: it stops
+   * mid-release, with posts in flight.
+   */
+  async function interruptMidRelease(deliveryIds: string[], concurrency: number, after: number, signal: NodeJS.Signals): Promise<void> {
+    emulator.answerDelayMs = 25;
+    const worker = spawnWorker({ WORKER_CONCURRENCY: String(concurrency) });
+    children.push(worker);
+    await waitForWorkerStart(worker);
+    await scheduler.enqueue(deliveryIds);
+    await waitFor(async () => (await published(deliveryIds)) >= after, { timeoutMs: 60_000, intervalMs: 20, what: `${after} publications` });
+    worker.kill(signal);
+    await new Promise((resolve) => worker.once('exit', resolve));
+  }
+
+  /** A new worker takes over and publishes the rest. */
+  async function finishWithNewWorker(deliveryIds: string[]): Promise<void> {
+    const worker = spawnWorker({ WORKER_CONCURRENCY: '8' });
+    children.push(worker);
+    await waitForWorkerStart(worker);
+    await waitFor(async () => (await published(deliveryIds)) === deliveryIds.length, { timeoutMs: 90_000, what: `all ${deliveryIds.length} published` });
+  }
+
   it('publishes each of 500 deliveries exactly once when a worker is SIGKILLed mid-release and restarted', async () => {
     const r = await release(50, 10, `crash-${Date.now()}`);
-    // 4 jobs at a time, each answered after 25 ms: the release takes a few seconds whatever the
-    // pipeline's own speed, so the kill below (at ~20%) lands mid-release, with posts in flight.
-    emulator.answerDelayMs = 25;
-    const first = spawnWorker({ WORKER_CONCURRENCY: '4' });
-    children.push(first);
-    await waitForWorkerStart(first);
-    await scheduler.enqueue(r.deliveryIds);
-    await waitFor(async () => (await published(r.deliveryIds)) >= 100, { timeoutMs: 60_000, intervalMs: 20, what: '100 publications' });
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    // 4 jobs at a time: the kill (at ~20%) lands mid-release.
+    await interruptMidRelease(r.deliveryIds, 4, 100, 'SIGKILL');
     const atKill = await published(r.deliveryIds);
     expect(atKill).toBeLessThan(500);
 
-    const second = spawnWorker({ WORKER_CONCURRENCY: '8' });
-    children.push(second);
-    await waitForWorkerStart(second);
-    await waitFor(async () => (await published(r.deliveryIds)) === 500, { timeoutMs: 90_000, what: 'all 500 published' });
+    await finishWithNewWorker(r.deliveryIds);
     expectExactlyOnce(r.texts.values());
     expect(emulator.posts.filter((p) => p.text.startsWith('crash-'))).toHaveLength(500);
   }, 180_000);
@@ -123,14 +136,7 @@ describe('publishing pipeline resilience', () => {
     // that is stopped must still write the records in flight before its database closes.
     const tag = `term-${Date.now()}`;
     const r = await release(30, 10, tag);
-    emulator.answerDelayMs = 25;
-    const first = spawnWorker({ WORKER_CONCURRENCY: '16' });
-    children.push(first);
-    await waitForWorkerStart(first);
-    await scheduler.enqueue(r.deliveryIds);
-    await waitFor(async () => (await published(r.deliveryIds)) >= 60, { timeoutMs: 60_000, intervalMs: 20, what: '60 publications' });
-    first.kill('SIGTERM');
-    await new Promise((resolve) => first.once('exit', resolve));
+    await interruptMidRelease(r.deliveryIds, 16, 60, 'SIGTERM');
 
     const accepted = emulator.posts.filter((p) => p.text.startsWith(`${tag} `)).length;
     const statuses = await fixtures.statuses(r.deliveryIds);
@@ -138,10 +144,7 @@ describe('publishing pipeline resilience', () => {
     expect(statuses.publishing ?? 0).toBe(0);
     expect(statuses.published).toBe(accepted);
 
-    const second = spawnWorker({ WORKER_CONCURRENCY: '8' });
-    children.push(second);
-    await waitForWorkerStart(second);
-    await waitFor(async () => (await published(r.deliveryIds)) === 300, { timeoutMs: 90_000, what: 'all 300 published' });
+    await finishWithNewWorker(r.deliveryIds);
     expectExactlyOnce(r.texts.values());
   }, 180_000);
 

@@ -12,6 +12,7 @@ import { Network } from '../../src/channels/network';
 import { WorkerModule } from '../../src/worker.module';
 import { deleteKeys } from './global-teardown';
 import { uniqueSlug } from './builders';
+import { createTestApp, TestApp } from './test-app';
 
 /**
  * Test setup for the publishing pipeline: partners, channels (with encrypted credentials),
@@ -172,6 +173,36 @@ export class PipelineFixtures {
 }
 
 /** Polls until `check` returns a truthy value; fails with the last value after `timeoutMs`. */
+/** What useWorldWithoutWorker gives a test file, once its beforeAll has run. */
+export interface WorldWithoutWorker {
+  api: TestApp;
+  db: DataSource;
+  fixtures: PipelineFixtures;
+  campaignId: string;
+  partnerId: string;
+}
+
+/**
+ * The API app, fixtures, one campaign and one partner, and no worker: for files that move
+ * deliveries through DeliveryTransitions themselves, which a worker's reconciler would race.
+ * Registers the file's beforeAll and afterAll (call it inside the describe, after
+ * usePrivateRedisPrefix); the fields are set once beforeAll has run.
+ */
+export function useWorldWithoutWorker(): WorldWithoutWorker {
+  const world = {} as WorldWithoutWorker;
+  beforeAll(async () => {
+    world.api = await createTestApp();
+    world.db = world.api.app.get(DataSource);
+    world.fixtures = new PipelineFixtures(world.db);
+    world.campaignId = await world.fixtures.campaign();
+    world.partnerId = await world.fixtures.partner();
+  });
+  afterAll(async () => {
+    await world.api?.close();
+  });
+  return world;
+}
+
 export async function waitFor<T>(check: () => Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let last: T | undefined;
