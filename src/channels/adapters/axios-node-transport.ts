@@ -2,7 +2,7 @@ import axios, { AxiosAdapter, AxiosError, AxiosResponse, InternalAxiosRequestCon
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
-import { keepAliveAgents } from './keep-alive-agents';
+import { KeepAliveAgents, keepAliveAgents } from './keep-alive-agents';
 
 /**
  * An axios adapter (axios' documented `adapter` option) that sends the adapters' plain requests
@@ -25,7 +25,7 @@ import { keepAliveAgents } from './keep-alive-agents';
  * (Accept-Encoding is not set, so servers answer identity; a compressed answer is still decoded),
  * and the request timeout is the socket's inactivity timeout, as axios' own is.
  */
-export function nodeTransport(agents: { httpAgent: http.Agent; httpsAgent: https.Agent }): AxiosAdapter {
+export function nodeTransport(agents: KeepAliveAgents): AxiosAdapter {
   const fallback = axios.getAdapter('http');
   const proxyInEnvironment = PROXY_VARIABLES.some((name) => Boolean(process.env[name]));
   return (config) => (isPlain(config, proxyInEnvironment) ? send(config, agents) : fallback(config));
@@ -63,7 +63,7 @@ function fullUrl(config: InternalAxiosRequestConfig): URL {
   return new URL(path ? `${config.baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}` : config.baseURL);
 }
 
-function send(config: InternalAxiosRequestConfig, agents: { httpAgent: http.Agent; httpsAgent: https.Agent }): Promise<AxiosResponse> {
+function send(config: InternalAxiosRequestConfig, agents: KeepAliveAgents): Promise<AxiosResponse> {
   return new Promise((resolve, reject) => {
     let url: URL;
     try {
@@ -162,7 +162,7 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
 }
 
 /** What every network adapter's `axios.create()` spreads in: keep-alive agents, and this transport over them. */
-export function axiosTransportOptions(): { httpAgent: http.Agent; httpsAgent: https.Agent; adapter: AxiosAdapter } {
+export function axiosTransportOptions(): KeepAliveAgents & { adapter: AxiosAdapter } {
   const agents = keepAliveAgents();
   return { ...agents, adapter: nodeTransport(agents) };
 }

@@ -18,7 +18,12 @@ export const AXIOS_SOCKET_KEEPALIVE_MS = 60_000;
  *
  * Explicit agents also mean no dependence on the process-wide global agent, which anyone may change.
  */
-export function keepAliveAgents(): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+export interface KeepAliveAgents {
+  httpAgent: http.Agent;
+  httpsAgent: https.Agent;
+}
+
+export function keepAliveAgents(): KeepAliveAgents {
   const options = { keepAlive: true, keepAliveMsecs: AXIOS_SOCKET_KEEPALIVE_MS };
   return { httpAgent: new http.Agent(options), httpsAgent: new https.Agent(options) };
 }
