@@ -280,15 +280,9 @@ function compileBaselineWorker(runId: string): string {
   return file;
 }
 
+/** `args`: node flags, then the compiled script. */
 function spawnChild(args: string[], env: Record<string, string>): ChildProcess {
-  const nodeFlags = args.filter((a) => a.startsWith('--'));
-  const rest = args.filter((a) => !a.startsWith('--'));
-  const child = spawn(process.execPath, [...nodeFlags, ...rest], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return child;
+  return spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 /** SIGTERM, and a few seconds to shut down cleanly (the finally block SIGKILLs what is left). */
