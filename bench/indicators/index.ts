@@ -19,6 +19,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
 import { CHANNEL_INDICATORS_WITH_LIFT_SQL, DAILY_SERIES_SQL, RECIPROCITY_PAIRS_SQL, ROLLUP_INDICATORS_SQL } from '../../src/analytics/indicators.sql';
+import { projectRoot } from '../project-root';
 
 const CHANNELS = 500;
 const PARTNERS = 50;
@@ -30,7 +31,7 @@ const DAY = 24 * HOUR;
 
 function adminUrl(): string {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  const out = execFileSync('bash', [path.join(__dirname, '..', '..', 'scripts', 'services.sh'), 'ensure'], { encoding: 'utf8' });
+  const out = execFileSync('bash', [path.join(projectRoot(__dirname), 'scripts', 'services.sh'), 'ensure'], { encoding: 'utf8' });
   const m = out.match(/^export DATABASE_URL='([^']*)'$/m);
   if (!m) throw new Error('scripts/services.sh gave no DATABASE_URL');
   return m[1];

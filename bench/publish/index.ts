@@ -5,13 +5,15 @@
  * same instant) and a spread (10,000 due evenly over 60 s). Lateness = the emulator's creation
  * time minus the scheduled time. Last line: `BENCH {json}`.
  *
- * Both workers run as compiled JavaScript, as production runs `node dist/worker.js` (scripts/bench.sh
- * builds first): under ts-node, Node's `repl` module is loaded, which loads `domain`, which wraps
- * every EventEmitter call of the process and would tax the worker that emits the most.
+ * Both workers run as compiled JavaScript, as production runs `node dist/worker.js`, and so does
+ * this bench (scripts/bench.sh compiles it into dist-bench/): under ts-node, Node's `repl` module is
+ * loaded, which loads `domain`, which wraps every EventEmitter call of the process and would tax
+ * the worker that emits the most, and the emulator served from this process.
  *
- * The machines are shared and noisy (the same run varies by ±30%), so the release is run
- * BENCH_RELEASE_RUNS times (default 3), ours and the baseline alternating, and the median of each
- * figure is reported beside every run's figures.
+ * The machines are shared and noisy (the same run varies by ±30%), so each worker first gets one
+ * uncounted warm-up release, then the release is run BENCH_RELEASE_RUNS times (default 3), ours and
+ * the baseline alternating, and the median of each figure is reported beside every run's figures,
+ * with the CPU time each process used per delivery (see Figures).
  *
  * Redis: delayed-job wake-up precision depends on Redis' `hz` (BullMQ's delayed set is checked
  * by the worker, but the blocking wake-up after a delay is bounded by Redis' timer resolution).
@@ -26,6 +28,7 @@ import path from 'node:path';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
+import Redis from 'ioredis';
 import ts from 'typescript';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -38,8 +41,9 @@ import { PipelineModule } from '../../src/queue/pipeline.module';
 import { PublishScheduler } from '../../src/queue/publish-scheduler.service';
 import { RedisModule } from '../../src/redis/redis.module';
 import { MastodonEmulator } from '../../test/emulators/mastodon.emulator';
+import { projectRoot } from '../project-root';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = projectRoot(__dirname);
 const N = Number(process.env.BENCH_DELIVERIES ?? 10_000);
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 1_000);
 const SPREAD_MS = Number(process.env.BENCH_SPREAD_MS ?? 60_000);
@@ -50,9 +54,18 @@ const RELEASE_RUNS = Math.max(1, Number(process.env.BENCH_RELEASE_RUNS ?? 3));
 /** While iterating: `BENCH_LOADS=release` runs one load, `BENCH_BASELINE=0` skips the baseline (their figures are then 0). */
 const LOADS = new Set((process.env.BENCH_LOADS ?? 'release,spread').split(','));
 const WITH_BASELINE = process.env.BENCH_BASELINE !== '0';
-const NONE: Figures = { throughput: 0, p50Ms: 0, p99Ms: 0, maxMs: 0 };
+/** `BENCH_WARM_UP=0` skips the uncounted first release (see main). */
+const WARM_UP = process.env.BENCH_WARM_UP !== '0';
+const NONE: Figures = { throughput: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, workerCpuUs: 0, emulatorCpuUs: 0, postgresCpuUs: 0, redisCpuUs: 0 };
 
-interface Figures { throughput: number; p50Ms: number; p99Ms: number; maxMs: number }
+/**
+ * CPU time (user + system) per delivery, from the jobs' adding to the last publication:
+ * `workerCpuUs` of the worker process, `emulatorCpuUs` of this process (it serves the emulator),
+ * `postgresCpuUs` of the database's backends (0 when the server is not on this machine),
+ * `redisCpuUs` of the Redis server. Steadier than throughput on a shared machine, and they say
+ * where the time goes: on these 2-core machines every process of a release shares two cores.
+ */
+interface Figures { throughput: number; p50Ms: number; p99Ms: number; maxMs: number; workerCpuUs: number; emulatorCpuUs: number; postgresCpuUs: number; redisCpuUs: number }
 
 @Module({ imports: [ConfigModule, DatabaseModule, RedisModule, AuditModule, PipelineModule] })
 class ProducerModule {}
@@ -118,28 +131,40 @@ async function main(): Promise<void> {
     const baseline = spawnChild([compileBaselineWorker(runId)], { ...env, BENCH_PREFIX: `${env.REDIS_PREFIX}:baseline`, BENCH_CONCURRENCY: String(CONCURRENCY) });
     children.push(baseline);
     await started(baseline);
+    const [{ local }]: Array<{ local: boolean }> = await ds.query(`SELECT coalesce(host(inet_server_addr()) IN ('127.0.0.1', '::1'), true) AS local`);
+    const rig: Rig = { ds, emulator, redis: new Redis(redis.url), localPostgres: local };
     const queue = new Queue('baseline', { connection: { url: redis.url, maxRetriesPerRequest: null } as never, prefix: `${env.REDIS_PREFIX}:baseline` });
 
+    // A first release runs on cold code (V8 has not optimised the hot paths yet, pools and caches
+    // are empty) and measured 20–50% slower than the next ones, for both workers. A worker in
+    // production publishes for days, so each worker gets one release first that is not counted.
+    if (LOADS.has('release') && WARM_UP) {
+      const w = await runPipeline(rig, scheduler, channelIds, worker.pid!, 'warmup', () => 0);
+      const b = WITH_BASELINE ? await runBaseline(rig, queue, tokens, baseline.pid!, 'bwarmup', () => 0) : NONE;
+      console.log(`warm-up release (not counted): ${fmt(w.throughput)}/s | baseline ${fmt(b.throughput)}/s`);
+    }
     const releases: Figures[] = [];
     const releaseBaselines: Figures[] = [];
     for (let r = 1; LOADS.has('release') && r <= RELEASE_RUNS; r++) {
-      releases.push(await runPipeline(ds, scheduler, emulator, channelIds, `release${r}`, () => 0));
-      if (WITH_BASELINE) releaseBaselines.push(await runBaseline(queue, emulator, tokens, `brelease${r}`, () => 0));
+      releases.push(await runPipeline(rig, scheduler, channelIds, worker.pid!, `release${r}`, () => 0));
+      if (WITH_BASELINE) releaseBaselines.push(await runBaseline(rig, queue, tokens, baseline.pid!, `brelease${r}`, () => 0));
       const b = releaseBaselines[r - 1] ?? NONE;
-      console.log(`release run ${r}: ${fmt(releases[r - 1].throughput)}/s p99 ${fmt(releases[r - 1].p99Ms)} ms | baseline ${fmt(b.throughput)}/s p99 ${fmt(b.p99Ms)} ms`);
+      const f = releases[r - 1];
+      console.log(`release run ${r}: ${fmt(f.throughput)}/s p99 ${fmt(f.p99Ms)} ms, CPU per delivery: worker ${f.workerCpuUs} µs, Postgres ${f.postgresCpuUs} µs, Redis ${f.redisCpuUs} µs, emulator ${f.emulatorCpuUs} µs | baseline ${fmt(b.throughput)}/s p99 ${fmt(b.p99Ms)} ms, worker ${b.workerCpuUs} µs, Redis ${b.redisCpuUs} µs, emulator ${b.emulatorCpuUs} µs`);
     }
     const release = median(releases);
     const releaseBaseline = median(releaseBaselines);
-    const spread = LOADS.has('spread') ? await runPipeline(ds, scheduler, emulator, channelIds, 'spread', (i) => Math.floor((i * SPREAD_MS) / N)) : NONE;
-    const spreadBaseline = WITH_BASELINE && LOADS.has('spread') ? await runBaseline(queue, emulator, tokens, 'bspread', (i) => Math.floor((i * SPREAD_MS) / N)) : NONE;
+    const spread = LOADS.has('spread') ? await runPipeline(rig, scheduler, channelIds, worker.pid!, 'spread', (i) => Math.floor((i * SPREAD_MS) / N)) : NONE;
+    const spreadBaseline = WITH_BASELINE && LOADS.has('spread') ? await runBaseline(rig, queue, tokens, baseline.pid!, 'bspread', (i) => Math.floor((i * SPREAD_MS) / N)) : NONE;
     const workerPeakRssMb = peakRssMb(worker.pid!);
     const baselinePeakRssMb = peakRssMb(baseline.pid!);
     await Promise.all([stop(worker), stop(baseline)]);
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
+    rig.redis.disconnect();
 
     const row = (name: string, f: Figures, b: Figures) =>
-      console.log(`${name.padEnd(8)}  ${fmt(f.throughput)}/s  p50 ${fmt(f.p50Ms)} ms  p99 ${fmt(f.p99Ms)} ms  max ${fmt(f.maxMs)} ms   | baseline ${fmt(b.throughput)}/s  p50 ${fmt(b.p50Ms)}  p99 ${fmt(b.p99Ms)}  max ${fmt(b.maxMs)}`);
+      console.log(`${name.padEnd(8)}  ${fmt(f.throughput)}/s  p50 ${fmt(f.p50Ms)} ms  p99 ${fmt(f.p99Ms)} ms  max ${fmt(f.maxMs)} ms  CPU/delivery worker ${f.workerCpuUs} µs, Postgres ${f.postgresCpuUs} µs   | baseline ${fmt(b.throughput)}/s  p50 ${fmt(b.p50Ms)}  p99 ${fmt(b.p99Ms)}  max ${fmt(b.maxMs)}  CPU/delivery worker ${b.workerCpuUs} µs`);
     row(RELEASE_RUNS > 1 ? `release (median of ${RELEASE_RUNS})` : 'release', release, releaseBaseline);
     row('spread', spread, spreadBaseline);
     console.log(`worker peak RSS ${fmt(workerPeakRssMb)} MB (baseline worker ${fmt(baselinePeakRssMb)} MB)`);
@@ -171,9 +196,19 @@ async function seedChannels(ds: DataSource, key: string, instanceUrl: string): P
   return ids;
 }
 
+/** What every load reads and measures through: the bench's database, the emulator, and a Redis connection for the server's figures. */
+interface Rig {
+  ds: DataSource;
+  emulator: MastodonEmulator;
+  redis: Redis;
+  /** The PostgreSQL server runs on this machine, so its backends' CPU time can be read from /proc. */
+  localPostgres: boolean;
+}
+
 async function runPipeline(
-  ds: DataSource, scheduler: PublishScheduler, emulator: MastodonEmulator, channelIds: string[], tag: string, offsetMs: (i: number) => number,
+  rig: Rig, scheduler: PublishScheduler, channelIds: string[], workerPid: number, tag: string, offsetMs: (i: number) => number,
 ): Promise<Figures> {
+  const { ds, emulator } = rig;
   const [campaign] = await ds.query(
     `INSERT INTO campaigns (slug, name, time_zone, starts_at, ends_at, baseline_starts_at, baseline_ends_at)
      VALUES ($1, 'Bench', 'UTC', now() - interval '1 day', now() + interval '1 day', now() - interval '3 days', now() - interval '2 days') RETURNING id`,
@@ -205,13 +240,17 @@ async function runPipeline(
   }
   const from = emulator.posts.length;
   await scheduler.enqueue(deliveryIds);
-  await waitUntil(() => countTagged(emulator, tag, from) >= N, 10 * 60_000);
+  const cpu = await cpuMeter(workerPid, rig);
+  const seen = tagCounter(emulator, tag, from);
+  await waitUntil(() => seen() >= N, 10 * 60_000);
+  const used = await cpu();
   const publishedRows: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1) AND status = 'published'`, [deliveryIds]);
   if (publishedRows[0].n !== N || countTagged(emulator, tag, 0) !== N) throw new Error(`${tag}: expected exactly ${N} publications`);
-  return figures(emulator, tag, due, from);
+  return { ...figures(emulator, tag, due, from), ...used };
 }
 
-async function runBaseline(queue: Queue, emulator: MastodonEmulator, tokens: string[], tag: string, offsetMs: (i: number) => number): Promise<Figures> {
+async function runBaseline(rig: Rig, queue: Queue, tokens: string[], workerPid: number, tag: string, offsetMs: (i: number) => number): Promise<Figures> {
+  const { emulator } = rig;
   const t0 = Date.now() + LEAD_MS;
   const due = new Map<string, number>();
   const jobs = Array.from({ length: N }, (_, i) => {
@@ -227,18 +266,88 @@ async function runBaseline(queue: Queue, emulator: MastodonEmulator, tokens: str
   for (let k = 0; k < jobs.length; k += 1000) {
     await queue.addBulk(jobs.slice(k, k + 1000).map(({ at, job }) => ({ ...job, opts: { ...job.opts, delay: Math.max(0, at - Date.now()) } })));
   }
-  await waitUntil(() => countTagged(emulator, tag, from) >= N, 10 * 60_000);
-  return figures(emulator, tag, due, from);
+  const cpu = await cpuMeter(workerPid, rig);
+  const seen = tagCounter(emulator, tag, from);
+  await waitUntil(() => seen() >= N, 10 * 60_000);
+  return { ...figures(emulator, tag, due, from), ...(await cpu()) };
 }
 
-/** Posts of this load among the emulator's posts from index `from` on (the bench polls this: it must not rescan earlier loads). */
+type CpuFigures = Pick<Figures, 'workerCpuUs' | 'emulatorCpuUs' | 'postgresCpuUs' | 'redisCpuUs'>;
+
+/**
+ * Starts counting the CPU time of the worker `pid`, of this process, of the PostgreSQL backends
+ * serving the bench's database (when the server runs on this machine, as scripts/services.sh's do)
+ * and of the Redis server.
+ * Backends that start during the run count from zero; one that ends during it is not counted.
+ * The returned function stops and answers µs per delivery.
+ */
+async function cpuMeter(pid: number, { ds, redis, localPostgres }: Rig): Promise<() => Promise<CpuFigures>> {
+  const backends = async () => {
+    if (!localPostgres) return new Map<number, number>();
+    const rows: Array<{ pid: number }> = await ds.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    return new Map(rows.map((r) => [r.pid, processCpuUs(r.pid)]));
+  };
+  const worker0 = processCpuUs(pid);
+  const bench0 = process.cpuUsage();
+  const postgres0 = await backends();
+  const redis0 = await redisCpuUs(redis);
+  return async () => {
+    const bench = process.cpuUsage(bench0);
+    const worker = processCpuUs(pid) - worker0;
+    let postgres = 0;
+    for (const [backend, us] of await backends()) postgres += us - (postgres0.get(backend) ?? 0);
+    const redisUs = (await redisCpuUs(redis)) - redis0;
+    return {
+      workerCpuUs: Math.round(worker / N),
+      emulatorCpuUs: Math.round((bench.user + bench.system) / N),
+      postgresCpuUs: Math.round(postgres / N),
+      redisCpuUs: Math.round(redisUs / N),
+    };
+  };
+}
+
+/** The Redis server's own CPU time so far (INFO cpu), in µs: the whole server's, exact when it is the bench's private one. */
+async function redisCpuUs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return (field('used_cpu_sys') + field('used_cpu_user')) * 1e6;
+}
+
+/** User + system CPU time of a process so far, in µs (Linux /proc; clock ticks of 1/100 s, USER_HZ). */
+function processCpuUs(pid: number): number {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return 0; // it ended (a backend whose connection closed)
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** Posts of this load among the emulator's posts from index `from` on. */
 function countTagged(emulator: MastodonEmulator, tag: string, from: number): number {
   let n = 0;
   for (let i = from; i < emulator.posts.length; i++) if (emulator.posts[i].text.startsWith(`${tag} `)) n++;
   return n;
 }
 
-function figures(emulator: MastodonEmulator, tag: string, due: Map<string, number>, from: number): Figures {
+/**
+ * What the bench polls while a load runs: the count of this load's posts, reading only the posts
+ * that arrived since the last call (rescanning the load's own posts on every poll would tax the
+ * emulator's process more the longer a load takes).
+ */
+function tagCounter(emulator: MastodonEmulator, tag: string, from: number): () => number {
+  let n = 0;
+  let next = from;
+  return () => {
+    n += countTagged(emulator, tag, next);
+    next = emulator.posts.length;
+    return n;
+  };
+}
+
+function figures(emulator: MastodonEmulator, tag: string, due: Map<string, number>, from: number): Omit<Figures, keyof CpuFigures> {
   const lateness: number[] = [];
   let first = Infinity;
   let last = 0;
@@ -267,11 +376,17 @@ function median(runs: Figures[]): Figures {
     const v = runs.map((r) => r[k]).sort((a, b) => a - b);
     return v.length % 2 ? v[(v.length - 1) / 2] : Math.round((v[v.length / 2 - 1] + v[v.length / 2]) / 2);
   };
-  return { throughput: mid('throughput'), p50Ms: mid('p50Ms'), p99Ms: mid('p99Ms'), maxMs: mid('maxMs') };
+  return { throughput: mid('throughput'), p50Ms: mid('p50Ms'), p99Ms: mid('p99Ms'), maxMs: mid('maxMs'), workerCpuUs: mid('workerCpuUs'), emulatorCpuUs: mid('emulatorCpuUs'), postgresCpuUs: mid('postgresCpuUs'), redisCpuUs: mid('redisCpuUs') };
 }
 
-/** The baseline worker as plain JavaScript beside the compiled app (so it resolves node_modules), like ours. */
+/**
+ * The baseline worker as plain JavaScript: compiled with the bench (scripts/bench.sh), it is the
+ * file beside this one; under ts-node it is transpiled beside the compiled app (so it resolves
+ * node_modules), like ours.
+ */
 function compileBaselineWorker(runId: string): string {
+  const compiled = path.join(__dirname, 'baseline-worker.js');
+  if (fs.existsSync(compiled)) return compiled;
   const source = fs.readFileSync(path.join(__dirname, 'baseline-worker.ts'), 'utf8');
   const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
   const file = path.join(ROOT, 'dist', `bench-baseline-worker-${runId}.js`);
@@ -322,7 +437,6 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void>
 }
 
 async function redisHz(url: string): Promise<string> {
-  const { default: Redis } = await import('ioredis');
   const r = new Redis(url);
   const [, hz] = (await r.config('GET', 'hz')) as [string, string];
   r.disconnect();
