@@ -428,10 +428,14 @@ export class DeliveryTransitions {
     return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at, channelId: r.channel_id }));
   }
 
-  /** Ready deliveries due before `horizon` on active channels: what the reconciler makes sure has a job. */
-  async readyBefore(horizon: Date, limit: number): Promise<Array<EnqueueRow & { status: DeliveryStatus }>> {
-    const rows: Array<{ id: string; post_version: number; due_at: Date; status: DeliveryStatus; channel_id: string }> = sqlRows(await this.db.query(
-      `SELECT d.id, d.post_version, d.due_at, d.status, d.channel_id
+  /**
+   * Ready deliveries due before `horizon` on active channels: what the reconciler makes sure has a
+   * job. Only what names the job: a release keeps thousands of rows within the horizon, read on
+   * every pass in the worker's event loop (the rest of a missing one's row comes from markQueued).
+   */
+  async readyBefore(horizon: Date, limit: number): Promise<Array<{ id: string; postVersion: number }>> {
+    const rows: Array<{ id: string; post_version: number }> = sqlRows(await this.db.query(
+      `SELECT d.id, d.post_version
          FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN channels c ON c.id = d.channel_id
         WHERE d.status IN ('approved', 'queued') AND d.due_at <= $1
           AND d.approved_version = d.post_version AND p.version = d.post_version
@@ -440,7 +444,7 @@ export class DeliveryTransitions {
         LIMIT $2`,
       [horizon, limit],
     ));
-    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: r.due_at, status: r.status, channelId: r.channel_id }));
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version) }));
   }
 
   /** Deliveries in `publishing` whose claim lease has expired (their worker died or hung). */
