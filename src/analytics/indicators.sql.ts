@@ -195,19 +195,37 @@ SELECT day, sum(followers)::bigint AS followers, count(followers)::int AS channe
 /**
  * Reciprocity: published deliveries on the channels of partner A whose post featured partner B
  * (A ≠ B), for the campaign's posts published in the window. $1 campaign, $2 from, $3 to.
- * Hash joins over the campaign's deliveries; no count(DISTINCT …), whose sort doubled the time.
+ * Hash joins over the campaign's deliveries, read from their covering index (see
+ * RECIPROCITY_PLANNER_SETTING); no count(DISTINCT …), whose sort doubled the time.
+ * The pairs are counted per channel first and only then joined to the channels: the join then
+ * probes channels once per (channel, featured partner) instead of once per delivery and
+ * featured partner (bench/indicators, 100,000 deliveries: 84–90 ms instead of 120–126 ms).
  */
 export const RECIPROCITY_PAIRS_SQL = `
-SELECT ch.partner_id AS publisher_id, f.partner_id AS featured_id,
-       count(*)::int AS deliveries
-  FROM posts p
-  JOIN deliveries d ON d.post_id = p.id AND d.status = 'published'
-  JOIN channels ch ON ch.id = d.channel_id
-  JOIN post_featured_partners f ON f.post_id = p.id AND f.partner_id <> ch.partner_id
- WHERE p.campaign_id = $1
-   AND d.published_at > $2::timestamptz AND d.published_at <= $3::timestamptz
- GROUP BY ch.partner_id, f.partner_id
+SELECT ch.partner_id AS publisher_id, pairs.featured_id, sum(pairs.n)::int AS deliveries
+  FROM (
+    SELECT d.channel_id, f.partner_id AS featured_id, count(*) AS n
+      FROM posts p
+      JOIN deliveries d ON d.post_id = p.id AND d.status = 'published'
+      JOIN post_featured_partners f ON f.post_id = p.id
+     WHERE p.campaign_id = $1
+       AND d.published_at > $2::timestamptz AND d.published_at <= $3::timestamptz
+     GROUP BY d.channel_id, f.partner_id
+  ) pairs
+  JOIN channels ch ON ch.id = pairs.channel_id
+ WHERE pairs.featured_id <> ch.partner_id
+ GROUP BY ch.partner_id, pairs.featured_id
 `;
+
+/**
+ * What RECIPROCITY_PAIRS_SQL runs with, in its own transaction: the campaign's published deliveries
+ * are all in the covering index deliveries_published_idx (post, channel, publication time), but
+ * Postgres' default page costs (made for spinning disks) have it read the whole table instead.
+ * With the cost most deployments on SSDs use, the matrix reads the index only (bench/indicators,
+ * 100,000 deliveries: 61–64 ms instead of 86–100 ms). Scoped to this statement, so no other query's
+ * plan changes.
+ */
+export const RECIPROCITY_PLANNER_SETTING = `SET LOCAL random_page_cost = 1.1`;
 
 /** Clicks on tracked links per partner, per post, per channel and per day. $1 campaign, $2 first day, $3 last day. */
 export const CLICKS_SQL = `

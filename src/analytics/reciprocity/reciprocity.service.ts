@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CampaignLookupService } from '../campaign-lookup.service';
-import { RECIPROCITY_PAIRS_SQL } from '../indicators.sql';
+import { RECIPROCITY_PAIRS_SQL, RECIPROCITY_PLANNER_SETTING } from '../indicators.sql';
 import { resolveWindow } from '../analytics-window';
 
 /**
@@ -21,9 +21,12 @@ export class ReciprocityService {
     const window = query.from || query.to ? resolveWindow(campaign, query) : null;
     const [partners, pairs] = await Promise.all([
       this.campaigns.partners(campaignId),
-      this.db.query(RECIPROCITY_PAIRS_SQL, [campaignId, window?.from ?? '-infinity', window?.to ?? 'infinity']) as Promise<
-        Array<{ publisher_id: string; featured_id: string; deliveries: number }>
-      >,
+      this.db.transaction(async (tx) => {
+        await tx.query(RECIPROCITY_PLANNER_SETTING);
+        return tx.query(RECIPROCITY_PAIRS_SQL, [campaignId, window?.from ?? '-infinity', window?.to ?? 'infinity']) as Promise<
+          Array<{ publisher_id: string; featured_id: string; deliveries: number }>
+        >;
+      }),
     ]);
     const perPartner = partners.map((p) => {
       const carriedBy = pairs.filter((x) => x.featured_id === p.id);
