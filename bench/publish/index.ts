@@ -29,7 +29,6 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import ts from 'typescript';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { CredentialCipher } from '../../src/channels/credentials/credential-cipher';
@@ -128,7 +127,7 @@ async function main(): Promise<void> {
     const worker = spawnChild([...shippedWorkerNodeFlags(), ...workerNodeArgs, workerJs], env);
     children.push(worker);
     await started(worker);
-    const baseline = spawnChild([compileBaselineWorker(runId)], { ...env, BENCH_PREFIX: `${env.REDIS_PREFIX}:baseline`, BENCH_CONCURRENCY: String(CONCURRENCY) });
+    const baseline = spawnChild([baselineWorkerJs()], { ...env, BENCH_PREFIX: `${env.REDIS_PREFIX}:baseline`, BENCH_CONCURRENCY: String(CONCURRENCY) });
     children.push(baseline);
     await started(baseline);
     const [{ local }]: Array<{ local: boolean }> = await ds.query(`SELECT coalesce(host(inet_server_addr()) IN ('127.0.0.1', '::1'), true) AS local`);
@@ -379,20 +378,11 @@ function median(runs: Figures[]): Figures {
   return { throughput: mid('throughput'), p50Ms: mid('p50Ms'), p99Ms: mid('p99Ms'), maxMs: mid('maxMs'), workerCpuUs: mid('workerCpuUs'), emulatorCpuUs: mid('emulatorCpuUs'), postgresCpuUs: mid('postgresCpuUs'), redisCpuUs: mid('redisCpuUs') };
 }
 
-/**
- * The baseline worker as plain JavaScript: compiled with the bench (scripts/bench.sh), it is the
- * file beside this one; under ts-node it is transpiled beside the compiled app (so it resolves
- * node_modules), like ours.
- */
-function compileBaselineWorker(runId: string): string {
+/** The baseline worker, compiled beside this file by scripts/bench.sh (tsconfig.bench.json). */
+function baselineWorkerJs(): string {
   const compiled = path.join(__dirname, 'baseline-worker.js');
-  if (fs.existsSync(compiled)) return compiled;
-  const source = fs.readFileSync(path.join(__dirname, 'baseline-worker.ts'), 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
-  const file = path.join(ROOT, 'dist', `bench-baseline-worker-${runId}.js`);
-  fs.writeFileSync(file, outputText);
-  process.once('exit', () => fs.rmSync(file, { force: true }));
-  return file;
+  if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: the bench runs compiled (npm run bench, or npx tsc -p tsconfig.bench.json then node dist-bench/bench/publish/index.js)`);
+  return compiled;
 }
 
 /** `args`: node flags, then the compiled script. */

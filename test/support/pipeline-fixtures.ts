@@ -172,7 +172,6 @@ export class PipelineFixtures {
   }
 }
 
-/** Polls until `check` returns a truthy value; fails with the last value after `timeoutMs`. */
 /** What useWorldWithoutWorker gives a test file, once its beforeAll has run. */
 export interface WorldWithoutWorker {
   api: TestApp;
@@ -203,6 +202,7 @@ export function useWorldWithoutWorker(): WorldWithoutWorker {
   return world;
 }
 
+/** Polls until `check` returns a truthy value; fails with the last value after `timeoutMs`. */
 export async function waitFor<T>(check: () => Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let last: T | undefined;
