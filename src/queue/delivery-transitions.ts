@@ -7,7 +7,7 @@ import type { MediaItem } from '../channels/adapters/network-adapter';
 import type { ChannelStatus } from '../channels/channel.entity';
 import type { Network } from '../channels/network';
 import { sqlRows } from './sql-rows';
-import { StatementBatcher } from './statement-batcher';
+import { LaneOutputs, StatementLane } from './statement-lane';
 
 /**
  * Every state change of a delivery, as one conditional UPDATE each (Postgres is the truth; Redis
@@ -97,16 +97,14 @@ interface PublishedInput {
 @Injectable()
 export class DeliveryTransitions {
   /**
-   * The two statements every publication runs, shared by concurrent jobs (see StatementBatcher).
-   * Fewer, larger batches cost the worker and Postgres less per delivery (each statement is a
-   * commit: measured 130 µs of client and 200 µs of Postgres CPU per delivery in 14-row batches,
-   * 50 and 100 µs in 64-row ones), so records run one statement at a time: they are written after
-   * the job's slot is free (DeliveryPublisher.publish). The claim is the one statement a job waits
-   * for, so two may be in flight, which shortens that wait; in bench/publish the difference (0.40–0.42×
-   * of the baseline with 2, 0.37× with 1) was within the run-to-run noise.
+   * The two statements every publication runs (claim, record), shared by the worker's concurrent
+   * jobs in one lane to Postgres (see StatementLane): one statement at a time, and when claims and
+   * records both wait, one statement does both (claimAndRecordBatch). On a release in
+   * bench/publish, this took Postgres' CPU per delivery from about 290 to 200 µs, against separate
+   * claim and record statements with up to three in flight: each statement is a commit, and
+   * concurrent ones contend for the same index pages.
    */
-  private readonly claims = new StatementBatcher<ClaimInput, { row: DeliveryRow; channel: ClaimedChannel } | null>((i) => this.claimBatch(i), 128, 2);
-  private readonly publications = new StatementBatcher<PublishedInput, boolean>((i) => this.markPublishedBatch(i), 128, 1);
+  private readonly lane = new StatementLane<ClaimInput, ClaimedDelivery | null, PublishedInput, boolean>((c, r) => this.claimAndRecordBatch(c, r), 128);
 
   constructor(private readonly db: DataSource) {}
 
@@ -168,7 +166,7 @@ export class DeliveryTransitions {
    * already has a delivery in `publishing`, and the unique index
    * deliveries_one_publishing_per_channel (migration OnePublishingPerChannel) makes a claim that
    * races another worker's for the same channel fail with a unique violation instead of
-   * committing; the batch is then retried row by row (StatementBatcher), and the losing row
+   * committing; the statement is then retried input by input (StatementLane), and the losing row
    * answers null like any claim that matched nothing. Since nothing else of the channel can be
    * publishing, the posting-window count the claim makes is exact. It counts by `published_at`
    * alone (set only on publication) so that only deliveries_channel_window_idx can serve it (see
@@ -181,53 +179,60 @@ export class DeliveryTransitions {
     version: number,
     claimToken: string,
     limits: PostingLimitTable,
-  ): Promise<{ row: DeliveryRow; channel: ClaimedChannel } | null> {
+  ): Promise<ClaimedDelivery | null> {
     try {
-      return await this.claims.submit({ deliveryId, version, claimToken, limits });
+      return await this.lane.first({ deliveryId, version, claimToken, limits });
     } catch (err) {
       if (isOnePublishingViolation(err)) return null;
       throw err;
     }
   }
 
-  private async claimBatch(inputs: ClaimInput[]): Promise<Array<{ row: DeliveryRow; channel: ClaimedChannel } | null>> {
-    // Every caller passes the publisher's one table; a batch with another would be split.
-    const limits = inputs[0].limits;
-    if (inputs.some((i) => i.limits !== limits)) {
-      return (await Promise.all(inputs.map((i) => this.claimBatch([i])))).flat();
+  /**
+   * One statement of the lane (StatementLane): the claims, the records, or both at once. Together,
+   * the records' UPDATE and the claims' UPDATE see the same snapshot, which is safe because they
+   * never concern the same channel: a channel's next delivery is only claimed once the record of
+   * its previous one has landed (DeliveryPublisher.withChannel), so a record in the same statement
+   * cannot be what the claim's "nothing else publishing" and posting-window checks would miss. Were
+   * it ever so, the claim would see the channel still busy and match nothing (its job looks again
+   * shortly): a delay, never two publications at once.
+   */
+  private async claimAndRecordBatch(claims: ClaimInput[], records: PublishedInput[]): Promise<LaneOutputs<ClaimedDelivery | null, boolean>> {
+    // Every caller passes the publisher's one limits table; claims with another run on their own.
+    const limits = claims[0]?.limits;
+    if (claims.some((i) => i.limits !== limits)) {
+      const [first, second] = await Promise.all([
+        Promise.all(claims.map(async (i) => (await this.claimAndRecordBatch([i], [])).first[0])),
+        records.length > 0 ? this.claimAndRecordBatch([], records).then((o) => o.second) : [],
+      ]);
+      return { first, second };
     }
-    // Jobs of one channel never share a batch (each process lines a channel's deliveries up, see
-    // DeliveryPublisher.withChannel); if two did, the unique index would fail the batch and the
-    // rows would be retried one by one.
-    const rows = await this.prepared<Record<string, unknown>>(
-      'chorus_publish_claim',
-      `UPDATE deliveries d
-          SET status = 'publishing', claimed_at = now(), claimed_by = b.token, attempts = d.attempts + 1, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[], $3::text[]) AS b(id, version, token), posts p, channels c
-        WHERE d.id = b.id AND d.post_version = b.version AND p.id = d.post_id AND c.id = d.channel_id
-          AND d.status IN ('approved', 'queued')
-          AND d.approved_version = d.post_version AND p.version = d.post_version
-          AND p.cancelled_at IS NULL AND c.status = 'active'
-          AND d.due_at <= now() + ${DUE_TOLERANCE}
-          AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.status = 'publishing')
-          AND NOT EXISTS (
-            SELECT 1 FROM unnest($4::text[], $5::int[], $6::float8[]) AS l(network, posts, window_ms)
-             WHERE l.network = c.network
-               AND (SELECT count(*) FROM (
-                      SELECT 1 FROM deliveries w
-                       WHERE w.channel_id = d.channel_id
-                         AND w.published_at > now() - l.window_ms * interval '1 millisecond'
-                       LIMIT l.posts) n) >= l.posts)
-        RETURNING d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.post_version, d.approved_version,
-                  d.resolved_text, p.link, p.media, d.due_at, d.attempts, d.idempotency_key,
-                  c.network, c.handle, c.external_id, c.instance_url, c.credentials_encrypted`,
-      [inputs.map((i) => i.deliveryId), inputs.map((i) => i.version), inputs.map((i) => i.claimToken), limits.networks, limits.posts, limits.windowMs],
-    );
-    const byId = new Map(rows.map((r) => [String(r.id).toLowerCase(), r]));
-    return inputs.map((i) => {
-      const r = byId.get(i.deliveryId.toLowerCase());
-      return r ? claimedFrom(r) : null;
-    });
+    let rows: Array<Record<string, unknown>>;
+    if (records.length === 0) {
+      rows = await this.prepared('chorus_publish_claim', claimUpdate(1), claimParams(claims));
+    } else if (claims.length === 0) {
+      rows = await this.prepared('chorus_publish_mark_published', `WITH ${recordUpdate(1)} ${this.publishedAudit()}`, recordParams(records));
+    } else {
+      rows = await this.prepared(
+        'chorus_publish_record_and_claim',
+        `WITH ${recordUpdate(1)}, recorded AS (${this.publishedAudit()}), claimed AS (${claimUpdate(RECORD_PARAMS + 1)})
+         SELECT claimed.*, recorded.entity_id FROM claimed FULL JOIN recorded ON false`,
+        [...recordParams(records), ...claimParams(claims)],
+      );
+    }
+    const claimed = new Map<string, Record<string, unknown>>();
+    const recorded = new Set<string>();
+    for (const r of rows) {
+      if (r.entity_id) recorded.add(String(r.entity_id).toLowerCase());
+      else claimed.set(String(r.id).toLowerCase(), r);
+    }
+    return {
+      first: claims.map((i) => {
+        const r = claimed.get(i.deliveryId.toLowerCase());
+        return r ? claimedFrom(r) : null;
+      }),
+      second: records.map((i) => recorded.has(i.deliveryId.toLowerCase())),
+    };
   }
 
   /** Takes over a delivery left in `publishing` by a worker whose lease expired (it died, or hung). */
@@ -257,37 +262,15 @@ export class DeliveryTransitions {
     post: { externalId: string; url: string | null; publishedAt: Date },
     how: 'published' | 'found_after_crash' | 'duplicate',
   ): Promise<boolean> {
-    return this.publications.submit({ deliveryId, claimToken, post, how });
+    return this.lane.second({ deliveryId, claimToken, post, how });
   }
 
-  private async markPublishedBatch(inputs: PublishedInput[]): Promise<boolean[]> {
-    const rows = await this.prepared<{ entity_id: string }>(
-      'chorus_publish_mark_published',
-      `WITH b AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])
-                    AS b(id, token, external_id, url, published_at, how)
-       ), u AS (
-         UPDATE deliveries d SET status = 'published', external_id = b.external_id, external_url = b.url, published_at = b.published_at,
-                error_kind = NULL, error_message = NULL, updated_at = now()
-           FROM b
-          WHERE d.id = b.id AND d.status = 'publishing' AND d.claimed_by = b.token
-          RETURNING d.id, d.post_id, d.channel_id, d.attempts, d.external_id, d.external_url, b.how
-       )
-       ${this.auditInsert(
-         'delivery.published',
-         `jsonb_build_object('status', 'published', 'externalId', u.external_id, 'url', u.external_url, 'attempts', u.attempts, 'how', u.how)`,
-       )}`,
-      [
-        inputs.map((i) => i.deliveryId),
-        inputs.map((i) => i.claimToken),
-        inputs.map((i) => i.post.externalId),
-        inputs.map((i) => i.post.url),
-        inputs.map((i) => i.post.publishedAt),
-        inputs.map((i) => i.how),
-      ],
+  /** The audit row of each delivery the record's UPDATE (`u`) published. */
+  private publishedAudit(): string {
+    return this.auditInsert(
+      'delivery.published',
+      `jsonb_build_object('status', 'published', 'externalId', u.external_id, 'url', u.external_url, 'attempts', u.attempts, 'how', u.how)`,
     );
-    const recorded = new Set(rows.map((r) => r.entity_id.toLowerCase()));
-    return inputs.map((i) => recorded.has(i.deliveryId.toLowerCase()));
   }
 
   /** publishing → failed (no retry left, content refused, credentials refused). */
@@ -496,7 +479,73 @@ export class DeliveryTransitions {
   }
 }
 
-function claimedFrom(r: Record<string, unknown>): { row: DeliveryRow; channel: ClaimedChannel } {
+type ClaimedDelivery = { row: DeliveryRow; channel: ClaimedChannel };
+
+/** How many parameters recordUpdate takes (the claim's follow them in the combined statement). */
+const RECORD_PARAMS = 6;
+
+/**
+ * approved/queued → publishing for a batch (see DeliveryTransitions.claim for the conditions),
+ * with its parameters numbered from `$first`. Jobs of one channel never share a batch (each
+ * process lines a channel's deliveries up, see DeliveryPublisher.withChannel); if two did, the
+ * unique index would fail the statement and its inputs would be retried one by one.
+ */
+function claimUpdate(first: number): string {
+  const $ = (k: number) => `$${first + k}`;
+  return `UPDATE deliveries d
+          SET status = 'publishing', claimed_at = now(), claimed_by = b.token, attempts = d.attempts + 1, updated_at = now()
+         FROM unnest(${$(0)}::uuid[], ${$(1)}::int[], ${$(2)}::text[]) AS b(id, version, token), posts p, channels c
+        WHERE d.id = b.id AND d.post_version = b.version AND p.id = d.post_id AND c.id = d.channel_id
+          AND d.status IN ('approved', 'queued')
+          AND d.approved_version = d.post_version AND p.version = d.post_version
+          AND p.cancelled_at IS NULL AND c.status = 'active'
+          AND d.due_at <= now() + ${DUE_TOLERANCE}
+          AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.status = 'publishing')
+          AND NOT EXISTS (
+            SELECT 1 FROM unnest(${$(3)}::text[], ${$(4)}::int[], ${$(5)}::float8[]) AS l(network, posts, window_ms)
+             WHERE l.network = c.network
+               AND (SELECT count(*) FROM (
+                      SELECT 1 FROM deliveries w
+                       WHERE w.channel_id = d.channel_id
+                         AND w.published_at > now() - l.window_ms * interval '1 millisecond'
+                       LIMIT l.posts) n) >= l.posts)
+        RETURNING d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.post_version, d.approved_version,
+                  d.resolved_text, p.link, p.media, d.due_at, d.attempts, d.idempotency_key,
+                  c.network, c.handle, c.external_id, c.instance_url, c.credentials_encrypted`;
+}
+
+function claimParams(inputs: ClaimInput[]): unknown[] {
+  const { limits } = inputs[0];
+  return [inputs.map((i) => i.deliveryId), inputs.map((i) => i.version), inputs.map((i) => i.claimToken), limits.networks, limits.posts, limits.windowMs];
+}
+
+/** The CTEs of publishing → published for a batch (`u` is the UPDATE), parameters from `$first`. */
+function recordUpdate(first: number): string {
+  const $ = (k: number) => `$${first + k}`;
+  return `r AS (
+         SELECT * FROM unnest(${$(0)}::uuid[], ${$(1)}::text[], ${$(2)}::text[], ${$(3)}::text[], ${$(4)}::timestamptz[], ${$(5)}::text[])
+                    AS r(id, token, external_id, url, published_at, how)
+       ), u AS (
+         UPDATE deliveries d SET status = 'published', external_id = r.external_id, external_url = r.url, published_at = r.published_at,
+                error_kind = NULL, error_message = NULL, updated_at = now()
+           FROM r
+          WHERE d.id = r.id AND d.status = 'publishing' AND d.claimed_by = r.token
+          RETURNING d.id, d.post_id, d.channel_id, d.attempts, d.external_id, d.external_url, r.how
+       )`;
+}
+
+function recordParams(inputs: PublishedInput[]): unknown[] {
+  return [
+    inputs.map((i) => i.deliveryId),
+    inputs.map((i) => i.claimToken),
+    inputs.map((i) => i.post.externalId),
+    inputs.map((i) => i.post.url),
+    inputs.map((i) => i.post.publishedAt),
+    inputs.map((i) => i.how),
+  ];
+}
+
+function claimedFrom(r: Record<string, unknown>): ClaimedDelivery {
     const postVersion = Number(r.post_version);
     return {
       row: {

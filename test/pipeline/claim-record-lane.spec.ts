@@ -1,0 +1,114 @@
+import type { Pool, QueryConfig } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
+import { usePrivateRedisPrefix, useWorldWithoutWorker } from '../support/pipeline-fixtures';
+
+usePrivateRedisPrefix();
+
+const LIMITS: PostingLimitTable = { networks: ['mastodon'], posts: [300], windowMs: [3 * 3_600_000] };
+const POST = { url: null, publishedAt: new Date() };
+
+/**
+ * The worker's claims and records share one lane to Postgres (StatementLane): when both wait,
+ * one statement records the finished publications and claims the next deliveries. Each must land
+ * exactly as if it had gone alone.
+ */
+describe('claims and records in one statement', () => {
+  const w = useWorldWithoutWorker();
+  let seq = 0;
+
+  async function oneDeliveryOnEach(channels: number): Promise<string[]> {
+    const id = `lane${++seq}-${Date.now()}`;
+    const channelIds = await w.fixtures.channels(
+      w.partnerId,
+      Array.from({ length: channels }, (_, i) => ({ network: 'mastodon' as const, externalId: `${id}-${i}`, handle: `@${id}${i}`, instanceUrl: 'http://127.0.0.1:9', credentials: { accessToken: 't' } })),
+    );
+    const r = await w.fixtures.release({ campaignId: w.campaignId, channelIds, posts: 1, dueAt: new Date(Date.now() - 1000), tag: id });
+    return r.deliveryIds;
+  }
+
+  /** Runs `fn` and answers the names of the statements it sent to the pool (the spy calls through). */
+  async function statementsSentBy(fn: () => Promise<void>): Promise<string[]> {
+    const pool = (w.db.driver as PostgresDriver).master as Pool;
+    const spy = jest.spyOn(pool, 'query');
+    try {
+      await fn();
+      return spy.mock.calls.map((c) => (c[0] as unknown as QueryConfig).name ?? '(unnamed)');
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  async function statusOf(id: string): Promise<{ status: string; claimed_by: string | null; external_id: string | null }> {
+    const [row] = await w.db.query(`SELECT status, claimed_by, external_id FROM deliveries WHERE id = $1`, [id]);
+    return row;
+  }
+
+  it('records a publication and claims other channels in one statement', async () => {
+    const [done, next, meanwhile] = await oneDeliveryOnEach(3);
+    const t = new DeliveryTransitions(w.db);
+    expect(await t.claim(done, 1, 'tok-done', LIMITS)).not.toBeNull();
+
+    let results: unknown[] = [];
+    const sent = await statementsSentBy(async () => {
+      // The first claim finds the lane free and goes alone; the record and the other claim arrive
+      // while it runs, so they go together in the next statement.
+      results = await Promise.all([
+        t.claim(meanwhile, 1, 'tok-meanwhile', LIMITS),
+        t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-done' }, 'published'),
+        t.claim(next, 1, 'tok-next', LIMITS),
+      ]);
+    });
+    expect(sent).toEqual(['chorus_publish_claim', 'chorus_publish_record_and_claim']);
+
+    const [meanwhileClaim, recorded, nextClaim] = results as [{ row: { id: string } } | null, boolean, { row: { id: string; status: string } } | null];
+    expect(meanwhileClaim?.row.id).toBe(meanwhile);
+    expect(recorded).toBe(true);
+    expect(nextClaim?.row).toMatchObject({ id: next, status: 'publishing' });
+    expect(await statusOf(done)).toMatchObject({ status: 'published', external_id: 'ext-done' });
+    expect(await statusOf(next)).toMatchObject({ status: 'publishing', claimed_by: 'tok-next' });
+    const audit = await w.db.query(`SELECT action, after->>'externalId' AS external_id FROM audit_events WHERE entity_id = $1`, [done]);
+    expect(audit).toEqual([{ action: 'delivery.published', external_id: 'ext-done' }]);
+  });
+
+  it('answers false for a record whose claim was taken over, and null for a claim that matches nothing, in the same statement', async () => {
+    const [done, taken] = await oneDeliveryOnEach(2);
+    const t = new DeliveryTransitions(w.db);
+    expect(await t.claim(done, 1, 'tok-done', LIMITS)).not.toBeNull();
+    // Another worker took this claim over after our lease expired.
+    await w.db.query(`UPDATE deliveries SET claimed_by = 'someone-else' WHERE id = $1`, [done]);
+    // Already publishing elsewhere: our claim must match nothing.
+    await w.db.query(`UPDATE deliveries SET status = 'publishing', claimed_by = 'other-worker', claimed_at = now() WHERE id = $1`, [taken]);
+
+    const [busy] = await oneDeliveryOnEach(1);
+    let results: unknown[] = [];
+    const sent = await statementsSentBy(async () => {
+      results = await Promise.all([
+        t.claim(busy, 1, 'tok-busy', LIMITS),
+        t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-x' }, 'published'),
+        t.claim(taken, 1, 'tok-taken', LIMITS),
+      ]);
+    });
+    expect(sent).toEqual(['chorus_publish_claim', 'chorus_publish_record_and_claim']);
+    expect(results[1]).toBe(false);
+    expect(results[2]).toBeNull();
+    expect(await statusOf(done)).toMatchObject({ status: 'publishing', claimed_by: 'someone-else' });
+    expect(await statusOf(taken)).toMatchObject({ status: 'publishing', claimed_by: 'other-worker' });
+    expect(await w.db.query(`SELECT 1 FROM audit_events WHERE entity_id = $1`, [done])).toEqual([]);
+  });
+
+  it('when the combined statement fails, retries each input alone: the record lands, only the bad claim fails', async () => {
+    const [done, busy] = await oneDeliveryOnEach(2);
+    const t = new DeliveryTransitions(w.db);
+    expect(await t.claim(done, 1, 'tok-done', LIMITS)).not.toBeNull();
+
+    const busyClaim = t.claim(busy, 1, 'tok-busy', LIMITS);
+    const record = t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-done' }, 'published');
+    // Not a uuid: Postgres refuses the whole statement it is part of.
+    const bad = t.claim('not-a-uuid', 1, 'tok-bad', LIMITS);
+    await expect(bad).rejects.toMatchObject({ code: '22P02' });
+    expect(await record).toBe(true);
+    expect(await busyClaim).not.toBeNull();
+    expect(await statusOf(done)).toMatchObject({ status: 'published', external_id: 'ext-done' });
+  });
+});
