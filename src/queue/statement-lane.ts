@@ -25,6 +25,10 @@ export interface LaneOutputs<FirstOut, SecondOut> {
  * inputs), so a row's outcome does not depend on what it was batched with. A statement that fails
  * as a whole (e.g. a unique violation when another worker claimed the same channel first) is
  * retried input by input, so one row's trouble is not every job's.
+ *
+ * The price of one lane: a statement that waits for a row lock (another transaction updating the
+ * same delivery, such as a manager cancelling its post) holds up this worker's other claims and
+ * records until that transaction ends. The API's transactions on deliveries are short.
  */
 export class StatementLane<FirstIn, FirstOut, SecondIn, SecondOut> {
   private readonly firsts: Array<Pending<FirstIn, FirstOut>> = [];
