@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { DatabaseError } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { DeliveryErrorKind, DeliveryStatus } from '../campaigns/deliveries/delivery.entity';
@@ -104,7 +105,19 @@ export class DeliveryTransitions {
    * claim and record statements with up to three in flight: each statement is a commit, and
    * concurrent ones contend for the same index pages.
    */
-  private readonly lane = new StatementLane<ClaimInput, ClaimedDelivery | null, PublishedInput, boolean>((c, r) => this.claimAndRecordBatch(c, r), 128);
+  private readonly lane = new StatementLane<ClaimInput, ClaimedDelivery | null, PublishedInput, boolean>(
+    (c, r) => this.claimAndRecordBatch(c, r),
+    128,
+    () => this.giveBackLaneConnection(),
+  );
+  /**
+   * The connection the lane's statements run on, held from the pool while the lane has work and
+   * given back when it has none. Through the pool, each statement waited for a connection until
+   * the woken jobs of the previous one had built their network requests (pg-pool hands out idle
+   * connections on the next tick): 2.4–2.9 ms per statement on a release, against statements of
+   * about 13 ms.
+   */
+  private laneConnection: { client: Promise<PoolClient>; onError: (err: Error) => void } | null = null;
 
   constructor(private readonly db: DataSource) {}
 
@@ -462,13 +475,65 @@ export class DeliveryTransitions {
   }
 
   /**
-   * The statements every publication runs (claim, record) go straight to TypeORM's pg pool as
-   * named prepared statements: each connection parses and plans them once, not once per
-   * delivery, which is a good part of Postgres' work per publication on a release.
+   * The statements every publication runs (claim, record) go straight to the lane's connection
+   * from TypeORM's pg pool as named prepared statements: each connection parses and plans them
+   * once, not once per delivery, which is a good part of Postgres' work per publication on a
+   * release.
    */
   private async prepared<T = unknown>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const held = this.laneConnection ?? this.holdLaneConnection();
+    const client = await held.client;
+    try {
+      return (await client.query({ name, text, values })).rows as T[];
+    } catch (err) {
+      // A statement's own error leaves the connection usable; anything else (the connection broke,
+      // or the server ended the session: severity FATAL) drops it.
+      if (!(err instanceof DatabaseError && err.severity === 'ERROR')) this.dropLaneConnection(held, err);
+      throw err;
+    }
+  }
+
+  private holdLaneConnection(): NonNullable<DeliveryTransitions['laneConnection']> {
     const pool = (this.db.driver as PostgresDriver).master as Pool;
-    return (await pool.query({ name, text, values })).rows as T[];
+    const held: NonNullable<DeliveryTransitions['laneConnection']> = {
+      client: pool.connect(),
+      // A held connection is not watched by the pool: without a listener its error would end the process.
+      onError: (err) => this.dropLaneConnection(held, err),
+    };
+    this.laneConnection = held;
+    held.client.then(
+      (client) => client.on('error', held.onError),
+      () => {
+        if (this.laneConnection === held) this.laneConnection = null;
+      },
+    );
+    return held;
+  }
+
+  private giveBackLaneConnection(): void {
+    const held = this.laneConnection;
+    if (!held) return;
+    this.laneConnection = null;
+    void held.client.then(
+      (client) => {
+        client.off('error', held.onError);
+        client.release();
+      },
+      () => undefined,
+    );
+  }
+
+  /** Destroys a broken lane connection (once, however many statements saw it fail); the next statement takes another. */
+  private dropLaneConnection(held: NonNullable<DeliveryTransitions['laneConnection']>, err: unknown): void {
+    if (this.laneConnection !== held) return;
+    this.laneConnection = null;
+    void held.client.then(
+      (client) => {
+        client.off('error', held.onError);
+        client.release(err instanceof Error ? err : new Error(String(err)));
+      },
+      () => undefined,
+    );
   }
 
   private auditInsert(action: string, after: string): string {

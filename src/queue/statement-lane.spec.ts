@@ -86,4 +86,22 @@ describe('StatementLane', () => {
     await onlyFails;
     expect(r.calls).toHaveLength(1);
   });
+
+  it('says when it runs out of work, and not while work waits', async () => {
+    const r = controlledRunner();
+    let idle = 0;
+    const lane = new StatementLane(r.run, 128, () => idle++);
+    const a = lane.first(1);
+    const b = lane.second('q');
+    await r.answer();
+    // The second statement (for 'q') is running: not idle yet.
+    expect(idle).toBe(0);
+    await r.answer();
+    expect(idle).toBe(1);
+    expect(await Promise.all([a, b])).toEqual([10, 'Q']);
+    const c = lane.first(2);
+    await r.answer();
+    expect(await c).toBe(20);
+    expect(idle).toBe(2);
+  });
 });

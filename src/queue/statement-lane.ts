@@ -39,6 +39,8 @@ export class StatementLane<FirstIn, FirstOut, SecondIn, SecondOut> {
     /** Runs one statement over the inputs of either kind or both (never neither). */
     private readonly run: (first: FirstIn[], second: SecondIn[]) => Promise<LaneOutputs<FirstOut, SecondOut>>,
     private readonly maxBatch = 128,
+    /** Called each time the lane runs out of work (e.g. to give back a connection held while busy). */
+    private readonly onIdle?: () => void,
   ) {}
 
   first(input: FirstIn): Promise<FirstOut> {
@@ -56,32 +58,49 @@ export class StatementLane<FirstIn, FirstOut, SecondIn, SecondOut> {
   }
 
   private pump(): void {
-    if (this.busy || (this.firsts.length === 0 && this.seconds.length === 0)) return;
+    if (this.busy) return;
+    if (this.firsts.length === 0 && this.seconds.length === 0) {
+      this.onIdle?.();
+      return;
+    }
     this.busy = true;
     const firsts = this.firsts.splice(0, this.maxBatch);
     const seconds = this.seconds.splice(0, this.maxBatch);
-    void this.flush(firsts, seconds).finally(() => {
+    let freed = false;
+    const free = () => {
+      if (freed) return;
+      freed = true;
       this.busy = false;
       this.pump();
-    });
+    };
+    void this.flush(firsts, seconds, free).finally(free);
   }
 
-  private async flush(firsts: Array<Pending<FirstIn, FirstOut>>, seconds: Array<Pending<SecondIn, SecondOut>>): Promise<void> {
+  /**
+   * `free` hands the lane to the next statement. On success that happens before the answers are
+   * handed out: waking the jobs of a batch (each then builds and sends its network request) takes
+   * the event loop a while, and the inputs that arrived meanwhile should not wait for it. Nothing
+   * in the next statement can depend on these answers: an input is only submitted once the answer
+   * it depends on has been handed out (DeliveryPublisher.withChannel).
+   */
+  private async flush(firsts: Array<Pending<FirstIn, FirstOut>>, seconds: Array<Pending<SecondIn, SecondOut>>, free: () => void): Promise<void> {
+    let out: LaneOutputs<FirstOut, SecondOut>;
     try {
-      const out = await this.run(firsts.map((p) => p.input), seconds.map((p) => p.input));
-      firsts.forEach((p, i) => p.resolve(out.first[i]));
-      seconds.forEach((p, i) => p.resolve(out.second[i]));
-      return;
+      out = await this.run(firsts.map((p) => p.input), seconds.map((p) => p.input));
     } catch (err) {
       if (firsts.length + seconds.length === 1) {
         (firsts[0] ?? seconds[0]).reject(err);
         return;
       }
+      await Promise.all([
+        ...firsts.map((p) => this.alone(p, async () => (await this.run([p.input], [])).first[0])),
+        ...seconds.map((p) => this.alone(p, async () => (await this.run([], [p.input])).second[0])),
+      ]);
+      return;
     }
-    await Promise.all([
-      ...firsts.map((p) => this.alone(p, async () => (await this.run([p.input], [])).first[0])),
-      ...seconds.map((p) => this.alone(p, async () => (await this.run([], [p.input])).second[0])),
-    ]);
+    free();
+    firsts.forEach((p, i) => p.resolve(out.first[i]));
+    seconds.forEach((p, i) => p.resolve(out.second[i]));
   }
 
   private async alone<In, Out>(p: Pending<In, Out>, run: () => Promise<Out>): Promise<void> {

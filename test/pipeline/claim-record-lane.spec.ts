@@ -1,5 +1,4 @@
-import type { Pool, QueryConfig } from 'pg';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { Client, QueryConfig } from 'pg';
 import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
 import { usePrivateRedisPrefix, useWorldWithoutWorker } from '../support/pipeline-fixtures';
 
@@ -27,10 +26,9 @@ describe('claims and records in one statement', () => {
     return r.deliveryIds;
   }
 
-  /** Runs `fn` and answers the names of the statements it sent to the pool (the spy calls through). */
+  /** Runs `fn` and answers the names of the statements it sent to Postgres (the spy calls through). */
   async function statementsSentBy(fn: () => Promise<void>): Promise<string[]> {
-    const pool = (w.db.driver as PostgresDriver).master as Pool;
-    const spy = jest.spyOn(pool, 'query');
+    const spy = jest.spyOn(Client.prototype, 'query');
     try {
       await fn();
       return spy.mock.calls.map((c) => (c[0] as unknown as QueryConfig).name ?? '(unnamed)');
@@ -110,5 +108,40 @@ describe('claims and records in one statement', () => {
     expect(await record).toBe(true);
     expect(await busyClaim).not.toBeNull();
     expect(await statusOf(done)).toMatchObject({ status: 'published', external_id: 'ext-done' });
+  });
+
+  it('replaces its connection when the server ends it in the middle of a statement, for the statements waiting and the next ones', async () => {
+    const [delivery, other] = await oneDeliveryOnEach(2);
+    const t = new DeliveryTransitions(w.db);
+    const locker = new Client({ connectionString: process.env.DATABASE_URL });
+    await locker.connect();
+    try {
+      // Holds the row, so the claim's statement waits and its backend can be found and ended.
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM deliveries WHERE id = $1 FOR UPDATE', [delivery]);
+      const claim = t.claim(delivery, 1, 'tok-cut', LIMITS);
+      const claimFails = expect(claim).rejects.toBeDefined();
+      // Waits in the lane behind the blocked statement: it must run on a new connection.
+      const next = t.claim(other, 1, 'tok-other', LIMITS);
+      let waiting: Array<{ pid: number }> = [];
+      for (let i = 0; i < 100 && waiting.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        waiting = await w.db.query(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE deliveries d%'`,
+        );
+      }
+      expect(waiting).toHaveLength(1);
+      await w.db.query('SELECT pg_terminate_backend($1)', [waiting[0].pid]);
+      await claimFails;
+      expect((await next)?.row.id).toBe(other);
+      await locker.query('ROLLBACK');
+    } finally {
+      await locker.end();
+    }
+    // The next statement runs on another connection, and the delivery was never claimed.
+    expect(await statusOf(delivery)).toMatchObject({ status: 'approved', claimed_by: null });
+    const retried = await t.claim(delivery, 1, 'tok-again', LIMITS);
+    expect(retried?.row.id).toBe(delivery);
+    expect(await statusOf(delivery)).toMatchObject({ status: 'publishing', claimed_by: 'tok-again' });
   });
 });
