@@ -115,7 +115,7 @@ export class DeliveryTransitions {
    * given back when it has none. Through the pool, each statement waited for a connection until
    * the woken jobs of the previous one had built their network requests (pg-pool hands out idle
    * connections on the next tick): 2.4–2.9 ms per statement on a release, against statements of
-   * about 13 ms.
+   * about 13 ms; 0.7 ms on a held connection.
    */
   private laneConnection: { client: Promise<PoolClient>; onError: (err: Error) => void } | null = null;
 
