@@ -239,10 +239,7 @@ async function runPipeline(
   }
   const from = emulator.posts.length;
   await scheduler.enqueue(deliveryIds);
-  const cpu = await cpuMeter(workerPid, rig);
-  const seen = tagCounter(emulator, tag, from);
-  await waitUntil(() => seen() >= N, 10 * 60_000);
-  const used = await cpu();
+  const used = await untilAllPosted(rig, workerPid, tag, from);
   const publishedRows: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1) AND status = 'published'`, [deliveryIds]);
   if (publishedRows[0].n !== N || countTagged(emulator, tag, 0) !== N) throw new Error(`${tag}: expected exactly ${N} publications`);
   return { ...figures(emulator, tag, due, from), ...used };
@@ -265,10 +262,16 @@ async function runBaseline(rig: Rig, queue: Queue, tokens: string[], workerPid: 
   for (let k = 0; k < jobs.length; k += 1000) {
     await queue.addBulk(jobs.slice(k, k + 1000).map(({ at, job }) => ({ ...job, opts: { ...job.opts, delay: Math.max(0, at - Date.now()) } })));
   }
+  const used = await untilAllPosted(rig, workerPid, tag, from);
+  return { ...figures(emulator, tag, due, from), ...used };
+}
+
+/** Waits until the emulator holds the load's N posts (from index `from` on): the CPU each process used meanwhile. */
+async function untilAllPosted(rig: Rig, workerPid: number, tag: string, from: number): Promise<CpuFigures> {
   const cpu = await cpuMeter(workerPid, rig);
-  const seen = tagCounter(emulator, tag, from);
+  const seen = tagCounter(rig.emulator, tag, from);
   await waitUntil(() => seen() >= N, 10 * 60_000);
-  return { ...figures(emulator, tag, due, from), ...(await cpu()) };
+  return cpu();
 }
 
 type CpuFigures = Pick<Figures, 'workerCpuUs' | 'emulatorCpuUs' | 'postgresCpuUs' | 'redisCpuUs'>;
@@ -375,7 +378,7 @@ function median(runs: Figures[]): Figures {
     const v = runs.map((r) => r[k]).sort((a, b) => a - b);
     return v.length % 2 ? v[(v.length - 1) / 2] : Math.round((v[v.length / 2 - 1] + v[v.length / 2]) / 2);
   };
-  return { throughput: mid('throughput'), p50Ms: mid('p50Ms'), p99Ms: mid('p99Ms'), maxMs: mid('maxMs'), workerCpuUs: mid('workerCpuUs'), emulatorCpuUs: mid('emulatorCpuUs'), postgresCpuUs: mid('postgresCpuUs'), redisCpuUs: mid('redisCpuUs') };
+  return Object.fromEntries((Object.keys(NONE) as Array<keyof Figures>).map((k) => [k, mid(k)])) as unknown as Figures;
 }
 
 /** The baseline worker, compiled beside this file by scripts/bench.sh (tsconfig.bench.json). */

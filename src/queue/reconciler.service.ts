@@ -50,7 +50,9 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(REDIS) private readonly redis: Redis,
     @InjectQueue(QueueName.Publish) private readonly queue: Queue<PublishDeliveryJob>,
     @Inject(ENV) private readonly env: Env,
-  ) {}
+  ) {
+    redis.defineCommand('chorusMissingKeys', { lua: MISSING_KEYS_LUA });
+  }
 
   onApplicationBootstrap(): void {
     this.schedules.addInterval('publish-reconciler', setInterval(() => void this.tick(), this.env.RECONCILE_INTERVAL_MS));
@@ -139,10 +141,8 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     return missing;
   }
 
-  /** MISSING_KEYS_LUA over `keys` (defined on the shared connection the first time). */
+  /** MISSING_KEYS_LUA over `keys` (defined on the shared connection by the constructor). */
   private missingKeys(keys: string[]): Promise<number[]> {
-    const redis = this.redis as MissingKeysRedis;
-    if (typeof redis.chorusMissingKeys !== 'function') redis.defineCommand('chorusMissingKeys', { lua: MISSING_KEYS_LUA });
-    return redis.chorusMissingKeys(keys.length, ...keys);
+    return (this.redis as MissingKeysRedis).chorusMissingKeys(keys.length, ...keys);
   }
 }

@@ -16,9 +16,7 @@ describe('one publishing delivery per channel', () => {
 
   async function twoDeliveriesOfOneChannel(): Promise<string[]> {
     const id = `excl${++seq}-${Date.now()}`;
-    const [channelId] = await w.fixtures.channels(w.partnerId, [
-      { network: 'mastodon', externalId: id, handle: `@${id}`, instanceUrl: 'http://127.0.0.1:9', credentials: { accessToken: 't' } },
-    ]);
+    const [channelId] = await w.fixtures.unreachableMastodonChannels(w.partnerId, id, 1);
     const r = await w.fixtures.release({ campaignId: w.campaignId, channelIds: [channelId], posts: 2, dueAt: new Date(Date.now() - 1000), tag: id });
     return r.deliveryIds;
   }

@@ -1,6 +1,6 @@
 import { Client, QueryConfig } from 'pg';
 import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
-import { usePrivateRedisPrefix, useWorldWithoutWorker } from '../support/pipeline-fixtures';
+import { usePrivateRedisPrefix, useWorldWithoutWorker, waitFor } from '../support/pipeline-fixtures';
 
 usePrivateRedisPrefix();
 
@@ -18,20 +18,17 @@ describe('claims and records in one statement', () => {
 
   async function oneDeliveryOnEach(channels: number): Promise<string[]> {
     const id = `lane${++seq}-${Date.now()}`;
-    const channelIds = await w.fixtures.channels(
-      w.partnerId,
-      Array.from({ length: channels }, (_, i) => ({ network: 'mastodon' as const, externalId: `${id}-${i}`, handle: `@${id}${i}`, instanceUrl: 'http://127.0.0.1:9', credentials: { accessToken: 't' } })),
-    );
+    const channelIds = await w.fixtures.unreachableMastodonChannels(w.partnerId, id, channels);
     const r = await w.fixtures.release({ campaignId: w.campaignId, channelIds, posts: 1, dueAt: new Date(Date.now() - 1000), tag: id });
     return r.deliveryIds;
   }
 
-  /** Runs `fn` and answers the names of the statements it sent to Postgres (the spy calls through). */
-  async function statementsSentBy(fn: () => Promise<void>): Promise<string[]> {
+  /** Runs `fn`: its result, and the names of the statements it sent to Postgres (the spy calls through). */
+  async function statementsSentBy<T>(fn: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
     const spy = jest.spyOn(Client.prototype, 'query');
     try {
-      await fn();
-      return spy.mock.calls.map((c) => (c[0] as unknown as QueryConfig).name ?? '(unnamed)');
+      const result = await fn();
+      return { result, sent: spy.mock.calls.map((c) => (c[0] as unknown as QueryConfig).name ?? '(unnamed)') };
     } finally {
       spy.mockRestore();
     }
@@ -47,19 +44,18 @@ describe('claims and records in one statement', () => {
     const t = new DeliveryTransitions(w.db);
     expect(await t.claim(done, 1, 'tok-done', LIMITS)).not.toBeNull();
 
-    let results: unknown[] = [];
-    const sent = await statementsSentBy(async () => {
-      // The first claim finds the lane free and goes alone; the record and the other claim arrive
-      // while it runs, so they go together in the next statement.
-      results = await Promise.all([
+    // The first claim finds the lane free and goes alone; the record and the other claim arrive
+    // while it runs, so they go together in the next statement.
+    const { result, sent } = await statementsSentBy(() =>
+      Promise.all([
         t.claim(meanwhile, 1, 'tok-meanwhile', LIMITS),
         t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-done' }, 'published'),
         t.claim(next, 1, 'tok-next', LIMITS),
-      ]);
-    });
+      ]),
+    );
     expect(sent).toEqual(['chorus_publish_claim', 'chorus_publish_record_and_claim']);
 
-    const [meanwhileClaim, recorded, nextClaim] = results as [{ row: { id: string } } | null, boolean, { row: { id: string; status: string } } | null];
+    const [meanwhileClaim, recorded, nextClaim] = result;
     expect(meanwhileClaim?.row.id).toBe(meanwhile);
     expect(recorded).toBe(true);
     expect(nextClaim?.row).toMatchObject({ id: next, status: 'publishing' });
@@ -79,17 +75,16 @@ describe('claims and records in one statement', () => {
     await w.db.query(`UPDATE deliveries SET status = 'publishing', claimed_by = 'other-worker', claimed_at = now() WHERE id = $1`, [taken]);
 
     const [busy] = await oneDeliveryOnEach(1);
-    let results: unknown[] = [];
-    const sent = await statementsSentBy(async () => {
-      results = await Promise.all([
+    const { result, sent } = await statementsSentBy(() =>
+      Promise.all([
         t.claim(busy, 1, 'tok-busy', LIMITS),
         t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-x' }, 'published'),
         t.claim(taken, 1, 'tok-taken', LIMITS),
-      ]);
-    });
+      ]),
+    );
     expect(sent).toEqual(['chorus_publish_claim', 'chorus_publish_record_and_claim']);
-    expect(results[1]).toBe(false);
-    expect(results[2]).toBeNull();
+    expect(result[1]).toBe(false);
+    expect(result[2]).toBeNull();
     expect(await statusOf(done)).toMatchObject({ status: 'publishing', claimed_by: 'someone-else' });
     expect(await statusOf(taken)).toMatchObject({ status: 'publishing', claimed_by: 'other-worker' });
     expect(await w.db.query(`SELECT 1 FROM audit_events WHERE entity_id = $1`, [done])).toEqual([]);
@@ -100,13 +95,22 @@ describe('claims and records in one statement', () => {
     const t = new DeliveryTransitions(w.db);
     expect(await t.claim(done, 1, 'tok-done', LIMITS)).not.toBeNull();
 
-    const busyClaim = t.claim(busy, 1, 'tok-busy', LIMITS);
-    const record = t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-done' }, 'published');
-    // Not a uuid: Postgres refuses the whole statement it is part of.
-    const bad = t.claim('not-a-uuid', 1, 'tok-bad', LIMITS);
-    await expect(bad).rejects.toMatchObject({ code: '22P02' });
-    expect(await record).toBe(true);
-    expect(await busyClaim).not.toBeNull();
+    const { result, sent } = await statementsSentBy(() => {
+      const busyClaim = t.claim(busy, 1, 'tok-busy', LIMITS);
+      const record = t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-done' }, 'published');
+      // Not a uuid: Postgres refuses the whole statement it is part of.
+      const bad = t.claim('not-a-uuid', 1, 'tok-bad', LIMITS).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      return Promise.all([busyClaim, record, bad]);
+    });
+    // The combined statement failed, then each of its inputs went alone.
+    expect(sent).toEqual(['chorus_publish_claim', 'chorus_publish_record_and_claim', 'chorus_publish_claim', 'chorus_publish_mark_published']);
+    const [busyClaim, record, bad] = result;
+    expect(bad).toMatchObject({ code: '22P02' });
+    expect(record).toBe(true);
+    expect(busyClaim).not.toBeNull();
     expect(await statusOf(done)).toMatchObject({ status: 'published', external_id: 'ext-done' });
   });
 
@@ -123,13 +127,15 @@ describe('claims and records in one statement', () => {
       const claimFails = expect(claim).rejects.toBeDefined();
       // Waits in the lane behind the blocked statement: it must run on a new connection.
       const next = t.claim(other, 1, 'tok-other', LIMITS);
-      let waiting: Array<{ pid: number }> = [];
-      for (let i = 0; i < 100 && waiting.length === 0; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        waiting = await w.db.query(
-          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE deliveries d%'`,
-        );
-      }
+      const waiting: Array<{ pid: number }> = await waitFor(
+        async () => {
+          const rows: Array<{ pid: number }> = await w.db.query(
+            `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE deliveries d%'`,
+          );
+          return rows.length ? rows : null;
+        },
+        { intervalMs: 20, what: 'the claim waiting for the row lock' },
+      );
       expect(waiting).toHaveLength(1);
       await w.db.query('SELECT pg_terminate_backend($1)', [waiting[0].pid]);
       await claimFails;

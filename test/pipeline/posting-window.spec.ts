@@ -19,11 +19,7 @@ describe('posting window of the publish claim', () => {
   let seq = 0;
 
   async function mastodonChannels(n: number): Promise<string[]> {
-    const id = `win${++seq}-${Date.now()}`;
-    return w.fixtures.channels(
-      w.partnerId,
-      Array.from({ length: n }, (_, i) => ({ network: 'mastodon' as const, externalId: `${id}-${i}`, handle: `@${id}${i}`, instanceUrl: 'http://127.0.0.1:9', credentials: { accessToken: 't' } })),
-    );
+    return w.fixtures.unreachableMastodonChannels(w.partnerId, `win${++seq}-${Date.now()}`, n);
   }
 
   async function publish(t: DeliveryTransitions, deliveryId: string, at: Date): Promise<void> {

@@ -103,6 +103,17 @@ export class PipelineFixtures {
     return ids;
   }
 
+  /**
+   * `n` active Mastodon channels named after `tag`, on an instance nobody listens on: for tests
+   * that move deliveries through DeliveryTransitions without a worker or a network.
+   */
+  async unreachableMastodonChannels(partnerId: string, tag: string, n: number): Promise<string[]> {
+    return this.channels(
+      partnerId,
+      Array.from({ length: n }, (_, i) => ({ network: 'mastodon' as const, externalId: `${tag}-${i}`, handle: `@${tag}${i}`, instanceUrl: 'http://127.0.0.1:9', credentials: { accessToken: 't' } })),
+    );
+  }
+
   async campaign(): Promise<string> {
     const [row] = await this.db.query(
       `INSERT INTO campaigns (slug, name, time_zone, starts_at, ends_at, baseline_starts_at, baseline_ends_at)
