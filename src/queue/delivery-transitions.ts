@@ -179,7 +179,11 @@ export class DeliveryTransitions {
    * deliveries_one_publishing_per_channel (migration OnePublishingPerChannel) makes a claim that
    * races another worker's for the same channel fail with a unique violation instead of
    * committing; the statement is then retried input by input (StatementLane), and the losing row
-   * answers null like any claim that matched nothing. Since nothing else of the channel can be
+   * answers null like any claim that matched nothing. The "already publishing" check is fenced
+   * (`OFFSET 0`) so that it stays a lookup of the channel in that index for each claimed row:
+   * written as a plain NOT EXISTS, Postgres turns it into an anti-join that reads the whole
+   * partial index for every row, dead entries of the release's earlier claims included (see
+   * migration PublishingProbeByChannel). Since nothing else of the channel can be
    * publishing, the posting-window count the claim makes is exact. It counts by `published_at`
    * alone (set only on publication) so that only deliveries_channel_window_idx can serve it (see
    * migration ChannelWindowIndex: with a status condition Postgres could pick an index it must
@@ -506,7 +510,7 @@ function claimUpdate(first: number): string {
           AND d.approved_version = d.post_version AND p.version = d.post_version
           AND p.cancelled_at IS NULL AND c.status = 'active'
           AND d.due_at <= now() + ${DUE_TOLERANCE}
-          AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.status = 'publishing')
+          AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.status = 'publishing' OFFSET 0)
           AND NOT EXISTS (
             SELECT 1 FROM unnest(${$(3)}::text[], ${$(4)}::int[], ${$(5)}::float8[]) AS l(network, posts, window_ms)
              WHERE l.network = c.network

@@ -1,4 +1,5 @@
 import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
+import { claimPlan } from '../support/claim-plan';
 import { usePrivateRedisPrefix, useWorldWithoutWorker } from '../support/pipeline-fixtures';
 
 usePrivateRedisPrefix();
@@ -36,6 +37,27 @@ describe('one publishing delivery per channel', () => {
     const recorded = await (ca ? workerA : workerB).markPublished(winner, winnerToken, { externalId: 'x1', url: null, publishedAt: new Date() }, 'published');
     expect(recorded).toBe(true);
     expect(await loserWorker.claim(loser, 1, loserToken, NO_LIMITS)).not.toBeNull();
+  });
+
+  it("looks each claimed delivery's channel up in the one-publishing index, rather than reading it whole", async () => {
+    // Mid-release, on a table of some size (on a handful of rows any plan reads everything):
+    // every channel has published once (each claim left an entry behind in the index), and the
+    // statistics were taken in the middle of it.
+    const id = `probe${++seq}-${Date.now()}`;
+    const channels = await w.fixtures.unreachableMastodonChannels(w.partnerId, id, 50);
+    const r = await w.fixtures.release({ campaignId: w.campaignId, channelIds: channels, posts: 20, dueAt: new Date(Date.now() - 1000), tag: id });
+    const post = (p: number) => r.deliveryIds.slice(p * 50, (p + 1) * 50);
+    const t = new DeliveryTransitions(w.db);
+    await Promise.all(post(0).map((d) => t.claim(d, 1, `tok-${d}`, NO_LIMITS)));
+    await Promise.all(post(0).map((d) => t.markPublished(d, `tok-${d}`, { externalId: d, url: null, publishedAt: new Date() }, 'published')));
+    await w.db.query(`ANALYZE deliveries`);
+
+    const { nodes } = await claimPlan(w.db, NO_LIMITS, post(1).slice(0, 5), post(2).slice(0, 20));
+    const probes = nodes.filter((n) => n['Index Name'] === 'deliveries_one_publishing_per_channel');
+    expect(probes).toHaveLength(1);
+    // A lookup keyed by the claimed row's channel: written as a plain NOT EXISTS, Postgres read
+    // the whole index for every row and matched the channel afterwards (no Index Cond).
+    expect(probes[0]['Index Cond']).toMatch(/channel_id = d\.channel_id/);
   });
 
   it('refuses, in Postgres itself, a second delivery of a channel in publishing', async () => {

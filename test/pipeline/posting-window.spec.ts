@@ -1,6 +1,5 @@
-import type { QueryConfig } from 'pg';
-import { Client } from 'pg';
 import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
+import { claimPlan } from '../support/claim-plan';
 import { usePrivateRedisPrefix, useWorldWithoutWorker } from '../support/pipeline-fixtures';
 
 usePrivateRedisPrefix();
@@ -61,31 +60,11 @@ describe('posting window of the publish claim', () => {
     const published = r.deliveryIds.slice(50, 350);
     await w.db.query(`UPDATE deliveries SET status = 'published', published_at = now() - interval '10 minutes' WHERE id = ANY($1::uuid[])`, [published]);
 
-    // The statement the claim really sends, captured on its way to Postgres.
-    const spy = jest.spyOn(Client.prototype, 'query');
-    const batch = r.deliveryIds.slice(0, 14);
-    const transitions = new DeliveryTransitions(w.db);
-    let sent: QueryConfig[];
     try {
-      await Promise.all(batch.map((id) => transitions.claim(id, 1, `tok-${id}`, LIMITS)));
-      sent = spy.mock.calls.map((c) => c[0] as unknown as QueryConfig);
+      const { text } = await claimPlan(w.db, LIMITS, r.deliveryIds.slice(0, 14), r.deliveryIds.slice(350, 364));
+      expect(text).toContain('deliveries_channel_window_idx');
+      expect(text).not.toContain('deliveries_published_idx');
     } finally {
-      spy.mockRestore();
-    }
-    const claim = sent.find((c) => typeof c === 'object' && c.name === 'chorus_publish_claim');
-    expect(claim).toBeDefined();
-
-    const client = new Client({ connectionString: process.env.DATABASE_URL });
-    await client.connect();
-    try {
-      const next = r.deliveryIds.slice(350, 364);
-      const values = [next, next.map(() => 1), next.map((id) => `tok-${id}`), ...(claim!.values ?? []).slice(3)];
-      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${claim!.text}`, values);
-      const plan = JSON.stringify(rows[0]['QUERY PLAN']);
-      expect(plan).toContain('deliveries_channel_window_idx');
-      expect(plan).not.toContain('deliveries_published_idx');
-    } finally {
-      await client.end();
       await w.db.query(`ALTER TABLE deliveries RESET (autovacuum_enabled)`);
     }
   });

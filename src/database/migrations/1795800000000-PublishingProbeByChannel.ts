@@ -1,0 +1,29 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Drops deliveries_publishing_idx (claimed_at) WHERE status = 'publishing'.
+ *
+ * It indexed the same rows as deliveries_one_publishing_per_channel (channel_id), and the planner
+ * treated the two as interchangeable because both look empty to it (at most one row per channel is
+ * ever `publishing`). With both present, the publish claim's "is this channel already publishing?"
+ * check read the claimed_at index whole and filtered by channel, for every delivery it claimed:
+ * during a release that index holds an entry per claim made since the last vacuum, so the check
+ * got dearer as the release went on (measured on a scratch copy: 13 buffer reads per claim,
+ * against 3 for a lookup by channel). The claim now looks the channel up (see
+ * DeliveryTransitions.claim), and the one index left serves it.
+ *
+ * The reconciler's search for expired leases (stalePublishing) reads the remaining index whole
+ * and sorts by claimed_at: at most one row per channel is `publishing`, so that is a few thousand
+ * entries at worst, once per pass. One index fewer is also one insertion fewer per claim.
+ */
+export class PublishingProbeByChannel1795800000000 implements MigrationInterface {
+  name = 'PublishingProbeByChannel1795800000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX deliveries_publishing_idx`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE INDEX deliveries_publishing_idx ON deliveries (claimed_at) WHERE status = 'publishing'`);
+  }
+}
