@@ -19,6 +19,13 @@ import { LaneOutputs, StatementLane } from './statement-lane';
  * Kept in one file on purpose so a reviewer sees the whole state machine's SQL together.
  */
 
+/**
+ * How long a claim or record waits for a row lock before it fails (see LaneConnection). The
+ * transactions it can meet hold their locks for milliseconds: the API's own writes, and another
+ * worker's lane statement on the same channel.
+ */
+export const LANE_LOCK_TIMEOUT_MS = 5_000;
+
 /** A job may fire slightly before Postgres' clock says the minute has come. */
 const DUE_TOLERANCE = `interval '2 seconds'`;
 const ACTOR = 'publishing worker';
@@ -111,7 +118,7 @@ export class DeliveryTransitions {
     () => this.connection.giveBack(),
   );
   /** The lane's statements run on one connection, held while the lane has work (see LaneConnection). */
-  private readonly connection = new LaneConnection(() => (this.db.driver as PostgresDriver).master as Pool);
+  private readonly connection = new LaneConnection(() => (this.db.driver as PostgresDriver).master as Pool, LANE_LOCK_TIMEOUT_MS);
   /** The lane's three statements (built once: they are named prepared statements, so their text never changes). */
   private readonly claimSql = claimUpdate(1);
   private readonly recordSql = `WITH ${recordUpdate(1)} ${this.publishedAudit()}`;

@@ -12,11 +12,23 @@ interface Held {
  * a connection until the jobs woken by the previous statement had built their network requests
  * (pg-pool hands out idle connections on the next tick): 2.4–2.9 ms per statement, against
  * statements of about 13 ms; 0.7 ms on a held connection (bench/publish, measured in the worker).
+ *
+ * While held, the connection waits at most `lockTimeoutMs` for a row lock (Postgres' session
+ * setting lock_timeout, put back to the server's default before the connection goes back to the
+ * pool). The lane runs one statement at a time, so a statement stuck behind a lock held by some
+ * other transaction (a session left open in the middle of an update, say) would otherwise stop
+ * every claim and record of the worker until that transaction ended. Past the timeout the
+ * statement fails with 55P03 (lock_not_available) and the lane retries its inputs one by one:
+ * the others go through, and the one whose row is locked fails its job; the reconciler gives it a
+ * new one (see StatementLane).
  */
 export class LaneConnection {
   private held: Held | null = null;
 
-  constructor(private readonly pool: () => Pool) {}
+  constructor(
+    private readonly pool: () => Pool,
+    private readonly lockTimeoutMs: number,
+  ) {}
 
   async query<T>(config: QueryConfig): Promise<T[]> {
     const held = this.held ?? this.hold();
@@ -26,7 +38,7 @@ export class LaneConnection {
     } catch (err) {
       // A statement's own error leaves the connection usable; anything else (the connection broke,
       // or the server ended the session: severity FATAL) destroys it, and the next statement takes another.
-      if (!(err instanceof DatabaseError && err.severity === 'ERROR')) this.letGo(held, err instanceof Error ? err : new Error(String(err)));
+      if (!(err instanceof DatabaseError && err.severity === 'ERROR')) this.letGo(held, asError(err));
       throw err;
     }
   }
@@ -38,30 +50,47 @@ export class LaneConnection {
 
   private hold(): Held {
     const held: Held = {
-      client: this.pool().connect(),
-      // A held connection is not watched by the pool: without a listener its error would end the process.
+      client: this.pool()
+        .connect()
+        .then(async (client) => {
+          // A held connection is not watched by the pool: without a listener its error would end the process.
+          client.on('error', held.onError);
+          try {
+            await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(this.lockTimeoutMs))}`);
+          } catch (err) {
+            client.off('error', held.onError);
+            client.release(asError(err));
+            throw err;
+          }
+          return client;
+        }),
       onError: (err) => this.letGo(held, err),
     };
     this.held = held;
-    held.client.then(
-      (client) => client.on('error', held.onError),
-      () => {
-        if (this.held === held) this.held = null;
-      },
-    );
+    held.client.catch(() => {
+      if (this.held === held) this.held = null;
+    });
     return held;
   }
 
-  /** Releases `held` once, however many statements saw it fail; with `broken`, the pool destroys it. */
+  /**
+   * Releases `held` once, however many statements saw it fail, after putting lock_timeout back;
+   * with `broken` (or if that fails), the pool destroys it.
+   */
   private letGo(held: Held, broken?: Error): void {
     if (this.held !== held) return;
     this.held = null;
     void held.client.then(
-      (client) => {
+      async (client) => {
+        const failure = broken ?? (await client.query('RESET lock_timeout').then(() => undefined, asError));
         client.off('error', held.onError);
-        client.release(broken);
+        client.release(failure);
       },
       () => undefined,
     );
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

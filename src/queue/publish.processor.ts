@@ -45,6 +45,16 @@ export class PublishProcessor extends WorkerHost implements OnApplicationBootstr
     this.logger.warn({ err: err.message }, 'publish worker error');
   }
 
+  /**
+   * A job that threw (Postgres out of reach, a claim that waited too long for a row lock…) ends
+   * failed and is removed. The delivery keeps its state in Postgres, and the reconciler's next pass
+   * gives it a new job.
+   */
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<PublishDeliveryJob> | undefined, err: Error): void {
+    this.logger.warn({ deliveryId: job?.data.deliveryId, err: err.message }, 'publish job failed; the reconciler will give the delivery a new job');
+  }
+
   async process(job: Job<PublishDeliveryJob>, token?: string): Promise<void> {
     if (job.name !== PUBLISH_DELIVERY) throw new Error(`The publish queue has no processor for job "${job.name}"`);
     const outcome = await this.publisher.handle(job.data);

@@ -28,7 +28,9 @@ export interface LaneOutputs<FirstOut, SecondOut> {
  *
  * The price of one lane: a statement that waits for a row lock (another transaction updating the
  * same delivery, such as a manager cancelling its post) holds up this worker's other claims and
- * records until that transaction ends. The API's transactions on deliveries are short.
+ * records until that transaction ends. The API's transactions on deliveries are short, and the
+ * publish lane's connection bounds the wait (LaneConnection's lock timeout): the statement then
+ * fails, and its inputs are retried one by one as above.
  */
 export class StatementLane<FirstIn, FirstOut, SecondIn, SecondOut> {
   private readonly firsts: Array<Pending<FirstIn, FirstOut>> = [];

@@ -1,5 +1,6 @@
-import { Client, QueryConfig } from 'pg';
-import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
+import { Client, Pool, QueryConfig } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { DeliveryTransitions, LANE_LOCK_TIMEOUT_MS, PostingLimitTable } from '../../src/queue/delivery-transitions';
 import { usePrivateRedisPrefix, useWorldWithoutWorker, waitFor } from '../support/pipeline-fixtures';
 
 usePrivateRedisPrefix();
@@ -23,14 +24,33 @@ describe('claims and records in one statement', () => {
     return r.deliveryIds;
   }
 
-  /** Runs `fn`: its result, and the names of the statements it sent to Postgres (the spy calls through). */
+  /**
+   * Runs `fn`: its result, and the names of the lane's statements it sent to Postgres (the spy
+   * calls through). Those are named prepared statements; the connection's own setup and reset
+   * (lock_timeout, see LaneConnection) are plain text and not listed.
+   */
   async function statementsSentBy<T>(fn: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
     const spy = jest.spyOn(Client.prototype, 'query');
     try {
       const result = await fn();
-      return { result, sent: spy.mock.calls.map((c) => (c[0] as unknown as QueryConfig).name ?? '(unnamed)') };
+      const named = spy.mock.calls.map((c) => c[0] as unknown as QueryConfig | string).filter((q): q is QueryConfig => typeof q === 'object' && Boolean(q.name));
+      return { result, sent: named.map((q) => q.name!) };
     } finally {
       spy.mockRestore();
+    }
+  }
+
+  /** Runs `fn` while another session holds `deliveryId`'s row lock in an open transaction, rolled back after. */
+  async function withRowLocked<T>(deliveryId: string, fn: () => Promise<T>): Promise<T> {
+    const locker = new Client({ connectionString: process.env.DATABASE_URL });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM deliveries WHERE id = $1 FOR UPDATE', [deliveryId]);
+      return await fn();
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end();
     }
   }
 
@@ -117,12 +137,8 @@ describe('claims and records in one statement', () => {
   it('replaces its connection when the server ends it in the middle of a statement, for the statements waiting and the next ones', async () => {
     const [delivery, other] = await oneDeliveryOnEach(2);
     const t = new DeliveryTransitions(w.db);
-    const locker = new Client({ connectionString: process.env.DATABASE_URL });
-    await locker.connect();
-    try {
-      // Holds the row, so the claim's statement waits and its backend can be found and ended.
-      await locker.query('BEGIN');
-      await locker.query('SELECT 1 FROM deliveries WHERE id = $1 FOR UPDATE', [delivery]);
+    // Holds the row, so the claim's statement waits and its backend can be found and ended.
+    await withRowLocked(delivery, async () => {
       const claim = t.claim(delivery, 1, 'tok-cut', LIMITS);
       const claimFails = expect(claim).rejects.toBeDefined();
       // Waits in the lane behind the blocked statement: it must run on a new connection.
@@ -140,14 +156,40 @@ describe('claims and records in one statement', () => {
       await w.db.query('SELECT pg_terminate_backend($1)', [waiting[0].pid]);
       await claimFails;
       expect((await next)?.row.id).toBe(other);
-      await locker.query('ROLLBACK');
-    } finally {
-      await locker.end();
-    }
+    });
     // The next statement runs on another connection, and the delivery was never claimed.
     expect(await statusOf(delivery)).toMatchObject({ status: 'approved', claimed_by: null });
     const retried = await t.claim(delivery, 1, 'tok-again', LIMITS);
     expect(retried?.row.id).toBe(delivery);
     expect(await statusOf(delivery)).toMatchObject({ status: 'publishing', claimed_by: 'tok-again' });
+  });
+
+  it('gives up on a row lock after its timeout, lets the claims behind it through, and gives its connection back unlimited', async () => {
+    const [locked, other] = await oneDeliveryOnEach(2);
+    const t = new DeliveryTransitions(w.db);
+    // A transaction left open on the row (a session stopped in the middle of an update).
+    await withRowLocked(locked, async () => {
+      // The lane is free: this claim goes alone, and the next one waits behind it.
+      const stuck = t.claim(locked, 1, 'tok-locked', LIMITS).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      const next = t.claim(other, 1, 'tok-other', LIMITS);
+      expect(await stuck).toMatchObject({ code: '55P03' });
+      expect((await next)?.row.id).toBe(other);
+    });
+    expect(await statusOf(locked)).toMatchObject({ status: 'approved', claimed_by: null });
+
+    // Back in the pool, no connection keeps the lane's setting: every one answers the server's default.
+    const pool = (w.db.driver as PostgresDriver).master as Pool;
+    await waitFor(async () => pool.idleCount === pool.totalCount || null, { what: 'the lane giving its connection back' });
+    const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+    try {
+      const settings = await Promise.all(clients.map(async (c) => (await c.query('SHOW lock_timeout')).rows[0].lock_timeout as string));
+      expect(settings).not.toContain(`${LANE_LOCK_TIMEOUT_MS / 1000}s`);
+      expect(new Set(settings)).toEqual(new Set(['0']));
+    } finally {
+      clients.forEach((c) => c.release());
+    }
   });
 });
