@@ -188,9 +188,10 @@ export class DeliveryTransitions {
    * committing; the statement is then retried input by input (StatementLane), and the losing row
    * answers null like any claim that matched nothing. The "already publishing" check is fenced
    * (`OFFSET 0`) so that it stays a lookup of the channel in that index for each claimed row:
-   * written as a plain NOT EXISTS, Postgres turns it into an anti-join that reads the whole
-   * partial index for every row, dead entries of the release's earlier claims included (see
-   * migration PublishingProbeByChannel). Since nothing else of the channel can be
+   * written as a plain NOT EXISTS, Postgres may turn it into an anti-join that reads the whole
+   * partial index for every row, dead entries of earlier claims included, and did so on
+   * statistics that show (rightly) almost nothing publishing (see migration
+   * PublishingProbeByChannel). Since nothing else of the channel can be
    * publishing, the posting-window count the claim makes is exact. It counts by `published_at`
    * alone (set only on publication) so that only deliveries_channel_window_idx can serve it (see
    * migration ChannelWindowIndex: with a status condition Postgres could pick an index it must
