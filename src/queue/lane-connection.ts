@@ -25,10 +25,15 @@ interface Held {
 export class LaneConnection {
   private held: Held | null = null;
 
+  /** Sent once each time a connection is taken from the pool (lock_timeout 0 would mean no limit). */
+  private readonly setLockTimeout: string;
+
   constructor(
     private readonly pool: () => Pool,
-    private readonly lockTimeoutMs: number,
-  ) {}
+    lockTimeoutMs: number,
+  ) {
+    this.setLockTimeout = `SET lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`;
+  }
 
   async query<T>(config: QueryConfig): Promise<T[]> {
     const held = this.held ?? this.hold();
@@ -56,7 +61,7 @@ export class LaneConnection {
           // A held connection is not watched by the pool: without a listener its error would end the process.
           client.on('error', held.onError);
           try {
-            await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(this.lockTimeoutMs))}`);
+            await client.query(this.setLockTimeout);
           } catch (err) {
             client.off('error', held.onError);
             client.release(asError(err));

@@ -1,5 +1,5 @@
 import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
-import { claimPlan } from '../support/claim-plan';
+import { claimPlan } from '../support/sent-statements';
 import { usePrivateRedisPrefix, useWorldWithoutWorker } from '../support/pipeline-fixtures';
 
 usePrivateRedisPrefix();

@@ -1,7 +1,8 @@
-import { Client, Pool, QueryConfig } from 'pg';
+import { Client, Pool } from 'pg';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { DeliveryTransitions, LANE_LOCK_TIMEOUT_MS, PostingLimitTable } from '../../src/queue/delivery-transitions';
 import { usePrivateRedisPrefix, useWorldWithoutWorker, waitFor } from '../support/pipeline-fixtures';
+import { statementsSentBy } from '../support/sent-statements';
 
 usePrivateRedisPrefix();
 
@@ -24,20 +25,10 @@ describe('claims and records in one statement', () => {
     return r.deliveryIds;
   }
 
-  /**
-   * Runs `fn`: its result, and the names of the lane's statements it sent to Postgres (the spy
-   * calls through). Those are named prepared statements; the connection's own setup and reset
-   * (lock_timeout, see LaneConnection) are plain text and not listed.
-   */
-  async function statementsSentBy<T>(fn: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
-    const spy = jest.spyOn(Client.prototype, 'query');
-    try {
-      const result = await fn();
-      const named = spy.mock.calls.map((c) => c[0] as unknown as QueryConfig | string).filter((q): q is QueryConfig => typeof q === 'object' && Boolean(q.name));
-      return { result, sent: named.map((q) => q.name!) };
-    } finally {
-      spy.mockRestore();
-    }
+  /** Runs `fn`: its result, and the names of the lane's statements it sent (see statementsSentBy). */
+  async function laneStatementsSentBy<T>(fn: () => Promise<T>): Promise<{ result: T; sent: string[] }> {
+    const { result, sent } = await statementsSentBy(fn);
+    return { result, sent: sent.map((q) => q.name!) };
   }
 
   /** Runs `fn` while another session holds `deliveryId`'s row lock in an open transaction, rolled back after. */
@@ -66,7 +57,7 @@ describe('claims and records in one statement', () => {
 
     // The first claim finds the lane free and goes alone; the record and the other claim arrive
     // while it runs, so they go together in the next statement.
-    const { result, sent } = await statementsSentBy(() =>
+    const { result, sent } = await laneStatementsSentBy(() =>
       Promise.all([
         t.claim(meanwhile, 1, 'tok-meanwhile', LIMITS),
         t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-done' }, 'published'),
@@ -95,7 +86,7 @@ describe('claims and records in one statement', () => {
     await w.db.query(`UPDATE deliveries SET status = 'publishing', claimed_by = 'other-worker', claimed_at = now() WHERE id = $1`, [taken]);
 
     const [busy] = await oneDeliveryOnEach(1);
-    const { result, sent } = await statementsSentBy(() =>
+    const { result, sent } = await laneStatementsSentBy(() =>
       Promise.all([
         t.claim(busy, 1, 'tok-busy', LIMITS),
         t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-x' }, 'published'),
@@ -115,7 +106,7 @@ describe('claims and records in one statement', () => {
     const t = new DeliveryTransitions(w.db);
     expect(await t.claim(done, 1, 'tok-done', LIMITS)).not.toBeNull();
 
-    const { result, sent } = await statementsSentBy(() => {
+    const { result, sent } = await laneStatementsSentBy(() => {
       const busyClaim = t.claim(busy, 1, 'tok-busy', LIMITS);
       const record = t.markPublished(done, 'tok-done', { ...POST, externalId: 'ext-done' }, 'published');
       // Not a uuid: Postgres refuses the whole statement it is part of.
