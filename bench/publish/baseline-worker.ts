@@ -31,3 +31,7 @@ const worker = new Worker('baseline', async (job) => post(job.data), {
   concurrency: Number(BENCH_CONCURRENCY ?? 8),
 });
 worker.on('ready', () => console.log('Baseline worker started'));
+// A clean exit on the bench's SIGTERM, so that node flags such as --cpu-prof (BENCH_BASELINE_NODE_ARGS) write their output.
+process.once('SIGTERM', () => {
+  void worker.close().finally(() => process.exit(0));
+});

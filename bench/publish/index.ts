@@ -57,6 +57,8 @@ const WITH_BASELINE = process.env.BENCH_BASELINE !== '0';
 const WARM_UP = process.env.BENCH_WARM_UP !== '0';
 /** `BENCH_VACUUM=0` skips the VACUUM before each load (see runPipeline). */
 const VACUUM = process.env.BENCH_VACUUM !== '0';
+/** Prints, after each load, the Redis commands it cost per delivery (INFO commandstats; it counts the commands BullMQ's scripts run, too). */
+const REDIS_COMMANDS = process.env.BENCH_REDIS_COMMANDS === '1';
 const NONE: Figures = { throughput: 0, p50Ms: 0, p99Ms: 0, maxMs: 0, workerCpuUs: 0, emulatorCpuUs: 0, postgresCpuUs: 0, redisCpuUs: 0 };
 
 /**
@@ -129,7 +131,9 @@ async function main(): Promise<void> {
     const worker = spawnChild([...shippedWorkerNodeFlags(), ...workerNodeArgs, workerJs], env);
     children.push(worker);
     await started(worker);
-    const baseline = spawnChild([baselineWorkerJs()], { ...env, BENCH_PREFIX: `${env.REDIS_PREFIX}:baseline`, BENCH_CONCURRENCY: String(CONCURRENCY) });
+    // BENCH_BASELINE_NODE_ARGS: the same, for the baseline worker (comparing the two profiles).
+    const baselineNodeArgs = (process.env.BENCH_BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const baseline = spawnChild([...baselineNodeArgs, baselineWorkerJs()], { ...env, BENCH_PREFIX: `${env.REDIS_PREFIX}:baseline`, BENCH_CONCURRENCY: String(CONCURRENCY) });
     children.push(baseline);
     await started(baseline);
     const [{ local }]: Array<{ local: boolean }> = await ds.query(`SELECT coalesce(host(inet_server_addr()) IN ('127.0.0.1', '::1'), true) AS local`);
@@ -282,10 +286,19 @@ async function runBaseline(rig: Rig, queue: Queue, tokens: string[], workerPid: 
 
 /** Waits until the emulator holds the load's N posts (from index `from` on): the CPU each process used meanwhile. */
 async function untilAllPosted(rig: Rig, workerPid: number, tag: string, from: number): Promise<CpuFigures> {
+  const commands0 = REDIS_COMMANDS ? await redisCommands(rig.redis) : null;
   const cpu = await cpuMeter(workerPid, rig);
   const seen = tagCounter(rig.emulator, tag, from);
   await waitUntil(() => seen() >= N, 10 * 60_000);
-  return cpu();
+  const used = await cpu();
+  if (commands0) {
+    const perDelivery = [...(await redisCommands(rig.redis))]
+      .map(([name, calls]) => [name, (calls - (commands0.get(name) ?? 0)) / N] as const)
+      .filter(([, calls]) => calls >= 0.01)
+      .sort((a, b) => b[1] - a[1]);
+    console.log(`${tag}: Redis commands per delivery: ${perDelivery.map(([name, calls]) => `${name} ${calls.toFixed(2)}`).join(', ')}`);
+  }
+  return used;
 }
 
 type CpuFigures = Pick<Figures, 'workerCpuUs' | 'emulatorCpuUs' | 'postgresCpuUs' | 'redisCpuUs'>;
@@ -327,6 +340,14 @@ async function redisCpuUs(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
   const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
   return (field('used_cpu_sys') + field('used_cpu_user')) * 1e6;
+}
+
+/** Calls so far of each Redis command (INFO commandstats). */
+async function redisCommands(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info('commandstats');
+  const calls = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(m[1], Number(m[2]));
+  return calls;
 }
 
 /** User + system CPU time of a process so far, in µs (Linux /proc; clock ticks of 1/100 s, USER_HZ). */
