@@ -12,8 +12,10 @@ describe('audit trail', () => {
   afterAll(() => t.close());
 
   it('records submit, approvals and rejections in order, filterable by post, partner and date, for managers only', async () => {
-    const w = await aJointPost(t);
+    // Taken before the post exists: its `post.created` row is the trail's first, and a slow
+    // request (a loaded machine) must not push it before the window the test asks for.
     const start = new Date(Date.now() - 1000).toISOString();
+    const w = await aJointPost(t);
     await w.manager.post(`/api/posts/${w.post.id}/submit`).expect(200);
     const a = await t.as('partner', { partnerId: w.partners[0].id });
     const c = await t.as('partner', { partnerId: w.partners[2].id });
