@@ -124,16 +124,12 @@ async function main(): Promise<void> {
     // 100 ms timer tick; baseline ≈ 100 ms), hz 100 → ≈ 40 ms. See the README benchmark section.
     console.log(`Delayed jobs wake up on Redis' timer tick: up to ~${Math.round(1000 / Number(hz))} ms late at hz ${hz}${Number(hz) < 100 ? ' (run Redis with --hz 100 for the spread target)' : ''}`);
 
-    // BENCH_WORKER_NODE_ARGS, e.g. `--cpu-prof`: node flags for our worker only (profiling it; not allowed in NODE_OPTIONS).
-    const workerNodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const workerJs = path.join(ROOT, 'dist', 'worker.js');
     if (!fs.existsSync(workerJs)) throw new Error(`${workerJs} is missing: run \`npx nest build\` first (npm run bench does)`);
-    const worker = spawnChild([...shippedWorkerNodeFlags(), ...workerNodeArgs, workerJs], env);
+    const worker = spawnChild([...shippedWorkerNodeFlags(), ...nodeArgsFrom('BENCH_WORKER_NODE_ARGS'), workerJs], env);
     children.push(worker);
     await started(worker);
-    // BENCH_BASELINE_NODE_ARGS: the same, for the baseline worker (comparing the two profiles).
-    const baselineNodeArgs = (process.env.BENCH_BASELINE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const baseline = spawnChild([...baselineNodeArgs, baselineWorkerJs()], { ...env, BENCH_PREFIX: `${env.REDIS_PREFIX}:baseline`, BENCH_CONCURRENCY: String(CONCURRENCY) });
+    const baseline = spawnChild([...nodeArgsFrom('BENCH_BASELINE_NODE_ARGS'), baselineWorkerJs()], { ...env, BENCH_PREFIX: `${env.REDIS_PREFIX}:baseline`, BENCH_CONCURRENCY: String(CONCURRENCY) });
     children.push(baseline);
     await started(baseline);
     const [{ local }]: Array<{ local: boolean }> = await ds.query(`SELECT coalesce(host(inet_server_addr()) IN ('127.0.0.1', '::1'), true) AS local`);
@@ -258,8 +254,11 @@ async function runPipeline(
   const from = emulator.posts.length;
   await scheduler.enqueue(deliveryIds);
   const used = await untilAllPosted(rig, workerPid, tag, from);
-  const publishedRows: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1) AND status = 'published'`, [deliveryIds]);
-  if (publishedRows[0].n !== N || countTagged(emulator, tag, 0) !== N) throw new Error(`${tag}: expected exactly ${N} publications`);
+  // The worker records a publication after its job has ended (DeliveryPublisher.publish), so the
+  // last records may land just after the emulator has seen the last post: wait for them (not counted).
+  const recorded = await publishedCount(ds, deliveryIds);
+  const posts = countTagged(emulator, tag, 0);
+  if (recorded !== N || posts !== N) throw new Error(`${tag}: expected exactly ${N} publications, got ${recorded} published rows and ${posts} posts`);
   return { ...figures(emulator, tag, due, from), ...used };
 }
 
@@ -284,20 +283,26 @@ async function runBaseline(rig: Rig, queue: Queue, tokens: string[], workerPid: 
   return { ...figures(emulator, tag, due, from), ...used };
 }
 
+/** How many of `deliveryIds` are `published`, once that count reaches N or has stopped changing for 5 s. */
+async function publishedCount(ds: DataSource, deliveryIds: string[]): Promise<number> {
+  let count = -1;
+  let changedAt = Date.now();
+  for (;;) {
+    const [{ n }]: Array<{ n: number }> = await ds.query(`SELECT count(*)::int AS n FROM deliveries WHERE id = ANY($1) AND status = 'published'`, [deliveryIds]);
+    if (n !== count) [count, changedAt] = [n, Date.now()];
+    if (count >= N || Date.now() - changedAt > 5_000) return count;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Waits until the emulator holds the load's N posts (from index `from` on): the CPU each process used meanwhile. */
 async function untilAllPosted(rig: Rig, workerPid: number, tag: string, from: number): Promise<CpuFigures> {
-  const commands0 = REDIS_COMMANDS ? await redisCommands(rig.redis) : null;
+  const commands = REDIS_COMMANDS ? await redisCommandMeter(rig.redis) : null;
   const cpu = await cpuMeter(workerPid, rig);
   const seen = tagCounter(rig.emulator, tag, from);
   await waitUntil(() => seen() >= N, 10 * 60_000);
   const used = await cpu();
-  if (commands0) {
-    const perDelivery = [...(await redisCommands(rig.redis))]
-      .map(([name, calls]) => [name, (calls - (commands0.get(name) ?? 0)) / N] as const)
-      .filter(([, calls]) => calls >= 0.01)
-      .sort((a, b) => b[1] - a[1]);
-    console.log(`${tag}: Redis commands per delivery: ${perDelivery.map(([name, calls]) => `${name} ${calls.toFixed(2)}`).join(', ')}`);
-  }
+  if (commands) console.log(`${tag}: Redis commands per delivery: ${await commands()}`);
   return used;
 }
 
@@ -342,12 +347,25 @@ async function redisCpuUs(redis: Redis): Promise<number> {
   return (field('used_cpu_sys') + field('used_cpu_user')) * 1e6;
 }
 
-/** Calls so far of each Redis command (INFO commandstats). */
-async function redisCommands(redis: Redis): Promise<Map<string, number>> {
-  const info = await redis.info('commandstats');
-  const calls = new Map<string, number>();
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls.set(m[1], Number(m[2]));
-  return calls;
+/**
+ * Starts counting the Redis server's commands (INFO commandstats, which counts those BullMQ's
+ * scripts run too). The returned function stops and answers each command's calls per delivery,
+ * most called first, as one line.
+ */
+async function redisCommandMeter(redis: Redis): Promise<() => Promise<string>> {
+  const calls = async () => {
+    const counts = new Map<string, number>();
+    for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) counts.set(m[1], Number(m[2]));
+    return counts;
+  };
+  const before = await calls();
+  return async () =>
+    [...(await calls())]
+      .map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / N] as const)
+      .filter(([, perDelivery]) => perDelivery >= 0.01)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, perDelivery]) => `${name} ${perDelivery.toFixed(2)}`)
+      .join(', ');
 }
 
 /** User + system CPU time of a process so far, in µs (Linux /proc; clock ticks of 1/100 s, USER_HZ). */
@@ -421,6 +439,14 @@ function baselineWorkerJs(): string {
   const compiled = path.join(__dirname, 'baseline-worker.js');
   if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: the bench runs compiled (npm run bench, or npx tsc -p tsconfig.bench.json then node dist-bench/bench/publish/index.js)`);
   return compiled;
+}
+
+/**
+ * Node flags from an environment variable, e.g. BENCH_WORKER_NODE_ARGS=--cpu-prof for our worker
+ * and BENCH_BASELINE_NODE_ARGS for the baseline's (profiling them; NODE_OPTIONS refuses such flags).
+ */
+function nodeArgsFrom(variable: string): string[] {
+  return (process.env[variable] ?? '').split(' ').filter(Boolean);
 }
 
 /** `args`: node flags, then the compiled script. */

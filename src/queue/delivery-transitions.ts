@@ -88,7 +88,7 @@ export interface PostingLimitTable {
   windowMs: number[];
 }
 
-interface ClaimInput {
+export interface ClaimInput {
   deliveryId: string;
   version: number;
   claimToken: string;
@@ -532,7 +532,8 @@ function claimUpdate(first: number): string {
                   c.network, c.handle, c.external_id, c.instance_url, c.credentials_encrypted`;
 }
 
-function claimParams(inputs: ClaimInput[]): unknown[] {
+/** The claim statement's parameters for `inputs` (all with the same limits table), in claimUpdate's order. */
+export function claimParams(inputs: ClaimInput[]): unknown[] {
   const { limits } = inputs[0];
   return [inputs.map((i) => i.deliveryId), inputs.map((i) => i.version), inputs.map((i) => i.claimToken), limits.networks, limits.posts, limits.windowMs];
 }

@@ -1,7 +1,7 @@
 import type { QueryConfig } from 'pg';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
+import { claimParams, DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
 
 /**
  * Runs `fn`: its result, and the named (prepared) statements it sent to Postgres, captured on
@@ -34,7 +34,7 @@ export async function claimPlan(db: DataSource, limits: PostingLimitTable, claim
   const client = new Client({ connectionString: process.env.DATABASE_URL });
   await client.connect();
   try {
-    const values = [explained, explained.map(() => 1), explained.map((id) => `tok-${id}`), ...(claim!.values ?? []).slice(3)];
+    const values = claimParams(explained.map((deliveryId) => ({ deliveryId, version: 1, claimToken: `tok-${deliveryId}`, limits })));
     const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${claim!.text}`, values);
     const root = (rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0].Plan;
     return { text: JSON.stringify(root), nodes: flatten(root) };
