@@ -249,7 +249,7 @@ async function runPipeline(
   // and its minute: the earlier loads' dead row versions are cleared and the statistics are fresh.
   // The machines this bench runs on share a PostgreSQL server with autovacuum turned off, so
   // without this each load would pay for every row version the earlier loads left behind (measured
-  // in the README). Not counted: it runs before the jobs are added.
+  // in FINDINGS.md beside this file). Not counted: it runs before the jobs are added.
   if (VACUUM) await ds.query('VACUUM (ANALYZE)');
   const from = emulator.posts.length;
   await scheduler.enqueue(deliveryIds);

@@ -19,7 +19,7 @@ export interface LaneOutputs<FirstOut, SecondOut> {
  *
  * Why one lane and not one per kind: on a release, two or three statements in flight at once cost
  * Postgres about twice the CPU per delivery of one at a time (concurrent backends on the same
- * index pages, and more, smaller commits); see the README's benchmark section.
+ * index pages, and more, smaller commits); measured in bench/publish/FINDINGS.md.
  *
  * Each row keeps its own conditions (the statements are conditional UPDATEs over an `unnest` of
  * inputs), so a row's outcome does not depend on what it was batched with. A statement that fails
