@@ -72,12 +72,16 @@ describe('follower polling in the worker', () => {
   it('polls due channels on the schedule and snapshots a campaign at its start', async () => {
     const { partnerId, channelId } = await mastodonChannel(77);
     const manager = await t.as('manager');
+    // One clock reading for all four times: two readings a millisecond apart made the baseline end
+    // after the start, which the API rightly refuses (a CI run got that 400).
+    const now = Date.now();
+    const startsAt = new Date(now - 60_000).toISOString();
     await manager
       .post('/api/campaigns')
       .send({
         slug: uniqueSlug('poll'), name: 'Starts now', timeZone: 'Europe/Paris',
-        startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-        baselineStartsAt: new Date(Date.now() - 30 * 86_400_000).toISOString(), baselineEndsAt: new Date(Date.now() - 60_000).toISOString(),
+        startsAt, endsAt: new Date(now + 30 * 86_400_000).toISOString(),
+        baselineStartsAt: new Date(now - 30 * 86_400_000).toISOString(), baselineEndsAt: startsAt,
         partnerIds: [partnerId],
       })
       .expect(201);

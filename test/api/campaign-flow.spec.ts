@@ -172,6 +172,28 @@ describe('campaign domain through the API', () => {
     expect((await post({ ...good, media: [{ url: 'https://a.b/c.jpg', type: 'gif' }] }).expect(400)).body.message).toContain('media[0].type');
   });
 
+  it('refuses a baseline that ends after the campaign starts, by as little as a millisecond, and writes nothing', async () => {
+    const slug = uniqueSlug('late-baseline');
+    const partner = (await api.post('/api/partners').send({ slug: uniqueSlug('lb'), name: 'Baseline partner' }).expect(201)).body;
+    const res = await api
+      .post('/api/campaigns')
+      .send({
+        slug, name: 'Late baseline', timeZone: 'Europe/Paris',
+        startsAt: '2027-03-01T09:00:00.000Z', endsAt: '2027-04-01T09:00:00.000Z',
+        baselineStartsAt: '2027-02-01T09:00:00.000Z', baselineEndsAt: '2027-03-01T09:00:00.001Z', partnerIds: [partner.id],
+      })
+      .expect(400);
+    expect(res.body).toMatchObject({ code: 'validation_failed', details: { field: 'baselineEndsAt' } });
+    expect(res.body.message).toContain('baseline');
+    const [{ n }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM campaigns WHERE slug = $1`, [slug]);
+    expect(n).toBe(0);
+    // Ending exactly at the start is the default and is accepted.
+    await api
+      .post('/api/campaigns')
+      .send({ slug, name: 'Baseline to the start', timeZone: 'Europe/Paris', startsAt: '2027-03-01T09:00:00.000Z', endsAt: '2027-04-01T09:00:00.000Z', baselineEndsAt: '2027-03-01T09:00:00.000Z', partnerIds: [partner.id] })
+      .expect(201);
+  });
+
   it('bumps the version on a content edit and keeps it on a schedule move', async () => {
     const { channels, campaign } = await setUp();
     const created = (await api.post(`/api/campaigns/${campaign.id}/posts`).send({ baseText: 'v1', channelIds: [channels[0].id, channels[1].id], scheduledAt: future(2) }).expect(201)).body;

@@ -60,6 +60,8 @@ export async function aWebWorld(t: TestApp): Promise<WebWorld> {
   await db.query(`UPDATE channels SET status = 'needs_reauth', status_reason = 'Token revoked by the network' WHERE id = $1`, [c.channels.sandbox]);
 
   const campaignName = 'CoSto Pack — test';
+  // Read once: two readings on either side of midnight UTC would put the baseline's end after the start.
+  const startsAt = localDay(-20);
   const campaign = (
     await manager
       .post('/api/campaigns')
@@ -68,10 +70,10 @@ export async function aWebWorld(t: TestApp): Promise<WebWorld> {
         name: campaignName,
         objective: 'Donner une visibilité réciproque aux actions de chaque partenaire.',
         timeZone: 'Europe/Paris',
-        startsAt: localDay(-20),
+        startsAt,
         endsAt: localDay(40),
         baselineStartsAt: localDay(-50),
-        baselineEndsAt: localDay(-20),
+        baselineEndsAt: startsAt,
         partnerIds: [operator.id, a.id, b.id, c.id],
         operatorPartnerId: operator.id,
       })
