@@ -71,7 +71,11 @@ export class LaneConnection {
   giveBack(): void {
     const held = this.held;
     if (!held || this.idleTimer) return;
-    this.idleTimer = setTimeout(() => this.letGo(held), IDLE_GRACE_MS);
+    this.idleTimer = setTimeout(() => {
+      // Cleared here, not by letGo: letGo does nothing when `held` was already replaced (its connect failed).
+      this.idleTimer = null;
+      this.letGo(held);
+    }, IDLE_GRACE_MS);
   }
 
   private cancelGiveBack(): void {
