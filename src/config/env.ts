@@ -40,7 +40,12 @@ export class Env {
   @IsOptional() @IsUrl(url) FACEBOOK_API_BASE_URL = 'https://graph.facebook.com/v20.0';
   @IsOptional() @IsUrl(url) INSTAGRAM_API_BASE_URL = 'https://graph.facebook.com/v20.0';
   @IsOptional() @IsUrl(url) LINKEDIN_API_BASE_URL = 'https://api.linkedin.com';
+  /** Where Bluesky handles are resolved; each account's posts go to its own PDS, found from its DID. */
   @IsOptional() @IsUrl(url) BLUESKY_API_BASE_URL = 'https://bsky.social';
+  /** The did:plc directory that names each Bluesky account's PDS. */
+  @IsOptional() @IsUrl(url) BLUESKY_PLC_DIRECTORY_URL = 'https://plc.directory';
+  /** Where a Bluesky post's page is (its delivery links there). */
+  @IsOptional() @IsUrl(url) BLUESKY_WEB_URL = 'https://bsky.app';
   @IsOptional() @IsString() X_CLIENT_ID?: string;
   @IsOptional() @IsString() X_CLIENT_SECRET?: string;
 

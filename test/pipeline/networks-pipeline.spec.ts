@@ -1,4 +1,4 @@
-import { BlueskyEmulator } from '../emulators/bluesky.emulator';
+import { BlueskyEmulator, plcDid } from '../emulators/bluesky.emulator';
 import { BaseEmulator, Fault } from '../emulators/emulator';
 import { FacebookEmulator } from '../emulators/facebook.emulator';
 import { InstagramEmulator } from '../emulators/instagram.emulator';
@@ -24,7 +24,7 @@ describe('publishing pipeline on every network', () => {
   // These two emulators take their accounts up front: one per channel the tests may create.
   const ids = Array.from({ length: 80 }, (_, i) => i + 1);
   const linkedin = new LinkedInEmulator({ accounts: ids.map((id) => ({ urn: `urn:li:organization:${id}`, token: `li${id}` })), oldestActiveVersion: '202401' });
-  const bluesky = new BlueskyEmulator({ accounts: ids.map((id) => ({ did: `did:plc:acc${id}`, handle: `acc${id}.bsky.social`, password: `pw${id}` })) });
+  const bluesky = new BlueskyEmulator({ accounts: ids.map((id) => ({ did: plcDid(`acc${id}`), handle: `acc${id}.bsky.social`, password: `pw${id}` })) });
   const image = { url: 'https://cdn.example/halle-pajol.jpg', type: 'image' as const, altText: 'La Halle Pajol' };
 
   type Net = 'x' | 'facebook' | 'instagram' | 'linkedin' | 'bluesky' | 'sandbox';
@@ -38,6 +38,7 @@ describe('publishing pipeline on every network', () => {
     process.env.INSTAGRAM_API_BASE_URL = `${instagram.url}/v20.0`;
     process.env.LINKEDIN_API_BASE_URL = linkedin.url;
     process.env.BLUESKY_API_BASE_URL = bluesky.url;
+    process.env.BLUESKY_PLC_DIRECTORY_URL = bluesky.url;
     p = await startPipeline();
     campaignId = await p.fixtures.campaign();
     partnerId = await p.fixtures.partner();
@@ -71,7 +72,7 @@ describe('publishing pipeline on every network', () => {
         spec = { network: 'linkedin', externalId: `urn:li:organization:${id}`, credentials: { accessToken: `li${id}` } };
         break;
       case 'bluesky':
-        spec = { network: 'bluesky', externalId: `did:plc:acc${id}`, handle: `acc${id}.bsky.social`, credentials: { identifier: `acc${id}.bsky.social`, appPassword: `pw${id}` } };
+        spec = { network: 'bluesky', externalId: plcDid(`acc${id}`), handle: `acc${id}.bsky.social`, credentials: { identifier: `acc${id}.bsky.social`, appPassword: `pw${id}` } };
         break;
       case 'sandbox':
         spec = { network: 'sandbox', externalId: `sb${id}`, handle: `sandbox${id}` };

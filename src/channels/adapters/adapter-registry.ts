@@ -36,7 +36,14 @@ export class AdapterRegistry {
       instagram: new InstagramAdapter({ baseUrl: env.INSTAGRAM_API_BASE_URL, timeoutMs }),
       linkedin: new LinkedInAdapter({ baseUrl: env.LINKEDIN_API_BASE_URL, version: LINKEDIN_API_VERSION, timeoutMs, mediaFetcher }),
       mastodon: new MastodonAdapter({ timeoutMs, mediaFetcher }),
-      bluesky: new BlueskyAdapter({ baseUrl: env.BLUESKY_API_BASE_URL, timeoutMs, mediaFetcher }),
+      bluesky: new BlueskyAdapter({
+        baseUrl: env.BLUESKY_API_BASE_URL,
+        plcDirectoryUrl: env.BLUESKY_PLC_DIRECTORY_URL,
+        webUrl: env.BLUESKY_WEB_URL,
+        allowPrivateHosts: env.MEDIA_ALLOW_PRIVATE_HOSTS === 'true',
+        timeoutMs,
+        mediaFetcher,
+      }),
       // The API and the worker are separate processes: the sandbox keeps its posts and follower counts in Redis.
       sandbox: new SandboxAdapter({ store: redisSandboxStore(redis) }),
     };

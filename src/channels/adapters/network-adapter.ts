@@ -45,6 +45,8 @@ export interface PublishRequest {
   text: string;
   media: MediaItem[];
   link: string | null;
+  /** The campaign's language (BCP 47, e.g. "fr"), for networks that label a post's language (Bluesky `langs`). */
+  language?: string | null;
 }
 
 export interface PublishedPost {
