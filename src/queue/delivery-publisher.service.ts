@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { CampaignLanguages } from '../campaigns/campaign-languages';
 import { AdapterRegistry } from '../channels/adapters/adapter-registry';
 import { ChannelContext, NetworkAdapter, PublishRequest, PublishedPost } from '../channels/adapters/network-adapter';
 import { ChannelContextService } from '../channels/channel-context.service';
@@ -62,6 +63,7 @@ export class DeliveryPublisher {
     private readonly contexts: ChannelContextService,
     private readonly notifications: NotificationService,
     @Inject(ENV) env: Env,
+    private readonly languages: CampaignLanguages,
   ) {
     this.leaseMs = env.PUBLISH_LEASE_MS;
     this.maxRecordings = 2 * env.WORKER_CONCURRENCY;
@@ -194,6 +196,7 @@ export class DeliveryPublisher {
           text: row.resolvedText,
           media: row.media,
           link: row.link,
+          language: await this.languages.of(row.campaignId),
         },
         since: new Date(firstPossible - LOOKUP_MARGIN_MS),
       };

@@ -132,6 +132,18 @@ describe('publishing pipeline on every network', () => {
     expect(texts(x, d.text)).toBe(1);
   });
 
+  it("bluesky: the campaign's language goes out as the post's langs", async () => {
+    await p.db.query(`UPDATE campaigns SET language = 'fr' WHERE id = $1`, [campaignId]);
+    try {
+      const d = await publishOne('bluesky');
+      await waitForStatus(p, d.deliveryId, 'published');
+      const stored = bluesky.posts.filter((post) => post.text === d.text);
+      expect(stored.map((post) => post.extra?.langs)).toEqual([['fr']]);
+    } finally {
+      await p.db.query(`UPDATE campaigns SET language = NULL WHERE id = $1`, [campaignId]);
+    }
+  });
+
   it('bluesky: refreshes the session on ExpiredToken and publishes', async () => {
     const d = await publishOne('bluesky', { fault: { kind: 'expired_token' } });
     await waitForStatus(p, d.deliveryId, 'published');
