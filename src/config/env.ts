@@ -46,6 +46,9 @@ export class Env {
   @IsOptional() @IsUrl(url) BLUESKY_PLC_DIRECTORY_URL = 'https://plc.directory';
   /** Where a Bluesky post's page is (its delivery links there). */
   @IsOptional() @IsUrl(url) BLUESKY_WEB_URL = 'https://bsky.app';
+  /** How long an Instagram container (a video or Reel being processed) is awaited before the attempt is retried later. */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 10 : Number(value))) @IsInt() @Min(1) @Max(60)
+  INSTAGRAM_CONTAINER_WAIT_MINUTES = 10;
   @IsOptional() @IsString() X_CLIENT_ID?: string;
   @IsOptional() @IsString() X_CLIENT_SECRET?: string;
 

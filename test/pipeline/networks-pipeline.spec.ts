@@ -25,7 +25,8 @@ describe('publishing pipeline on every network', () => {
   const ids = Array.from({ length: 80 }, (_, i) => i + 1);
   const linkedin = new LinkedInEmulator({ accounts: ids.map((id) => ({ urn: `urn:li:organization:${id}`, token: `li${id}` })), oldestActiveVersion: '202401' });
   const bluesky = new BlueskyEmulator({ accounts: ids.map((id) => ({ did: plcDid(`acc${id}`), handle: `acc${id}.bsky.social`, password: `pw${id}` })) });
-  const image = { url: 'https://cdn.example/halle-pajol.jpg', type: 'image' as const, altText: 'La Halle Pajol' };
+  // Instagram's emulator fetches images as Meta does: it serves a 4:5 JPEG itself.
+  const image = () => ({ url: `${instagram.url}/_emulator/image?w=1080&h=1350`, type: 'image' as const, altText: 'La Halle Pajol' });
 
   type Net = 'x' | 'facebook' | 'instagram' | 'linkedin' | 'bluesky' | 'sandbox';
   const emulators: Record<Exclude<Net, 'sandbox'>, BaseEmulator> = { x, facebook, instagram, linkedin, bluesky };
@@ -87,7 +88,7 @@ describe('publishing pipeline on every network', () => {
     if (fault && net !== 'sandbox') emulators[net].inject(fault.fault, fault.on ?? 'publish', 1);
     const r = await p.fixtures.release({
       campaignId, channelIds: [ch], posts: 1, dueAt: new Date(Date.now() + 300), tag: `${net}-${n}-${Date.now()}`,
-      media: net === 'instagram' ? [image] : [],
+      media: net === 'instagram' ? [image()] : [],
     });
     await p.scheduler.enqueue(r.deliveryIds);
     return { ch, deliveryId: r.deliveryIds[0], text: [...r.texts.values()][0], postId: r.postIds[0] };

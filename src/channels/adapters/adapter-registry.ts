@@ -6,7 +6,7 @@ import { HttpMediaFetcher } from '../media/media-fetcher';
 import { Network } from '../network';
 import { BlueskyAdapter } from './bluesky/bluesky.adapter';
 import { FacebookAdapter } from './facebook/facebook.adapter';
-import { InstagramAdapter } from './instagram/instagram.adapter';
+import { InstagramAdapter, InstagramContainerStore } from './instagram/instagram.adapter';
 import { LinkedInAdapter } from './linkedin/linkedin.adapter';
 import { MastodonAdapter } from './mastodon/mastodon.adapter';
 import { NetworkAdapter } from './network-adapter';
@@ -33,7 +33,12 @@ export class AdapterRegistry {
     this.adapters = {
       x: new XAdapter({ baseUrl: env.X_API_BASE_URL, timeoutMs, clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET, mediaFetcher }),
       facebook: new FacebookAdapter({ baseUrl: env.FACEBOOK_API_BASE_URL, timeoutMs }),
-      instagram: new InstagramAdapter({ baseUrl: env.INSTAGRAM_API_BASE_URL, timeoutMs }),
+      instagram: new InstagramAdapter({
+        baseUrl: env.INSTAGRAM_API_BASE_URL,
+        timeoutMs,
+        maxWaitMs: env.INSTAGRAM_CONTAINER_WAIT_MINUTES * 60_000,
+        containers: redisInstagramContainers(redis),
+      }),
       linkedin: new LinkedInAdapter({ baseUrl: env.LINKEDIN_API_BASE_URL, version: LINKEDIN_API_VERSION, timeoutMs, mediaFetcher }),
       mastodon: new MastodonAdapter({ timeoutMs, mediaFetcher }),
       bluesky: new BlueskyAdapter({
@@ -52,6 +57,18 @@ export class AdapterRegistry {
   for(network: Network): NetworkAdapter {
     return this.adapters[network];
   }
+}
+
+/** A week: longer than any delivery stays in `publishing` before the reconciler decides. */
+const CONTAINER_TTL_SECONDS = 7 * 24 * 3600;
+
+function redisInstagramContainers(redis: Redis): InstagramContainerStore {
+  return {
+    remember: async (key, containerId) => {
+      await redis.set(`instagram-container:${key}`, containerId, 'EX', CONTAINER_TTL_SECONDS);
+    },
+    recall: (key) => redis.get(`instagram-container:${key}`),
+  };
 }
 
 function redisSandboxStore(redis: Redis): SandboxStore {

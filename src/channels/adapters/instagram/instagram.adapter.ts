@@ -18,11 +18,25 @@ import {
   PublishedPost,
 } from '../network-adapter';
 
+/**
+ * Where the adapter notes each delivery's container before media_publish, so that after a crash
+ * or a lost answer the container's own status tells whether the post went out. Kept outside the
+ * process (Redis in the app): the worker that looks may not be the one that published.
+ */
+export interface InstagramContainerStore {
+  remember(idempotencyKey: string, containerId: string): Promise<void>;
+  recall(idempotencyKey: string): Promise<string | null>;
+}
+
 export interface InstagramAdapterOptions extends GraphAdapterOptions {
-  /** Pause between container status reads; default 3 s (tests use 0). */
+  /** First pause between container status reads, doubled after each read up to a minute; default 3 s (tests use 0). */
   pollIntervalMs?: number;
-  /** Status reads before giving up on a container still IN_PROGRESS; default 20 (about a minute). */
+  /** How long a container may stay IN_PROGRESS before Chorus gives up for this attempt; default 10 minutes (videos take minutes). */
+  maxWaitMs?: number;
+  /** A cap on status reads (tests); default none beyond maxWaitMs. */
   maxPolls?: number;
+  /** Default: in memory (one process). */
+  containers?: InstagramContainerStore;
   /** Publications allowed per 24 h (content_publishing_limit quota_total); default 50. */
   dailyPublishLimit?: number;
 }
@@ -46,28 +60,34 @@ interface MediaPage {
   data?: Array<{ id: string; caption?: string; timestamp?: string; permalink?: string }>;
 }
 
+const MAX_POLL_INTERVAL_MS = 60_000;
+const MAX_NOT_READY_RETRIES = 20;
+
 /**
  * Publishes on an Instagram professional account through the Graph content-publishing API
  * (WIRE-FORMATS.md §3): create a container from a public image or video URL (Meta fetches it),
  * poll it until FINISHED, then media_publish. Several media make a carousel. Tokens cannot be
  * refreshed here: an auth error means the partner reconnects the account.
  *
- * Crash recovery limitation: the container id is not stored by the pipeline, so findPublished
- * cannot re-read the container (whose PUBLISHED status would be proof); it matches the caption
- * of the account's recent media published after `since` instead. Two deliveries with the same
- * caption on the same account within minutes could be confused.
+ * Crash recovery: the container of each delivery is noted (InstagramContainerStore) before
+ * media_publish; findPublished reads that container's status_code, and only PUBLISHED counts as
+ * published. No container noted means media_publish was never called.
  */
 export class InstagramAdapter implements NetworkAdapter {
   readonly network = 'instagram' as const;
   readonly postingLimits: PostingLimit[];
   private readonly graph: GraphClient;
   private readonly pollIntervalMs: number;
+  private readonly maxWaitMs: number;
   private readonly maxPolls: number;
+  private readonly containers: InstagramContainerStore;
 
   constructor(options: InstagramAdapterOptions = {}) {
     this.graph = new GraphClient('Instagram', options.baseUrl ?? INSTAGRAM_PRODUCTION_BASE_URL, options.timeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 3000;
-    this.maxPolls = Math.max(1, options.maxPolls ?? 20);
+    this.maxWaitMs = options.maxWaitMs ?? 10 * 60_000;
+    this.maxPolls = Math.max(1, options.maxPolls ?? Number.MAX_SAFE_INTEGER);
+    this.containers = options.containers ?? memoryContainers();
     this.postingLimits = [{ posts: options.dailyPublishLimit ?? 50, windowMs: 24 * 60 * 60_000 }];
   }
 
@@ -95,21 +115,31 @@ export class InstagramAdapter implements NetworkAdapter {
       containerId = await this.createContainer(channel, user, { media_type: 'CAROUSEL', children: children.join(','), caption, access_token: token });
     }
     await this.waitUntilFinished(channel, containerId);
+    await this.containers.remember(request.idempotencyKey, containerId).catch(() => {
+      throw new NetworkError('transient', 'Chorus could not note the prepared Instagram post before publishing it; will try again.', { maybeCommitted: false });
+    });
     const mediaId = await this.publishContainer(channel, user, containerId);
     const publishedAt = new Date();
     const details = await this.mediaDetails(channel, mediaId);
     return { externalId: mediaId, url: details?.permalink ?? null, publishedAt: details?.timestamp ?? publishedAt };
   }
 
+  /**
+   * The delivery's container says whether it was published. Its published media's id and
+   * permalink are then found among the account's recent media (the container does not name
+   * them): the one with our caption since `since`, else the container's id stands in.
+   */
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
     const token = accessToken(channel);
+    const containerId = await this.containers.recall(request.idempotencyKey);
+    if (!containerId) return null;
+    const state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(containerId)}`, { fields: 'status_code', access_token: token });
+    if (state.status_code !== 'PUBLISHED') return null;
     const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
     const wanted = normalizeForMatch(instagramCaption(request));
-    const page = await this.graph.get<MediaPage>(channel, `/${encodeURIComponent(channel.externalId)}/media`, {
-      fields: 'id,caption,media_type,permalink,timestamp',
-      limit: String(LOOKUP_LIMIT),
-      access_token: token,
-    });
+    const page = await this.graph
+      .get<MediaPage>(channel, `/${encodeURIComponent(channel.externalId)}/media`, { fields: 'id,caption,media_type,permalink,timestamp', limit: String(LOOKUP_LIMIT), access_token: token })
+      .catch(() => ({ data: [] }) as MediaPage);
     for (const media of page.data ?? []) {
       const at = media.timestamp ? parseGraphTime(media.timestamp) : undefined;
       if (at && at.getTime() < start) continue;
@@ -117,7 +147,7 @@ export class InstagramAdapter implements NetworkAdapter {
         return { externalId: media.id, url: media.permalink ?? null, publishedAt: at ?? new Date() };
       }
     }
-    return null;
+    return { externalId: containerId, url: null, publishedAt: new Date() };
   }
 
   async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
@@ -136,10 +166,20 @@ export class InstagramAdapter implements NetworkAdapter {
     return created.id;
   }
 
-  /** Bounded polling of a container until FINISHED; ERROR and EXPIRED end it. */
+  /**
+   * Polls a container until FINISHED (ERROR and EXPIRED end it), for up to maxWaitMs: an image
+   * is ready in seconds, a video or Reel can take minutes. The pause doubles up to a minute, as
+   * Meta asks for status reads no more often than that once processing is long.
+   */
   private async waitUntilFinished(channel: ChannelContext, containerId: string): Promise<void> {
+    const deadline = Date.now() + this.maxWaitMs;
+    let pause = this.pollIntervalMs;
     for (let poll = 0; poll < this.maxPolls; poll++) {
-      if (poll > 0) await sleep(this.pollIntervalMs);
+      if (poll > 0) {
+        if (Date.now() + pause > deadline) break;
+        await sleep(pause);
+        pause = Math.min(pause * 2, MAX_POLL_INTERVAL_MS);
+      }
       const state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(containerId)}`, {
         fields: 'status_code,status',
         access_token: accessToken(channel),
@@ -159,7 +199,7 @@ export class InstagramAdapter implements NetworkAdapter {
         // IN_PROGRESS: keep polling.
       }
     }
-    throw new NetworkError('transient', 'Instagram is still processing the image or video. Chorus will try again.', {
+    throw new NetworkError('transient', `Instagram was still processing the image or video after ${Math.round(this.maxWaitMs / 60_000)} minutes. Chorus will try again.`, {
       maybeCommitted: false,
       networkCode: 'IN_PROGRESS',
     });
@@ -168,7 +208,8 @@ export class InstagramAdapter implements NetworkAdapter {
   /** media_publish; "not ready" (9007/2207027) means wait and ask again, within the polling budget. */
   private async publishContainer(channel: ChannelContext, user: string, containerId: string): Promise<string> {
     const params = { creation_id: containerId, access_token: accessToken(channel) };
-    for (let attempt = 0; attempt < this.maxPolls; attempt++) {
+    // Meta advises retrying "not ready" a couple of times over a minute or two.
+    for (let attempt = 0; attempt < Math.min(this.maxPolls, MAX_NOT_READY_RETRIES); attempt++) {
       if (attempt > 0) await sleep(this.pollIntervalMs);
       try {
         // Raw call: "not ready" has to be recognised before classification turns it into an error.
@@ -241,6 +282,16 @@ function containerError(status: string): NetworkError {
     'Instagram could not use the image or video of this post (check its format, size and proportions).',
     { networkCode },
   );
+}
+
+function memoryContainers(): InstagramContainerStore {
+  const byKey = new Map<string, string>();
+  return {
+    remember: async (key, id) => {
+      byKey.set(key, id);
+    },
+    recall: async (key) => byKey.get(key) ?? null,
+  };
 }
 
 function accessToken(channel: ChannelContext): string {
