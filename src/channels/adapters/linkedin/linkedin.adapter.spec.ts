@@ -1,7 +1,7 @@
 import { GHOST_URN, LinkedInEmulator } from '../../../../test/emulators/linkedin.emulator';
 import { MediaFetcher } from '../../media/media-fetcher.types';
 import { ChannelContext, NetworkError, PublishRequest } from '../network-adapter';
-import { LinkedInAdapter } from './linkedin.adapter';
+import { LinkedInAdapter, restliQuery } from './linkedin.adapter';
 import { nextMidnightUtc } from './linkedin-commentary';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -14,6 +14,14 @@ async function failure(promise: Promise<unknown>): Promise<NetworkError> {
   expect(err).toBeInstanceOf(NetworkError);
   return err as NetworkError;
 }
+
+describe('restliQuery', () => {
+  it('encodes URNs, inside List(…) too, and keeps the List syntax', () => {
+    expect(restliQuery({ q: 'organizationalEntity', organizationalEntity: ORG, shares: 'List(urn:li:share:1,urn:li:share:2)', count: 50, skip: undefined })).toBe(
+      'q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A2414183&shares=List(urn%3Ali%3Ashare%3A1,urn%3Ali%3Ashare%3A2)&count=50',
+    );
+  });
+});
 
 describe('LinkedInAdapter against the LinkedIn emulator', () => {
   const emulator = new LinkedInEmulator({

@@ -12,6 +12,8 @@ import {
 } from '../network-adapter';
 import { axiosTransportOptions } from '../axios-node-transport';
 import { escapeCommentary, nextMidnightUtc, unescapeCommentary } from './linkedin-commentary';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readLinkedInPostMetrics } from './linkedin-post-metrics';
 
 export interface LinkedInAdapterOptions {
   /** API root, e.g. https://api.linkedin.com (the /rest paths are appended; a trailing /rest is tolerated). */
@@ -74,6 +76,7 @@ export class LinkedInAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
+      paramsSerializer: { serialize: restliQuery },
       ...axiosTransportOptions(),
     });
   }
@@ -124,10 +127,10 @@ export class LinkedInAdapter implements NetworkAdapter {
     const wanted = comparable(request.text);
     const oldest = since.getTime() - CLOCK_SKEW_MS;
     for (let page = 0; page < this.lookupPages; page++) {
-      // Rest.li 2.0 wants URNs in query strings URL-encoded (urn%3Ali%3A…); axios's params would leave the colons raw.
       const res = await this.call(channel, {
         method: 'GET',
-        url: `/rest/posts?q=author&author=${encodeURIComponent(channel.externalId)}&count=${PAGE}&start=${page * PAGE}&sortBy=LAST_MODIFIED`,
+        url: '/rest/posts',
+        params: { q: 'author', author: channel.externalId, count: PAGE, start: page * PAGE, sortBy: 'LAST_MODIFIED' },
         headers: { 'X-RestLi-Method': 'FINDER' },
       }, 'read');
       if (res.status !== 200) throw classify(res, 'read');
@@ -156,6 +159,15 @@ export class LinkedInAdapter implements NetworkAdapter {
     if (res.status !== 200) throw classify(res, 'read');
     const size = (res.data as { firstDegreeSize?: unknown }).firstDegreeSize;
     return { followers: typeof size === 'number' ? size : null, posts: null };
+  }
+
+  /** Per-post figures (issue 21): see linkedin-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    return readLinkedInPostMetrics(channel.externalId, async (url, params) => {
+      const res = await this.call(channel, { method: 'GET', url, params }, 'read');
+      if (res.status !== 200) throw classify(res, 'read');
+      return res.data;
+    }, post);
   }
 
   private async uploadImage(channel: ChannelContext, url: string): Promise<string> {
@@ -227,6 +239,22 @@ function versionRefused(res: AxiosResponse<unknown>, version: string): NetworkEr
     `LinkedIn refused this post because Chorus uses LinkedIn API version ${version}, which LinkedIn no longer serves. Nothing was published. Ask the person who runs Chorus to set LINKEDIN_API_VERSION to a current version (YYYYMM, less than a year old) and restart it; then publish this post again.`,
     { httpStatus: 426, networkCode: body.code ?? 'NONEXISTENT_VERSION' },
   );
+}
+
+/**
+ * Rest.li 2.0 query strings (learn.microsoft.com/linkedin/shared/api-guide/concepts/protocol-version):
+ * every value URL-encoded (a URN's colons become %3A), except the `List(…)` syntax around values.
+ * axios's own serializer leaves colons raw, which LinkedIn refuses.
+ */
+export function restliQuery(params: Record<string, unknown>): string {
+  const value = (v: string): string => {
+    const list = /^List\((.*)\)$/.exec(v);
+    return list ? `List(${list[1].split(',').map((item) => encodeURIComponent(item)).join(',')})` : encodeURIComponent(v);
+  };
+  return Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${value(String(v))}`)
+    .join('&');
 }
 
 function isOrganization(urn: string): boolean {
