@@ -51,6 +51,7 @@ describe('queue dashboard', () => {
     const page = await t.http().get('/admin/queues').set('cookie', cookie).set('accept', 'text/html').expect(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.text).toContain('Chorus queues');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     const api = await t.http().get('/admin/queues/api/queues').set('cookie', cookie).set('accept', 'application/json').expect(200);
     const queues = (api.body.queues as Array<{ name: string; readOnlyMode: boolean }>).map((q) => [q.name, q.readOnlyMode]);
     expect(queues.sort()).toEqual([['followers', true], ['publish', true]]);
