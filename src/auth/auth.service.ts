@@ -151,7 +151,7 @@ export class AuthService {
   async changePassword(user: AuthenticatedUser, currentPassword: string, newPassword: string): Promise<void> {
     const row = await this.users.findForLogin(user.email);
     if (!row || row.id !== user.id || !row.passwordHash || !(await verifyPassword(row.passwordHash, currentPassword))) {
-      throw DomainError.validation('The current password is wrong.', [{ field: 'currentPassword', problems: ['wrong_password'] }]);
+      throw DomainError.validation('The current password is wrong.', [{ field: 'currentPassword', problems: ['The current password is wrong.'], codes: ['wrongPassword'] }]);
     }
     await this.users.setPassword(user.id, newPassword);
     await this.audit.record({ actor: actorOf(user), action: 'user.password_changed', entityType: 'user', entityId: user.id, partnerId: user.partnerId });

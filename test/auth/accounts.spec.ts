@@ -20,9 +20,10 @@ describe('accounts: own password, reset by e-mail link', () => {
 
       const wrong = await t.http().post('/api/auth/password').set(auth).send({ currentPassword: 'not-the-password', newPassword: 'a-brand-new-password' }).expect(400);
       expect(wrong.body.code).toBe('validation_failed');
-      expect(wrong.body.details).toEqual([{ field: 'currentPassword', problems: ['wrong_password'] }]);
+      expect(wrong.body.details).toEqual([{ field: 'currentPassword', problems: ['The current password is wrong.'], codes: ['wrongPassword'] }]);
       const short = await t.http().post('/api/auth/password').set(auth).send({ currentPassword: reviewer.password, newPassword: 'short' }).expect(400);
       expect(short.body.code).toBe('validation_failed');
+      expect(short.body.details).toEqual([{ field: 'newPassword', problems: [expect.stringContaining('10')], codes: ['minLength'] }]);
       await login(t, reviewer.email, reviewer.password).expect(200); // unchanged so far
 
       await t.http().post('/api/auth/password').set(auth).send({ currentPassword: reviewer.password, newPassword: 'a-brand-new-password' }).expect(204);
