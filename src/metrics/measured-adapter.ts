@@ -2,7 +2,7 @@ import { NetworkAdapter } from '../channels/adapters/network-adapter';
 import { MetricsService } from './metrics.service';
 
 /** The adapter operations that reach a network; each call is counted by outcome and timed. */
-const NETWORK_OPERATIONS = new Set<PropertyKey>(['publish', 'findPublished', 'readFollowers', 'refreshCredentials']);
+const NETWORK_OPERATIONS = new Set<PropertyKey>(['publish', 'findPublished', 'readFollowers', 'readPostMetrics', 'refreshCredentials']);
 
 /**
  * The adapter as the rest of Chorus sees it (AdapterRegistry hands out only these): the same
