@@ -14,6 +14,7 @@ import { BaseEmulator, EmulatorRequest, Fault, sendHtml, sendJson } from './emul
  * - hang {ms, afterCommit?}: no answer for ms, then the socket is destroyed.
  * - expired_token: 401 serviceErrorCode 65600 EXPIRED_ACCESS_TOKEN; revoked_token: 401 65601 REVOKED_ACCESS_TOKEN.
  * - duplicate: 422 DUPLICATE_POST naming the account's latest post (or a ghost URN that answers 404).
+ * - retired_version: 426 NONEXISTENT_VERSION, as for a sunset LinkedIn-Version.
  * Real state: posting the same commentary twice for one author → 422 DUPLICATE_POST with the original URN;
  * a LinkedIn-Version older than `oldestActiveVersion` → 426 NONEXISTENT_VERSION; unknown token → 401 65600.
  */
@@ -115,6 +116,10 @@ export class LinkedInEmulator extends BaseEmulator {
         return this.answerTransportFault(fault, res, 'before_commit');
       case 'expired_token':
         sendJson(res, 401, { status: 401, serviceErrorCode: 65600, code: 'EXPIRED_ACCESS_TOKEN', message: 'The token used in the request has expired' });
+        return true;
+      case 'retired_version':
+        // As LinkedIn answers a sunset LinkedIn-Version, whatever version the request named.
+        sendJson(res, 426, { status: 426, code: 'NONEXISTENT_VERSION', message: 'Requested version is not active' });
         return true;
       case 'revoked_token':
         sendJson(res, 401, { status: 401, serviceErrorCode: 65601, code: 'REVOKED_ACCESS_TOKEN', message: 'The token used in the request has been revoked by the user' });

@@ -289,7 +289,7 @@ function versionRefused(res: AxiosResponse<unknown>, version: string): NetworkEr
   const body = (res.data && typeof res.data === 'object' ? res.data : {}) as LinkedInError;
   return new NetworkError(
     'unknown',
-    `LinkedIn refused this post because Chorus uses LinkedIn API version ${version}, which LinkedIn no longer serves. Nothing was published. Ask the person who runs Chorus to set LINKEDIN_API_VERSION to a current version (YYYYMM, less than a year old) and restart it; then publish this post again.`,
+    `LinkedIn refused this post because Chorus uses LinkedIn API version ${version}, which LinkedIn no longer serves. Nothing was published. Ask the person who runs Chorus to set LINKEDIN_API_VERSION to a current version (YYYYMM, less than a year old) and restart it; Chorus tries again a few times meanwhile.`,
     { httpStatus: 426, networkCode: body.code ?? 'NONEXISTENT_VERSION' },
   );
 }
