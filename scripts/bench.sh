@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm run bench`: runs every bench/<name>/index.ts (each creates and drops its own database).
-# Each prints its figures and, as its last line, `BENCH {json}`.
+# `npm run bench`: runs every bench/<name>/index.ts (each creates and drops its own database);
+# `npm run bench -- publish indicators` runs only those. Each prints its figures and, as its last
+# line, `BENCH {json}`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
@@ -13,7 +14,16 @@ npx nest build
 rm -rf dist-bench
 npx tsc -p tsconfig.bench.json
 status=0
-for bench in bench/*/index.ts; do
+if [ $# -gt 0 ]; then
+  benches=()
+  for name in "$@"; do
+    if [ ! -e "bench/$name/index.ts" ]; then echo "no bench named $name (bench/$name/index.ts)" >&2; exit 2; fi
+    benches+=("bench/$name/index.ts")
+  done
+else
+  benches=(bench/*/index.ts)
+fi
+for bench in "${benches[@]}"; do
   [ -e "$bench" ] || continue
   echo "== $bench"
   node "dist-bench/${bench%.ts}.js" || status=1

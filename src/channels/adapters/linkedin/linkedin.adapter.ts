@@ -10,7 +10,7 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
+import { keepAliveAgents } from '../keep-alive-agents';
 import { escapeCommentary, nextMidnightUtc, textWithLink, unescapeCommentary } from './linkedin-commentary';
 
 export interface LinkedInAdapterOptions {
@@ -74,7 +74,7 @@ export class LinkedInAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
     });
   }
 

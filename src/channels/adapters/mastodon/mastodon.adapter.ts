@@ -10,7 +10,7 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
+import { keepAliveAgents } from '../keep-alive-agents';
 import { comparableText, htmlToText, textWithLink } from './mastodon-text';
 
 export interface MastodonAdapterOptions {
@@ -67,7 +67,7 @@ export class MastodonAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
     });
     this.mediaFetcher = options.mediaFetcher;
     this.mediaPollAttempts = options.mediaPollAttempts ?? 10;

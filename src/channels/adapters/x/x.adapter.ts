@@ -2,6 +2,7 @@ import type { Agent } from 'node:http';
 import { EUploadMimeType, SendTweetV2Params, TwitterApi, TwitterApiv2 } from 'twitter-api-v2';
 import type { MediaFetcher } from '../../media/media-fetcher.types';
 import {
+  AppPostingLimits,
   ChannelContext,
   ChannelCredentials,
   FollowerReading,
@@ -42,6 +43,8 @@ const UPLOAD_TYPES = new Set<string>(Object.values(EUploadMimeType).filter((t) =
 export class XAdapter implements NetworkAdapter {
   readonly network = 'x' as const;
   readonly postingLimits: PostingLimit[];
+  /** POST /2/tweets: 10,000 per 24 h per app, whichever accounts post (docs.x.com/fundamentals/rate-limits). */
+  readonly appPostingLimits: AppPostingLimits;
   private readonly agent: Agent | undefined;
   private readonly timeoutMs: number;
 
@@ -53,6 +56,7 @@ export class XAdapter implements NetworkAdapter {
       { posts: 100, windowMs: 15 * 60_000 },
       { posts: options.dailyPostCap ?? 17, windowMs: 24 * 60 * 60_000 },
     ];
+    this.appPostingLimits = { key: `x:${options.clientId ?? 'default'}`, limits: [{ posts: 10_000, windowMs: 24 * 60 * 60_000 }] };
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
