@@ -8,6 +8,7 @@ import { ChannelContext, NetworkAdapter, PublishRequest, PublishedPost } from '.
 import { ChannelContextService } from '../channels/channel-context.service';
 import { NETWORKS } from '../channels/network';
 import { ENV, Env } from '../config/env';
+import { MetricsService } from '../metrics/metrics.service';
 import { NotificationService } from '../notifications/notification.service';
 import { AppPacer } from './app-pacer.service';
 import { PublishDeliveryJob } from './publish-job';
@@ -58,6 +59,7 @@ export class DeliveryPublisher {
     private readonly notifications: NotificationService,
     private readonly audit: AuditService,
     private readonly pacer: AppPacer,
+    private readonly metrics: MetricsService,
     @Inject(ENV) env: Env,
   ) {
     this.leaseMs = env.PUBLISH_LEASE_MS;
@@ -223,7 +225,7 @@ export class DeliveryPublisher {
       return this.waitFor(new Date(Date.now() + this.leaseMs + 1000));
     }
     if (!found) return 'absent';
-    await this.deliveries.markPublished(a.row.id, a.claimToken, found, 'found_after_crash');
+    await this.recordPublished(a, found, 'found_after_crash');
     return DONE;
   }
 
@@ -247,9 +249,16 @@ export class DeliveryPublisher {
     } catch (raw) {
       return this.onFailure(a, raw, refreshed);
     }
-    const recorded = await this.deliveries.markPublished(a.row.id, a.claimToken, post, 'published');
+    const recorded = await this.recordPublished(a, post, 'published');
     if (!recorded) this.logger.error({ deliveryId: a.row.id }, 'published but the claim was taken over; the new owner will find it');
     return DONE;
+  }
+
+  /** publishing → published, and its lateness observed once the record holds. */
+  private async recordPublished(a: Attempt, post: PublishedPost, how: 'published' | 'found_after_crash' | 'duplicate'): Promise<boolean> {
+    const recorded = await this.deliveries.markPublished(a.row.id, a.claimToken, post, how);
+    if (recorded) this.metrics.publicationRecorded(a.row.dueAt, post.publishedAt);
+    return recorded;
   }
 
   private async onFailure(a: Attempt, raw: unknown, refreshed: boolean): Promise<PublishOutcome> {
@@ -259,7 +268,7 @@ export class DeliveryPublisher {
     this.logger.warn({ deliveryId: id, kind: err.kind, code: err.options.networkCode, decision: decision.action }, 'publication failed');
     switch (decision.action) {
       case 'published_duplicate':
-        await this.deliveries.markPublished(id, a.claimToken, err.options.duplicateOf!, 'duplicate');
+        await this.recordPublished(a, err.options.duplicateOf!, 'duplicate');
         return DONE;
       case 'look_then_retry': {
         const looked = await this.lookUp(a);

@@ -4,6 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { DeliveryRepository } from '../campaigns/deliveries/delivery.repository';
 import { ENV, Env } from '../config/env';
+import { MetricsService } from '../metrics/metrics.service';
 import { PublishScheduler } from './publish-scheduler.service';
 import { publishJobId, PublishDeliveryJob } from './publish-job';
 import { QueueName } from './queue-names';
@@ -34,6 +35,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly schedules: SchedulerRegistry,
     @InjectQueue(QueueName.Publish) private readonly queue: Queue<PublishDeliveryJob>,
     @Inject(ENV) private readonly env: Env,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,7 +52,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.running || this.stopped) return;
     this.running = true;
     try {
-      await this.reconcile();
+      await this.metrics.timePass('reconciler', () => this.reconcile());
     } catch (err) {
       if (!this.stopped) this.logger.error({ err }, 'reconcile failed; next tick retries');
     } finally {

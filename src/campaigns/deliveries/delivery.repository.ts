@@ -155,7 +155,7 @@ export const CLAIM_SQL = `UPDATE deliveries d
                  WHERE w.channel_id = d.channel_id
                    AND w.published_at > now() - l.window_ms * interval '1 millisecond'
                  LIMIT l.posts) n) >= l.posts)
-  RETURNING d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.post_version, d.resolved_text, p.link, p.media,
+  RETURNING d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.post_version, d.resolved_text, coalesce(d.resolved_link, p.link) AS link, p.media,
             d.due_at, d.attempts, d.idempotency_key, c.network, c.handle, c.external_id, c.instance_url, c.credentials_encrypted`;
 
 export function claimParams(deliveryId: string, version: number, claimToken: string, limits: PostingLimitTable): unknown[] {
@@ -172,7 +172,7 @@ export class DeliveryRepository {
     const rows: Array<Record<string, unknown>> = await this.db.query(
       `SELECT d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.status, d.post_version,
               (${READY}) AS ready, p.cancelled_at IS NOT NULL AS post_cancelled,
-              d.resolved_text, p.link, p.media, d.due_at,
+              d.resolved_text, coalesce(d.resolved_link, p.link) AS link, p.media, d.due_at,
               d.due_at <= now() + ${DUE_TOLERANCE} AS is_due, d.attempts, d.claimed_at,
               coalesce(d.claimed_at < now() - $2 * interval '1 millisecond', true) AS claim_stale,
               d.idempotency_key, c.status AS channel_status, c.network, c.handle,
@@ -274,22 +274,22 @@ export class DeliveryRepository {
    * final-but-unpublished rows are ever here: PostService refuses to edit a post once any delivery
    * started.
    */
-  async writeVersion(tx: EntityManager, postId: string, version: number, dueAt: Date, targets: Array<{ channelId: string; text: string }>): Promise<void> {
+  async writeVersion(tx: EntityManager, postId: string, version: number, dueAt: Date, targets: Array<{ channelId: string; text: string; link: string | null }>): Promise<void> {
     await tx.query(`DELETE FROM deliveries WHERE post_id = $1 AND NOT (channel_id = ANY($2::uuid[]))`, [postId, targets.map((t) => t.channelId)]);
     await tx.query(
-      `INSERT INTO deliveries (post_id, channel_id, resolved_text, post_version, due_at, status)
-         SELECT $1, r.channel_id, r.text, $2, $3, 'pending_approval'
-           FROM jsonb_to_recordset($4::jsonb) AS r(channel_id uuid, text text)
+      `INSERT INTO deliveries (post_id, channel_id, resolved_text, resolved_link, post_version, due_at, status)
+         SELECT $1, r.channel_id, r.text, r.link, $2, $3, 'pending_approval'
+           FROM jsonb_to_recordset($4::jsonb) AS r(channel_id uuid, text text, link text)
        ON CONFLICT (post_id, channel_id) DO UPDATE
-         SET resolved_text = EXCLUDED.resolved_text, post_version = EXCLUDED.post_version, due_at = EXCLUDED.due_at,
+         SET resolved_text = EXCLUDED.resolved_text, resolved_link = EXCLUDED.resolved_link, post_version = EXCLUDED.post_version, due_at = EXCLUDED.due_at,
              status = 'pending_approval', attempts = 0, error_kind = NULL, error_message = NULL, enqueued_at = NULL, updated_at = now()`,
-      [postId, version, dueAt, JSON.stringify(targets.map((t) => ({ channel_id: t.channelId, text: t.text })))],
+      [postId, version, dueAt, JSON.stringify(targets.map((t) => ({ channel_id: t.channelId, text: t.text, link: t.link })))],
     );
   }
 
-  /** The text a delivery will send, with the post's link replaced by its own tracked link (before approval). */
+  /** The text and link a delivery will send, with the post's link replaced by its own tracked link (before approval). */
   async useLinkInText(tx: EntityManager, deliveryId: string, link: string, replacement: string): Promise<void> {
-    await tx.query(`UPDATE deliveries SET resolved_text = replace(resolved_text, $2, $3), updated_at = now() WHERE id = $1`, [deliveryId, link, replacement]);
+    await tx.query(`UPDATE deliveries SET resolved_text = replace(resolved_text, $2, $3), resolved_link = $3, updated_at = now() WHERE id = $1`, [deliveryId, link, replacement]);
   }
 
   /**

@@ -196,7 +196,7 @@ export class PostService {
       post.id,
       post.version,
       post.scheduledAt,
-      composed.validation.targets.map((t) => ({ channelId: t.channelId, text: t.text })),
+      composed.validation.targets.map((t) => ({ channelId: t.channelId, text: t.text, link: composed.validation.link })),
     );
     await this.useTrackedLinks(tx, post);
   }
@@ -204,7 +204,8 @@ export class PostService {
   /**
    * Where Chorus has a public address (PUBLIC_URL), each delivery's copy of the post's link becomes
    * its own short link (`/l/:code`), which redirects with UTM tags and counts clicks. Done before
-   * approval, so partners approve exactly the text that goes out.
+   * approval, so partners approve exactly the text that goes out; the delivery's resolved_link
+   * becomes that short link too, for networks that carry the link beside the text.
    */
   private async useTrackedLinks(tx: EntityManager, post: Post): Promise<void> {
     if (!this.env.PUBLIC_URL || !post.link) return;
