@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import { classifyGraphError, GraphNetworkName } from './graph-errors';
-import { axiosTransportOptions } from './axios-node-transport';
+import { keepAliveAgents } from './keep-alive-agents';
 import { ChannelContext, NetworkError } from './network-adapter';
 
 /**
@@ -58,7 +58,7 @@ export class GraphClient {
       // Never route Graph calls through an environment proxy.
       proxy: false,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
     });
     this.requestedVersion = /\/(v\d+\.\d+)\/?$/.exec(baseUrl)?.[1] ?? null;
     this.http.interceptors.response.use(

@@ -10,7 +10,7 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
+import { keepAliveAgents } from '../keep-alive-agents';
 import { comparableText, htmlToText } from './mastodon-text';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
 import { readMastodonPostMetrics } from './mastodon-post-metrics';
@@ -95,7 +95,7 @@ export class MastodonAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
     });
     this.mediaFetcher = options.mediaFetcher;
     this.mediaWaitMs = options.mediaWaitMs ?? 300_000;
