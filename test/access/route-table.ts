@@ -96,6 +96,9 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'POST /api/campaigns/:campaignId/codes': [M, P],
   'GET /api/campaigns/:campaignId/codes': ALL,
   'GET /api/campaigns/:campaignId/report.csv': ALL,
+  'GET /api/campaigns/:campaignId/outputs': ALL,
+  'GET /api/campaigns/:campaignId/outputs/top-posts': ALL,
+  'GET /api/campaigns/:campaignId/outputs/reciprocal-visibility': ALL,
 
   // web API
   'GET /api/web/campaigns/:id/calendar': ALL,
