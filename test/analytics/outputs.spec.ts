@@ -1,4 +1,7 @@
+import ExcelJS from 'exceljs';
+import type { Test } from 'supertest';
 import { DataSource } from 'typeorm';
+import { pdfText } from '../support/pdf-text';
 import { createTestApp, TestApp } from '../support/test-app';
 import { AnalyticsWorld, createAnalyticsWorld, insertPostMetrics, publishedPost } from '../support/analytics-fixtures';
 
@@ -101,6 +104,51 @@ describe('output indicators from known per-post readings', () => {
     expect(of(B().id)).toMatchObject({ deliveriesByOthers: 3, reciprocalViews: { value: 400, deliveries: 1 } });
     expect(of(A().id)).toMatchObject({ deliveriesByOthers: 2, reciprocalViews: { value: null, deliveries: 0 } });
     expect(of(C().id)).toMatchObject({ deliveriesByOthers: 0, reciprocalViews: { value: null, deliveries: 0 } });
+  });
+
+  /** A binary download as a Buffer. */
+  const binary = (req: Test) =>
+    req.buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+
+  it('gives reviewers a French PDF report laid out as the plan, whose text holds the figures', async () => {
+    await w.manager.patch(`/api/campaigns/${w.campaignId}`).send({ objective: 'Faire connaître les commerces du quartier' }).expect(200);
+    const reviewer = await t.as('reviewer');
+    const res = await binary(reviewer.get(`/api/campaigns/${w.campaignId}/report.pdf`)).expect(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    const text = (await pdfText(res.body as Buffer)).replace(/\s+/g, ' ');
+    expect(text).toContain('Objectif directeur');
+    expect(text).toContain('Axe : Commerces');
+    expect(text).toContain('Objectif spécifique : Commerces objective');
+    expect(text).toContain('Indicateurs de réalisation');
+    expect(text).toContain('Indicateurs de résultat');
+    // The figures of the pages: track 1's views and engagements, its reach not available, its clicks.
+    const ours = (await w.manager.get(`/api/campaigns/${w.campaignId}/outputs?by=track&from=${encodeURIComponent(START)}&to=${encodeURIComponent(END)}`).expect(200)).body;
+    const t1 = ours.groups.find((g: { key: string }) => g.key === tracks.t1);
+    const section = text.slice(text.indexOf('Axe : Commerces'), text.indexOf('Axe : Tourisme'));
+    expect(section).toContain(`Vues : ${t1.views.value} vues`);
+    expect(section).toContain(`Interactions : ${t1.engagements.value} interactions`);
+    expect(section).toContain('Portée (personnes atteintes) : non disponible');
+    expect(section).toContain(`Clics sur les liens suivis : ${t1.trackedClicks} clics`);
+    expect(section).toMatch(/Période : du 1 mars 2025 à 00:00 au 31 mars 2025 à 00:00/);
+    // A partner user does not get the funder's report.
+    await (await t.as('partner', { partnerId: A().id })).get(`/api/campaigns/${w.campaignId}/report.pdf`).expect(403);
+  });
+
+  it('gives the same figures as a spreadsheet, numbers as numbers and "non disponible" where so', async () => {
+    const res = await binary(w.manager.get(`/api/campaigns/${w.campaignId}/report.xlsx`)).expect(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as Buffer);
+    const rows: unknown[][] = [];
+    wb.getWorksheet('Rapport')!.eachRow((r) => rows.push((r.values as unknown[]).slice(1)));
+    const row = (section: string, label: string) => rows.find((r) => r[0] === section && r[3] === label)!;
+    expect(row('Axe : Commerces', 'Vues')[4]).toBe(400);
+    expect(row('Axe : Commerces', 'Portée (personnes atteintes)').slice(4, 6)).toEqual([undefined, 'non disponible']);
+    expect(row('Ensemble de la campagne', 'Interactions')[4]).toBe(39);
+    expect(row('Axe : Commerces', 'Taux d’interaction')[4]).toBeCloseTo(26 / 400, 12);
   });
 
   it('refuses an unknown level with a stable code', async () => {
