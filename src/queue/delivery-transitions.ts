@@ -131,7 +131,7 @@ export class DeliveryTransitions {
     const rows: Array<Record<string, unknown>> = sqlRows(await this.db.query(
       `SELECT d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.status, d.post_version, d.approved_version,
               p.version AS current_post_version, p.cancelled_at IS NOT NULL AS post_cancelled,
-              p.submitted_at IS NOT NULL AS post_submitted, d.resolved_text, p.link, p.media, d.due_at,
+              p.submitted_at IS NOT NULL AS post_submitted, d.resolved_text, coalesce(d.resolved_link, p.link) AS link, p.media, d.due_at,
               d.due_at <= now() + ${DUE_TOLERANCE} AS is_due, d.attempts, d.claimed_at,
               coalesce(d.claimed_at < now() - $2 * interval '1 millisecond', true) AS claim_stale,
               d.idempotency_key, c.status AS channel_status, c.network, c.handle,
@@ -528,7 +528,7 @@ function claimUpdate(first: number): string {
                          AND w.published_at > now() - l.window_ms * interval '1 millisecond'
                        LIMIT l.posts) n) >= l.posts)
         RETURNING d.id, d.post_id, d.channel_id, p.campaign_id, c.partner_id, d.post_version, d.approved_version,
-                  d.resolved_text, p.link, p.media, d.due_at, d.attempts, d.idempotency_key,
+                  d.resolved_text, coalesce(d.resolved_link, p.link) AS link, p.media, d.due_at, d.attempts, d.idempotency_key,
                   c.network, c.handle, c.external_id, c.instance_url, c.credentials_encrypted`;
 }
 

@@ -25,6 +25,8 @@ export class Delivery {
   @Column({ name: 'post_version', type: 'integer' }) postVersion!: number;
   @Column({ name: 'approved_version', type: 'integer', nullable: true }) approvedVersion!: number | null;
   @Column({ name: 'resolved_text' }) resolvedText!: string;
+  /** The link published with the text (its tracked short link with a public address); null: none, or the post's link for older rows. */
+  @Column({ name: 'resolved_link', type: 'text', nullable: true }) resolvedLink!: string | null;
   @Column({ name: 'due_at', type: 'timestamptz' }) dueAt!: Date;
   @Column({ type: 'integer' }) attempts!: number;
   @Column({ name: 'error_kind', type: 'text', nullable: true }) errorKind!: DeliveryErrorKind | null;

@@ -201,15 +201,16 @@ export class PostService {
       post_id: post.id,
       channel_id: t.channelId,
       resolved_text: t.text,
+      resolved_link: composed.validation.link,
       post_version: post.version,
       due_at: post.scheduledAt,
     }));
     await tx.query(
-      `INSERT INTO deliveries (post_id, channel_id, resolved_text, post_version, due_at, status)
-         SELECT r.post_id, r.channel_id, r.resolved_text, r.post_version, r.due_at, 'pending_approval'
-           FROM jsonb_to_recordset($1::jsonb) AS r(post_id uuid, channel_id uuid, resolved_text text, post_version int, due_at timestamptz)
+      `INSERT INTO deliveries (post_id, channel_id, resolved_text, resolved_link, post_version, due_at, status)
+         SELECT r.post_id, r.channel_id, r.resolved_text, r.resolved_link, r.post_version, r.due_at, 'pending_approval'
+           FROM jsonb_to_recordset($1::jsonb) AS r(post_id uuid, channel_id uuid, resolved_text text, resolved_link text, post_version int, due_at timestamptz)
        ON CONFLICT (post_id, channel_id) DO UPDATE
-         SET resolved_text = EXCLUDED.resolved_text, post_version = EXCLUDED.post_version, due_at = EXCLUDED.due_at,
+         SET resolved_text = EXCLUDED.resolved_text, resolved_link = EXCLUDED.resolved_link, post_version = EXCLUDED.post_version, due_at = EXCLUDED.due_at,
              status = 'pending_approval', attempts = 0, error_kind = NULL, error_message = NULL, updated_at = now()`,
       [JSON.stringify(rows)],
     );
@@ -219,14 +220,17 @@ export class PostService {
   /**
    * Where Chorus has a public address (PUBLIC_URL), each delivery's copy of the post's link becomes
    * its own short link (`/l/:code`), which redirects with UTM tags and counts clicks. Done before
-   * approval, so partners approve exactly the text that goes out.
+   * approval, so partners approve exactly the text that goes out; the delivery's resolved_link
+   * becomes that short link too, for networks that carry the link beside the text.
    */
   private async useTrackedLinks(tx: EntityManager, post: Post): Promise<void> {
     if (!this.env.PUBLIC_URL || !post.link) return;
     const deliveries: Array<{ id: string }> = await tx.query(`SELECT id FROM deliveries WHERE post_id = $1`, [post.id]);
     for (const { id } of deliveries) {
       const link = await this.links.linkFor(id, tx);
-      if (link) await tx.query(`UPDATE deliveries SET resolved_text = replace(resolved_text, $2, $3) WHERE id = $1`, [id, post.link, link.shortUrl]);
+      if (link) {
+        await tx.query(`UPDATE deliveries SET resolved_text = replace(resolved_text, $2, $3), resolved_link = $3 WHERE id = $1`, [id, post.link, link.shortUrl]);
+      }
     }
   }
 

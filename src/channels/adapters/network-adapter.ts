@@ -43,8 +43,19 @@ export interface PublishRequest {
    * Bluesky's record key, and embedded where a network allows, so a retry cannot post twice.
    */
   idempotencyKey: string;
+  /**
+   * The delivery's resolved text, exactly as the partner approved it (its tracked short link
+   * included when Chorus has a PUBLIC_URL). Final: adapters send it as it is and never append,
+   * cut or rebuild it (only a network's own encoding, e.g. LinkedIn's escaping, applies).
+   */
   text: string;
   media: MediaItem[];
+  /**
+   * The delivery's link, the same one the text already carries (the tracked short link when
+   * Chorus has a PUBLIC_URL, else the post's link), or null. Only for networks that take a link
+   * apart from the text: Facebook's `link` (preview card), a Bluesky external embed card, a
+   * LinkedIn article. Never appended to the text.
+   */
   link: string | null;
 }
 
