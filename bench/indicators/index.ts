@@ -6,8 +6,8 @@
  * published deliveries with 10 per-post metric snapshots each (1,000,000 rows), then times (median
  * of 5, after one warm-up) the queries the API runs: campaign indicators for all 500 channels with
  * baseline trend and lift, one channel's daily series over a year, the reciprocity matrix, output
- * indicators per track, top posts, and the funder report's data (its queries run together, as the
- * report service does). Each figure is printed with the plan's index use; the last line is
+ * indicators per track, top posts, and the funder report's data (its queries run together on a
+ * pool, as the report service runs them). Each figure is printed with the plan's index use; the last line is
  * `BENCH {...}`. The database is dropped at the end.
  */
 import 'reflect-metadata';
@@ -22,6 +22,8 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
 import {
   CHANNEL_INDICATORS_WITH_LIFT_SQL,
+  CLICK_TOTALS_SQL,
+  CONVERSION_TOTALS_SQL,
   DAILY_SERIES_SQL,
   RECIPROCITY_PAIRS_SQL,
   RECIPROCITY_PLANNER_SETTING,
@@ -181,15 +183,18 @@ async function run(databaseUrl: string): Promise<void> {
 
   const outputs = await time(db, 'output indicators per track over 100,000 deliveries', outputsSql('track'), windowParams);
   const topPosts = await time(db, 'top 10 posts by views', TOP_POSTS_SQL, [...windowParams, 10]);
+  // What FunderReportService asks for: the follower indicators (IndicatorsService.forCampaign's
+  // queries) and the output figures per track and for the campaign (OutputsService.forCampaign).
+  const days = [startsAt.toISOString().slice(0, 10), end.toISOString().slice(0, 10)];
   const report = await timeReport(databaseUrl, [
     { sql: CHANNEL_INDICATORS_WITH_LIFT_SQL, params: windowParams },
     { sql: ROLLUP_INDICATORS_SQL, params: windowParams },
+    { sql: CONVERSION_TOTALS_SQL, params: [campaign.id, ...days] },
+    { sql: CLICK_TOTALS_SQL, params: [campaign.id, ...days] },
     { sql: outputsSql('track'), params: windowParams },
-    { sql: outputsSql('partner'), params: windowParams },
     { sql: outputsSql('campaign'), params: windowParams },
-    { sql: RECIPROCAL_VIEWS_SQL, params: windowParams },
-    { sql: TOP_POSTS_SQL, params: [...windowParams, 10] },
   ]);
+  await time(db, 'reciprocal visibility (views) over 100,000 deliveries', RECIPROCAL_VIEWS_SQL, windowParams);
   const [totals] = (await db.query(outputsSql('campaign'), windowParams)).rows;
   console.log(`outputs: ${totals.deliveries} deliveries, ${totals.posts} posts, views ${totals.views} over ${totals.views_n} deliveries, engagements ${totals.engagements}`);
 

@@ -1,6 +1,6 @@
 /**
- * Output indicators (issue 21): how far the campaign's posts went, from each delivery's latest
- * reading of its network's figures (post_metrics_latest). Kept together, like indicators.sql.ts;
+ * Output indicators (issue 21): how far the campaign's posts went, from each published delivery's
+ * latest reading of its network's figures (post_metrics_latest, one row per published delivery). Kept together, like indicators.sql.ts;
  * plans checked by bench/indicators.
  *
  * Conventions:
@@ -17,66 +17,74 @@
 const ENGAGEMENTS = `CASE WHEN m.likes IS NULL AND m.reposts IS NULL AND m.replies IS NULL AND m.quotes IS NULL THEN NULL
        ELSE coalesce(m.likes, 0) + coalesce(m.reposts, 0) + coalesce(m.replies, 0) + coalesce(m.quotes, 0) END`;
 
-/** The aggregates every level shares, over rows of `d` (one per delivery). */
-const FIGURES = `
-       count(*)::int                                   AS deliveries,
-       count(DISTINCT d.post_id)::int                  AS posts,
-       count(d.taken_at)::int                          AS deliveries_read,
-       sum(d.views)::bigint AS views,             count(d.views)::int AS views_n,
-       sum(d.reach)::bigint AS reach,             count(d.reach)::int AS reach_n,
-       sum(d.likes)::bigint AS likes,             count(d.likes)::int AS likes_n,
-       sum(d.reposts)::bigint AS reposts,         count(d.reposts)::int AS reposts_n,
-       sum(d.replies)::bigint AS replies,         count(d.replies)::int AS replies_n,
-       sum(d.quotes)::bigint AS quotes,           count(d.quotes)::int AS quotes_n,
-       sum(d.saves)::bigint AS saves,             count(d.saves)::int AS saves_n,
-       sum(d.video_views)::bigint AS video_views, count(d.video_views)::int AS video_views_n,
-       sum(d.link_clicks)::bigint AS network_clicks, count(d.link_clicks)::int AS network_clicks_n,
-       sum(d.engagements)::bigint AS engagements, count(d.engagements)::int AS engagements_n,
-       sum(d.engagements) FILTER (WHERE d.views IS NOT NULL)::bigint AS rate_engagements,
-       sum(d.views) FILTER (WHERE d.engagements IS NOT NULL)::bigint AS rate_views,
-       max(d.taken_at) AS last_read_at`;
-
-/** One row per published delivery of the campaign in the window, with its latest figures. $1 campaign, $2 from, $3 to. */
-const DELIVERIES_WITH_FIGURES = `
-  SELECT dl.id AS delivery_id, dl.post_id, dl.channel_id, ch.partner_id, ch.network, p.track_id,
-         m.taken_at, m.views, m.reach, m.likes, m.reposts, m.replies, m.quotes, m.saves, m.video_views, m.link_clicks,
-         ${ENGAGEMENTS} AS engagements
-    FROM posts p
-    JOIN deliveries dl ON dl.post_id = p.id AND dl.status = 'published'
-    JOIN channels ch ON ch.id = dl.channel_id
-    LEFT JOIN post_metrics_latest m ON m.delivery_id = dl.id
-   WHERE p.campaign_id = $1 AND dl.published_at > $2::timestamptz AND dl.published_at <= $3::timestamptz`;
-
 export const OUTPUT_LEVELS = ['campaign', 'track', 'partner', 'network', 'channel', 'post'] as const;
 export type OutputLevel = (typeof OUTPUT_LEVELS)[number];
 
 const KEY_OF: Record<OutputLevel, string> = {
   campaign: `NULL::text`,
-  track: `d.track_id::text`,
-  partner: `d.partner_id::text`,
-  network: `d.network`,
-  channel: `d.channel_id::text`,
-  post: `d.post_id::text`,
+  track: `m.track_id::text`,
+  partner: `m.partner_id::text`,
+  network: `m.network`,
+  channel: `m.channel_id::text`,
+  post: `m.post_id::text`,
 };
 
 /**
- * Output figures grouped at one level (one row per track, partner…; one row for the campaign).
- * Tracked-link clicks are summed per group from their own counters. $1 campaign, $2 from, $3 to.
+ * Output figures grouped at one level (one row per track, partner…; one row for the campaign), from
+ * post_metrics_latest alone (one row per published delivery). Summed per (group, post) first, then
+ * per group: posts are counted without a count(DISTINCT …) sort. Tracked-link clicks come from
+ * their own counters, per group. $1 campaign, $2 from, $3 to.
  */
 export function outputsSql(level: OutputLevel): string {
   return `
-WITH d AS (${DELIVERIES_WITH_FIGURES}),
+WITH per_post AS (
+  SELECT ${KEY_OF[level]} AS key, m.post_id,
+         count(*) AS deliveries, count(m.taken_at) AS deliveries_read,
+         sum(m.views) AS views, count(m.views) AS views_n,
+         sum(m.reach) AS reach, count(m.reach) AS reach_n,
+         sum(m.likes) AS likes, count(m.likes) AS likes_n,
+         sum(m.reposts) AS reposts, count(m.reposts) AS reposts_n,
+         sum(m.replies) AS replies, count(m.replies) AS replies_n,
+         sum(m.quotes) AS quotes, count(m.quotes) AS quotes_n,
+         sum(m.saves) AS saves, count(m.saves) AS saves_n,
+         sum(m.video_views) AS video_views, count(m.video_views) AS video_views_n,
+         sum(m.link_clicks) AS network_clicks, count(m.link_clicks) AS network_clicks_n,
+         sum(${ENGAGEMENTS}) AS engagements, count(${ENGAGEMENTS}) AS engagements_n,
+         sum(${ENGAGEMENTS}) FILTER (WHERE m.views IS NOT NULL) AS rate_engagements,
+         sum(m.views) FILTER (WHERE ${ENGAGEMENTS} IS NOT NULL) AS rate_views,
+         max(m.taken_at) AS last_read_at
+    FROM post_metrics_latest m
+   WHERE m.campaign_id = $1 AND m.published_at > $2::timestamptz AND m.published_at <= $3::timestamptz
+   GROUP BY 1, 2
+),
+groups AS (
+  SELECT key,
+         sum(deliveries)::int AS deliveries, count(*)::int AS posts, sum(deliveries_read)::int AS deliveries_read,
+         sum(views)::bigint AS views, sum(views_n)::int AS views_n,
+         sum(reach)::bigint AS reach, sum(reach_n)::int AS reach_n,
+         sum(likes)::bigint AS likes, sum(likes_n)::int AS likes_n,
+         sum(reposts)::bigint AS reposts, sum(reposts_n)::int AS reposts_n,
+         sum(replies)::bigint AS replies, sum(replies_n)::int AS replies_n,
+         sum(quotes)::bigint AS quotes, sum(quotes_n)::int AS quotes_n,
+         sum(saves)::bigint AS saves, sum(saves_n)::int AS saves_n,
+         sum(video_views)::bigint AS video_views, sum(video_views_n)::int AS video_views_n,
+         sum(network_clicks)::bigint AS network_clicks, sum(network_clicks_n)::int AS network_clicks_n,
+         sum(engagements)::bigint AS engagements, sum(engagements_n)::int AS engagements_n,
+         sum(rate_engagements)::bigint AS rate_engagements, sum(rate_views)::bigint AS rate_views,
+         max(last_read_at) AS last_read_at
+    FROM per_post GROUP BY key
+),
 clicks AS (
-  SELECT l.delivery_id, sum(lc.clicks)::bigint AS clicks
-    FROM tracked_links l JOIN link_clicks lc ON lc.link_id = l.id
-   WHERE l.delivery_id IN (SELECT delivery_id FROM d)
-   GROUP BY l.delivery_id
+  SELECT ${KEY_OF[level]} AS key, sum(lc.clicks)::bigint AS clicks
+    FROM post_metrics_latest m
+    JOIN tracked_links l ON l.delivery_id = m.delivery_id
+    JOIN link_clicks lc ON lc.link_id = l.id
+   WHERE m.campaign_id = $1 AND m.published_at > $2::timestamptz AND m.published_at <= $3::timestamptz
+   GROUP BY 1
 )
-SELECT ${KEY_OF[level]} AS key, ${FIGURES},
-       coalesce(sum(c.clicks), 0)::bigint AS tracked_clicks
-  FROM d LEFT JOIN clicks c ON c.delivery_id = d.delivery_id
- GROUP BY 1
- ORDER BY 1`;
+SELECT g.*, coalesce(c.clicks, 0)::bigint AS tracked_clicks
+  FROM groups g LEFT JOIN clicks c ON c.key IS NOT DISTINCT FROM g.key
+ ORDER BY g.key`;
 }
 
 /**
@@ -84,15 +92,12 @@ SELECT ${KEY_OF[level]} AS key, ${FIGURES},
  * P ≠ F (the reciprocity matrix weighted by views). $1 campaign, $2 from, $3 to.
  */
 export const RECIPROCAL_VIEWS_SQL = `
-SELECT f.partner_id AS featured_id, ch.partner_id AS publisher_id,
+SELECT f.partner_id AS featured_id, m.partner_id AS publisher_id,
        count(*)::int AS deliveries, sum(m.views)::bigint AS views, count(m.views)::int AS views_n
-  FROM posts p
-  JOIN deliveries dl ON dl.post_id = p.id AND dl.status = 'published'
-  JOIN channels ch ON ch.id = dl.channel_id
-  JOIN post_featured_partners f ON f.post_id = p.id AND f.partner_id <> ch.partner_id
-  LEFT JOIN post_metrics_latest m ON m.delivery_id = dl.id
- WHERE p.campaign_id = $1 AND dl.published_at > $2::timestamptz AND dl.published_at <= $3::timestamptz
- GROUP BY f.partner_id, ch.partner_id
+  FROM post_metrics_latest m
+  JOIN post_featured_partners f ON f.post_id = m.post_id AND f.partner_id <> m.partner_id
+ WHERE m.campaign_id = $1 AND m.published_at > $2::timestamptz AND m.published_at <= $3::timestamptz
+ GROUP BY f.partner_id, m.partner_id
 `;
 
 /**
@@ -101,13 +106,14 @@ SELECT f.partner_id AS featured_id, ch.partner_id AS publisher_id,
  */
 export const TOP_POSTS_SQL = `
 SELECT m.post_id,
-       count(*)::int AS deliveries_read,
+       count(m.taken_at)::int AS deliveries_read,
        sum(m.views)::bigint AS views, count(m.views)::int AS views_n,
        sum(${ENGAGEMENTS})::bigint AS engagements, count(${ENGAGEMENTS})::int AS engagements_n,
        min(m.published_at) AS published_at, max(m.taken_at) AS last_read_at
   FROM post_metrics_latest m
  WHERE m.campaign_id = $1 AND m.published_at > $2::timestamptz AND m.published_at <= $3::timestamptz
  GROUP BY m.post_id
+HAVING count(m.taken_at) > 0
  ORDER BY sum(m.views) DESC NULLS LAST, sum(${ENGAGEMENTS}) DESC NULLS LAST, m.post_id
  LIMIT $4
 `;

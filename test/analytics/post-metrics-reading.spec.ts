@@ -118,8 +118,9 @@ describe('per-post figures read by the worker at the configured ages', () => {
     expect(rows).toEqual([expect.objectContaining({ age: '1h', outcome: 'failed', error_kind: 'rate_limited', likes: null, views: null })]);
     const [{ retry_at }] = await db.query(`SELECT retry_at FROM post_metric_snapshots WHERE delivery_id = $1`, [deliveryId]);
     expect(new Date(retry_at).getTime()).toBeGreaterThan(Date.now() + 800_000);
-    // Until then it is not asked again.
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM post_metrics_latest WHERE delivery_id = $1`, [deliveryId]);
-    expect(n).toBe(0);
+    // The delivery's figures stay unread (not zeros), and it is not asked again before its retry time.
+    const [latest] = await db.query(`SELECT taken_at, likes, views FROM post_metrics_latest WHERE delivery_id = $1`, [deliveryId]);
+    expect(latest).toEqual({ taken_at: null, likes: null, views: null });
+    expect((await worker.get(PostMetricsTicker).tick(0)).enqueued).toBe(0);
   });
 });
