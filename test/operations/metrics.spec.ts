@@ -137,13 +137,13 @@ describe('operations metrics', () => {
     expect(sample(after, 'chorus_network_calls_total', readFailed) - sample(before, 'chorus_network_calls_total', readFailed)).toBe(1);
   });
 
-  it('each reconciler pass is timed', async () => {
-    const before = sample(await workerMetrics(), 'chorus_pass_duration_seconds_count', { pass: 'reconciler' });
+  it.each(['reconciler', 'promoter'])('each %s pass is timed', async (pass) => {
+    const before = sample(await workerMetrics(), 'chorus_pass_duration_seconds_count', { pass });
     // RECONCILE_INTERVAL_MS is 1 s in pipeline tests: wait for the next passes rather than for a duration.
     let now = before;
     for (let i = 0; i < 100 && now <= before; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      now = sample(await workerMetrics(), 'chorus_pass_duration_seconds_count', { pass: 'reconciler' });
+      now = sample(await workerMetrics(), 'chorus_pass_duration_seconds_count', { pass });
     }
     expect(now).toBeGreaterThan(before);
   });
