@@ -13,6 +13,9 @@ export interface AnalyticsWindow {
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Longest window a request may ask for: figures are per day, so this bounds every answer's size and cost. */
+export const MAX_WINDOW_DAYS = 1100;
+
 /**
  * Reads `from`/`to` query values: an ISO instant with offset, or a date `YYYY-MM-DD` meaning that
  * day in the campaign's zone (`from` = its midnight, `to` = the next midnight, so `to=2026-03-31`
@@ -24,7 +27,10 @@ export function resolveWindow(
 ): AnalyticsWindow {
   const from = query.from ? parseEnd('from', query.from, campaign.timeZone) : campaign.startsAt;
   const to = query.to ? parseEnd('to', query.to, campaign.timeZone) : campaign.endsAt;
-  if (to <= from) throw DomainError.validation('The window must end after it starts.', { from: from.toISOString(), to: to.toISOString() });
+  if (!(to > from)) throw DomainError.validation('The window must end after it starts.', { from: query.from, to: query.to });
+  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * 86_400_000) {
+    throw DomainError.validation(`The window may cover at most ${MAX_WINDOW_DAYS} days; ask for a shorter one.`, { from: from.toISOString(), to: to.toISOString(), maxDays: MAX_WINDOW_DAYS });
+  }
   return {
     from,
     to,

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Allow, OwnSessionOnly, Public } from '../common/access.decorator';
 import { AuthService, SignedIn } from './auth.service';
@@ -8,7 +7,7 @@ import type { AuthenticatedUser } from './authenticated-user';
 import { CurrentUser } from './current-user.decorator';
 import { AcceptInviteDto } from './dto/accept-invite.dto';
 import { LoginDto } from './dto/login.dto';
-import { LOGIN_ATTEMPTS, LoginThrottlerGuard } from './login-throttle';
+import { LoginThrottlerGuard } from './login-throttle';
 import { SESSION_TTL_SECONDS } from './session.store';
 import { SESSION_COOKIE } from './token.service';
 
@@ -22,7 +21,6 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseGuards(LoginThrottlerGuard)
-  @Throttle({ default: LOGIN_ATTEMPTS })
   async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
     return withCookie(res, await this.auth.login(dto.email, dto.password));
   }
@@ -31,7 +29,6 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseGuards(LoginThrottlerGuard)
-  @Throttle({ default: LOGIN_ATTEMPTS })
   async acceptInvite(@Body() dto: AcceptInviteDto, @Res({ passthrough: true }) res: Response) {
     return withCookie(res, await this.auth.acceptInvite(dto));
   }

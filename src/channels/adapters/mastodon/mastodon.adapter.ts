@@ -22,6 +22,8 @@ export interface MastodonAdapterOptions {
   mediaPollIntervalMs?: number;
   /** Pages of the account's timeline read by findPublished before giving up (default 5 × 40 statuses). */
   lookupPages?: number;
+  /** Checked before every call: the instance must still be a public server (throws NetworkError). */
+  instanceGuard?: (instanceUrl: string) => Promise<void>;
 }
 
 interface MastodonStatus {
@@ -61,6 +63,7 @@ export class MastodonAdapter implements NetworkAdapter {
   private readonly mediaPollAttempts: number;
   private readonly mediaPollIntervalMs: number;
   private readonly lookupPages: number;
+  private readonly instanceGuard?: (instanceUrl: string) => Promise<void>;
 
   constructor(options: MastodonAdapterOptions) {
     this.http = axios.create({
@@ -73,6 +76,7 @@ export class MastodonAdapter implements NetworkAdapter {
     this.mediaPollAttempts = options.mediaPollAttempts ?? 10;
     this.mediaPollIntervalMs = options.mediaPollIntervalMs ?? 1000;
     this.lookupPages = options.lookupPages ?? 5;
+    this.instanceGuard = options.instanceGuard;
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
@@ -141,6 +145,8 @@ export class MastodonAdapter implements NetworkAdapter {
     if (!channel.instanceUrl) throw new NetworkError('auth', `The Mastodon channel ${channel.handle} has no instance address; reconnect it.`);
     const token = channel.credentials.accessToken;
     if (!token) throw new NetworkError('auth', `The Mastodon channel ${channel.handle} has no access token; reconnect it.`);
+    // The bearer token goes to this address: a name that now resolves to a private one gets nothing.
+    await this.instanceGuard?.(channel.instanceUrl);
     let res: AxiosResponse<unknown>;
     try {
       res = await this.http.request({ ...config, baseURL: channel.instanceUrl, headers: { ...config.headers, Authorization: `Bearer ${token}` } });
