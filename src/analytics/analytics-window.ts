@@ -13,8 +13,11 @@ export interface AnalyticsWindow {
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Longest window a request may ask for: figures are per day, so this bounds every answer's size and cost. */
-export const MAX_WINDOW_DAYS = 1100;
+/**
+ * Longest window a request may ask for (25 years): figures are per day, so this bounds every
+ * answer's size and cost, while "since the start of our network" still fits.
+ */
+export const MAX_WINDOW_DAYS = 25 * 366;
 
 /**
  * Reads `from`/`to` query values: an ISO instant with offset, or a date `YYYY-MM-DD` meaning that

@@ -33,8 +33,10 @@ export class ChannelService {
 
   /** A Mastodon instance receives the channel's bearer token: it must be a public server (checked again at each connection). */
   private async checkInstanceUrl(instanceUrl: string): Promise<void> {
+    // Tests and local demos point instances at local emulators (and names that do not resolve).
+    if (this.env.OUTBOUND_ALLOW_PRIVATE_HOSTS === 'true') return;
     try {
-      await resolvePublicUrl(instanceUrl, { allowPrivateHosts: this.env.OUTBOUND_ALLOW_PRIVATE_HOSTS === 'true' });
+      await resolvePublicUrl(instanceUrl);
     } catch (err) {
       if (!(err instanceof PublicAddressError)) throw err;
       throw DomainError.validation(`instanceUrl: ${err.message}`, [{ field: 'instanceUrl', problems: [err.message] }]);

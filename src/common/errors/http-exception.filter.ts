@@ -14,6 +14,7 @@ interface ErrorBody {
 const PG_CLIENT_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   '23505': { code: 'conflict', message: 'This already exists.' },
   '23503': { code: 'validation_failed', message: 'A referenced record does not exist.' },
+  '23502': { code: 'validation_failed', message: 'A required value is missing (null is not accepted here).' },
   '23514': { code: 'validation_failed', message: 'A value is out of the allowed range.' },
   '22P02': { code: 'validation_failed', message: 'A value has the wrong format.' },
   '22007': { code: 'validation_failed', message: 'A date or time has the wrong format.' },

@@ -44,7 +44,7 @@ export class PartnerWebhookService {
     const found = await this.db.query(`SELECT 1 FROM partners WHERE id = $1`, [partnerId]);
     if (!found.length) throw DomainError.notFound('partner', partnerId);
     try {
-      await resolvePublicUrl(url, { allowPrivateHosts: this.allowPrivateHosts });
+      if (!this.allowPrivateHosts) await resolvePublicUrl(url);
     } catch (err) {
       if (!(err instanceof PublicAddressError)) throw err;
       throw DomainError.validation(`url: ${err.message}`, [{ field: 'url', problems: [err.message] }]);
