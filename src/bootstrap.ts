@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import helmet, { HelmetOptions } from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { bodyParserErrorHandler } from './common/errors/http-exception.filter';
 import { noStoreByDefault, rejectUnstorableUrl, verifyJsonBody } from './common/request-hygiene';
 import { apiValidationPipe } from './common/validation.pipe';
@@ -21,6 +22,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('json', { limit: BODY_LIMIT, verify: verifyJsonBody });
   app.use(bodyParserErrorHandler);
   app.use(cookieParser());
+  mountQueueDashboard(app);
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');

@@ -17,15 +17,23 @@ const ALL = [M, P, R];
 export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   // health, web pages
   'GET /health': PUBLIC,
+  // outside the session guard: bearer METRICS_TOKEN, checked by MetricsController (404 while unset)
+  'GET /metrics': PUBLIC,
   'GET /': PUBLIC,
   'GET /app': PUBLIC,
   'GET /app/*path': PUBLIC,
   'GET /app/assets/:file': PUBLIC,
   'GET /approve/:token': PUBLIC,
+  'GET /invite': PUBLIC,
 
   // auth and users (issue 4)
   'POST /api/auth/login': PUBLIC,
   'POST /api/auth/accept-invite': PUBLIC,
+  'POST /api/auth/reset-password': PUBLIC,
+  'POST /api/auth/password-reset': PUBLIC,
+  'GET /api/auth/options': PUBLIC,
+  'POST /api/auth/first-run': PUBLIC,
+  'POST /api/auth/password': ALL,
   'POST /api/auth/logout': ALL,
   'GET /api/auth/me': ALL,
   'POST /api/users/invites': [M],

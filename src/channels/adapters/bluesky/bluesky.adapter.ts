@@ -11,9 +11,11 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
+import { keepAliveAgents } from '../keep-alive-agents';
 import { buildFacets } from './bluesky-facets';
 import { rkeyFor } from './bluesky-rkey';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readBlueskyPostMetrics } from './bluesky-post-metrics';
 
 export interface BlueskyAdapterOptions {
   /** PDS / entryway URL, e.g. https://bsky.social (XRPC lives under /xrpc). */
@@ -74,14 +76,14 @@ export class BlueskyAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
     });
     this.mediaFetcher = options.mediaFetcher;
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
     const session = await this.session(channel);
-    const text = textWithLink(request.text, request.link);
+    const text = request.text;
     const facets = await buildFacets(text, (handle) => this.resolveHandle(handle));
     const record: Record<string, unknown> = { $type: POST, text, createdAt: new Date().toISOString() };
     if (facets.length) record.facets = facets;
@@ -121,6 +123,15 @@ export class BlueskyAdapter implements NetworkAdapter {
       followers: typeof profile.followersCount === 'number' ? profile.followersCount : null,
       posts: typeof profile.postsCount === 'number' ? profile.postsCount : null,
     };
+  }
+
+  /** Per-post figures (issue 21): see bluesky-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    return readBlueskyPostMetrics(async (url, params) => {
+      const res = await this.authed(channel, { method: 'GET', url, params }, false);
+      if (res.status !== 200) throw classify(res, 'read');
+      return res.data;
+    }, post);
   }
 
   /** refreshSession (or a new session from the app password); the returned tokens replace the stored ones. */
@@ -250,11 +261,6 @@ export class BlueskyAdapter implements NetworkAdapter {
     this.sessions.set(channel.channelId, session);
     return session;
   }
-}
-
-function textWithLink(text: string, link: string | null): string {
-  if (!link || text.includes(link)) return text;
-  return text ? `${text}\n\n${link}` : link;
 }
 
 function errorName(res: AxiosResponse<unknown>): string | undefined {
