@@ -3,6 +3,7 @@ export enum QueueName {
   Publish = 'publish',
   Followers = 'followers',
   PostMetrics = 'post-metrics',
+  Webhooks = 'webhooks',
 }
 
 export interface QueueSettings {
@@ -14,4 +15,5 @@ export const QUEUE_CONFIG: Record<QueueName, QueueSettings> = {
   [QueueName.Publish]: { concurrency: 8 },
   [QueueName.Followers]: { concurrency: 4 },
   [QueueName.PostMetrics]: { concurrency: 2 },
+  [QueueName.Webhooks]: { concurrency: 4 },
 };

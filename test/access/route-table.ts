@@ -115,6 +115,7 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'GET /api/web/campaigns/:id/composer': [M],
   'GET /api/web/posts/:id': ALL,
   'GET /api/web/campaigns/:id/calendar-feed': ALL,
+  'DELETE /api/web/campaigns/:id/calendar-feed': ALL,
   'GET /api/campaigns/:id/calendar.ics': ALL,
   'GET /feeds/campaigns/:id/:key/calendar.ics': PUBLIC,
 };

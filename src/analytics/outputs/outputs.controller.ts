@@ -1,11 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Allow } from '../../common/access.decorator';
+import { Allow, CampaignScoped } from '../../common/access.decorator';
 import { OutputsQueryDto, TopPostsQueryDto, WindowQueryDto } from '../dto/window-query.dto';
 import { OutputsService } from './outputs.service';
 
 /** Output indicators: how far the campaign's posts went. Read like the follower indicators. */
 @ApiTags('indicators')
+@CampaignScoped()
 @Controller('api/campaigns/:campaignId/outputs')
 export class OutputsController {
   constructor(private readonly outputs: OutputsService) {}

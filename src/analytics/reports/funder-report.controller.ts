@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Allow } from '../../common/access.decorator';
+import { Allow, CampaignScoped } from '../../common/access.decorator';
 import { WindowQueryDto } from '../dto/window-query.dto';
 import { FunderReport, FunderReportService } from './funder-report.service';
 import { renderFunderReportPdf } from './funder-report.pdf';
@@ -9,6 +9,7 @@ import { renderFunderReportXlsx } from './funder-report.xlsx';
 
 /** The funder's report, laid out as the action plan: for the review group and the managers. */
 @ApiTags('indicators')
+@CampaignScoped()
 @Controller('api/campaigns/:campaignId')
 export class FunderReportController {
   constructor(private readonly reports: FunderReportService) {}

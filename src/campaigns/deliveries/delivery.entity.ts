@@ -3,7 +3,7 @@ import { Channel } from '../../channels/channel.entity';
 import type { Post } from '../posts/post.entity';
 
 export const DELIVERY_STATUSES = [
-  'pending_approval', 'approved', 'queued', 'publishing', 'published', 'failed', 'skipped', 'cancelled',
+  'pending_approval', 'approved', 'publishing', 'published', 'failed', 'skipped', 'cancelled',
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const TERMINAL_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['published', 'failed', 'skipped', 'cancelled'];
@@ -37,6 +37,8 @@ export class Delivery {
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true }) claimedAt!: Date | null;
   @Column({ name: 'claimed_by', type: 'text', nullable: true }) claimedBy!: string | null;
   @Column({ name: 'idempotency_key', type: 'uuid' }) idempotencyKey!: string;
+  /** When its publish job was added (it is due within the horizon); null while it has none. Transport bookkeeping, not a status. */
+  @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true }) enqueuedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -102,10 +102,19 @@ export interface PostingLimit {
   windowMs: number;
 }
 
+/** Limits a network applies to the whole app (client id), across every account it posts for. */
+export interface AppPostingLimits {
+  /** Names the app's shared window, e.g. `x:<client id>`. */
+  key: string;
+  limits: PostingLimit[];
+}
+
 export interface NetworkAdapter {
   readonly network: Network;
   /** Known publishing limits per channel (e.g. Instagram 50 per 24 h). */
   readonly postingLimits: PostingLimit[];
+  /** Known publishing limits of the whole app, paced across every worker (AppPacer). */
+  readonly appPostingLimits?: AppPostingLimits;
   /** Publish once. Throws NetworkError. */
   publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost>;
   /**

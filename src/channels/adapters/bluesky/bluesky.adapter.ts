@@ -11,7 +11,7 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
+import { keepAliveAgents } from '../keep-alive-agents';
 import { buildFacets } from './bluesky-facets';
 import { rkeyFor } from './bluesky-rkey';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
@@ -76,7 +76,7 @@ export class BlueskyAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
     });
     this.mediaFetcher = options.mediaFetcher;
   }

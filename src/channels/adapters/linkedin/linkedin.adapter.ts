@@ -10,7 +10,7 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
+import { keepAliveAgents } from '../keep-alive-agents';
 import { escapeCommentary, nextMidnightUtc, unescapeCommentary } from './linkedin-commentary';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
 import { readLinkedInPostMetrics } from './linkedin-post-metrics';
@@ -76,8 +76,8 @@ export class LinkedInAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
+      ...keepAliveAgents(),
       paramsSerializer: { serialize: restliQuery },
-      ...axiosTransportOptions(),
     });
   }
 

@@ -2,6 +2,7 @@ import type { Agent } from 'node:http';
 import { EUploadMimeType, SendTweetV2Params, TwitterApi, TwitterApiv2 } from 'twitter-api-v2';
 import type { MediaFetcher } from '../../media/media-fetcher.types';
 import {
+  AppPostingLimits,
   ChannelContext,
   ChannelCredentials,
   FollowerReading,
@@ -31,6 +32,8 @@ export interface XAdapterOptions {
   postsPer15Min?: number;
   /** Posts per account per 24 hours when the app's plan caps them; absent: no daily cap. */
   postsPer24h?: number;
+  /** Posts of the whole app (every account together) per 24 hours (default 10,000: POST /2/tweets' per-app limit). */
+  appPostsPer24h?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -43,6 +46,8 @@ const UPLOAD_TYPES = new Set<string>(Object.values(EUploadMimeType).filter((t) =
 export class XAdapter implements NetworkAdapter {
   readonly network = 'x' as const;
   readonly postingLimits: PostingLimit[];
+  /** POST /2/tweets per app, whichever accounts post (docs.x.com/fundamentals/rate-limits), paced across workers. */
+  readonly appPostingLimits: AppPostingLimits;
   private readonly agent: Agent | undefined;
   private readonly timeoutMs: number;
 
@@ -52,6 +57,7 @@ export class XAdapter implements NetworkAdapter {
     // Settings of the operator's X plan (X_POSTS_PER_15MIN, X_POSTS_PER_24H), not fixed figures: plans differ and change.
     this.postingLimits = [{ posts: options.postsPer15Min ?? 100, windowMs: 15 * 60_000 }];
     if (options.postsPer24h) this.postingLimits.push({ posts: options.postsPer24h, windowMs: 24 * 60 * 60_000 });
+    this.appPostingLimits = { key: `x:${options.clientId ?? 'default'}`, limits: [{ posts: options.appPostsPer24h ?? 10_000, windowMs: 24 * 60 * 60_000 }] };
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
