@@ -1,14 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Allow, OwnSessionOnly, Public } from '../common/access.decorator';
 import { AuthService, SignedIn } from './auth.service';
 import type { AuthenticatedUser } from './authenticated-user';
 import { CurrentUser } from './current-user.decorator';
 import { AcceptInviteDto } from './dto/accept-invite.dto';
+import { ChangePasswordDto, FirstRunDto, RequestPasswordResetDto } from './dto/account.dto';
 import { LoginDto } from './dto/login.dto';
-import { LOGIN_ATTEMPTS, LoginThrottlerGuard } from './login-throttle';
+import { LoginThrottlerGuard } from './login-throttle';
 import { SESSION_TTL_SECONDS } from './session.store';
 import { SESSION_COOKIE } from './token.service';
 
@@ -22,7 +22,6 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseGuards(LoginThrottlerGuard)
-  @Throttle({ default: LOGIN_ATTEMPTS })
   async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
     return withCookie(res, await this.auth.login(dto.email, dto.password));
   }
@@ -31,9 +30,52 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseGuards(LoginThrottlerGuard)
-  @Throttle({ default: LOGIN_ATTEMPTS })
   async acceptInvite(@Body() dto: AcceptInviteDto, @Res({ passthrough: true }) res: Response) {
     return withCookie(res, await this.auth.acceptInvite(dto));
+  }
+
+  /** The reset link's page: sets a new password with a reset token and signs in. */
+  @Post('reset-password')
+  @HttpCode(200)
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  async resetPassword(@Body() dto: AcceptInviteDto, @Res({ passthrough: true }) res: Response) {
+    return withCookie(res, await this.auth.resetPassword(dto));
+  }
+
+  /** Mails a reset link if the address has an account; answers the same either way. */
+  @Post('password-reset')
+  @HttpCode(202)
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  async requestPasswordReset(@Body() dto: RequestPasswordResetDto): Promise<{ sent: true }> {
+    await this.auth.requestPasswordReset(dto.email);
+    return { sent: true };
+  }
+
+  /** What the sign-in page may offer: password reset (mail configured) and the first-run form (no user yet). */
+  @Get('options')
+  @Public()
+  options() {
+    return this.auth.signInOptions();
+  }
+
+  /** A new deployment's first manager; refused as soon as any user exists. */
+  @Post('first-run')
+  @HttpCode(201)
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  async firstRun(@Body() dto: FirstRunDto, @Res({ passthrough: true }) res: Response) {
+    return withCookie(res, await this.auth.firstRun(dto));
+  }
+
+  /** The signed-in user's own password (their account only, so every role may). */
+  @Post('password')
+  @HttpCode(204)
+  @Allow('manager', 'partner', 'reviewer')
+  @OwnSessionOnly()
+  async changePassword(@CurrentUser() user: AuthenticatedUser, @Body() dto: ChangePasswordDto): Promise<void> {
+    await this.auth.changePassword(user, dto.currentPassword, dto.newPassword);
   }
 
   @Post('logout')

@@ -17,15 +17,23 @@ const ALL = [M, P, R];
 export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   // health, web pages
   'GET /health': PUBLIC,
+  // outside the session guard: bearer METRICS_TOKEN, checked by MetricsController (404 while unset)
+  'GET /metrics': PUBLIC,
   'GET /': PUBLIC,
   'GET /app': PUBLIC,
   'GET /app/*path': PUBLIC,
   'GET /app/assets/:file': PUBLIC,
   'GET /approve/:token': PUBLIC,
+  'GET /invite': PUBLIC,
 
   // auth and users (issue 4)
   'POST /api/auth/login': PUBLIC,
   'POST /api/auth/accept-invite': PUBLIC,
+  'POST /api/auth/reset-password': PUBLIC,
+  'POST /api/auth/password-reset': PUBLIC,
+  'GET /api/auth/options': PUBLIC,
+  'POST /api/auth/first-run': PUBLIC,
+  'POST /api/auth/password': ALL,
   'POST /api/auth/logout': ALL,
   'GET /api/auth/me': ALL,
   'POST /api/users/invites': [M],
@@ -96,12 +104,18 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'POST /api/campaigns/:campaignId/codes': [M, P],
   'GET /api/campaigns/:campaignId/codes': ALL,
   'GET /api/campaigns/:campaignId/report.csv': ALL,
+  'GET /api/campaigns/:campaignId/outputs': ALL,
+  'GET /api/campaigns/:campaignId/report.pdf': [M, R],
+  'GET /api/campaigns/:campaignId/report.xlsx': [M, R],
+  'GET /api/campaigns/:campaignId/outputs/top-posts': ALL,
+  'GET /api/campaigns/:campaignId/outputs/reciprocal-visibility': ALL,
 
   // web API
   'GET /api/web/campaigns/:id/calendar': ALL,
   'GET /api/web/campaigns/:id/composer': [M],
   'GET /api/web/posts/:id': ALL,
   'GET /api/web/campaigns/:id/calendar-feed': ALL,
+  'DELETE /api/web/campaigns/:id/calendar-feed': ALL,
   'GET /api/campaigns/:id/calendar.ics': ALL,
   'GET /feeds/campaigns/:id/:key/calendar.ics': PUBLIC,
 };

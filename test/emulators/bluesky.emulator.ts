@@ -100,6 +100,7 @@ export class BlueskyEmulator extends BaseEmulator {
     this.route('GET', '/xrpc/com.atproto.repo.listRecords', (req, res) => this.listRecords(req, res));
     this.route('POST', '/xrpc/com.atproto.repo.uploadBlob', (req, res) => this.uploadBlob(req, res));
     this.route('GET', '/xrpc/app.bsky.actor.getProfile', (req, res) => this.getProfile(req, res));
+    this.route('GET', '/xrpc/app.bsky.feed.getPosts', (req, res) => this.getPosts(req, res));
     this.route('GET', '/.well-known/did.json', (req, res) => this.didWebDocument(req, res));
     this.route('GET', '/:did', (req, res) => this.plcDocument(req, res));
   }
@@ -288,6 +289,7 @@ export class BlueskyEmulator extends BaseEmulator {
         id: uri,
         accountId: did,
         text: String(record.text ?? ''),
+        link: externalUri(record.embed),
         createdAt: new Date(this.clock()),
         extra: { rkey, facets: record.facets, embed: record.embed, langs: record.langs, record },
       });
@@ -333,6 +335,36 @@ export class BlueskyEmulator extends BaseEmulator {
     const link = cidV1(0x55, data);
     this.blobs.set(link, { mimeType, size: data.length });
     sendJson(res, 200, { blob: { $type: 'blob', ref: { $link: link }, mimeType, size: data.length } });
+  }
+
+  /**
+   * app.bsky.feed.getPosts: post views for up to 25 at:// URIs (more is InvalidRequest); a URI
+   * that is gone is left out of the answer, not an error.
+   */
+  private getPosts(req: EmulatorRequest, res: http.ServerResponse): void {
+    if (this.preFault(this.takeFault(req.path, false), req.path, res)) return;
+    if (!this.authenticate(req, res)) return;
+    const uris = req.query.getAll('uris');
+    if (uris.length === 0) return sendJson(res, 400, { error: 'InvalidRequest', message: 'Error: Params must have the property "uris"' });
+    if (uris.length > 25) return sendJson(res, 400, { error: 'InvalidRequest', message: 'Error: uris must not have more than 25 elements' });
+    if (uris.some((u) => !u.startsWith('at://'))) return sendJson(res, 400, { error: 'InvalidRequest', message: 'Error: uris/0 must be a valid at-uri' });
+    const posts = uris.map((u) => this.records.get(u)).filter((r): r is StoredRecord => !!r && r.uri.includes(`/${POST}/`)).map((r) => {
+      const counts = this.postInteractions.get(r.uri) ?? {};
+      const account = this.accounts.get(r.did);
+      return {
+        uri: r.uri,
+        cid: r.cid,
+        author: { did: r.did, handle: account?.handle ?? r.did, labels: [] },
+        record: r.value,
+        replyCount: counts.replies ?? 0,
+        repostCount: counts.reposts ?? 0,
+        likeCount: counts.likes ?? 0,
+        quoteCount: counts.quotes ?? 0,
+        indexedAt: String(r.value.createdAt ?? new Date().toISOString()),
+        labels: [],
+      };
+    });
+    sendJson(res, 200, { posts });
   }
 
   private getProfile(req: EmulatorRequest, res: http.ServerResponse): void {
@@ -437,4 +469,12 @@ function cidV1(codec: number, data: Buffer): string {
 
 function randomish(seed: string, n: number): string {
   return createHash('sha256').update(`${seed}:${n}:${Math.random()}`).digest('base64url').slice(0, 24);
+}
+
+/** The card's address of an app.bsky.embed.external (alone or beside media), else null. */
+function externalUri(embed: unknown): string | null {
+  const e = embed as { $type?: string; external?: { uri?: unknown }; media?: unknown } | undefined;
+  if (!e) return null;
+  if (e.$type === 'app.bsky.embed.external' && typeof e.external?.uri === 'string') return e.external.uri;
+  return null;
 }

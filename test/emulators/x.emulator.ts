@@ -47,6 +47,12 @@ export interface XEmulatorAccount {
   followers?: number;
   /** Posts made before the emulator started (added to tweet_count). */
   tweetCount?: number;
+  /**
+   * OAuth 2.0 scopes the user granted; default all Chorus asks for. Media upload needs
+   * `media.write` (docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code): without
+   * it X answers 403 Forbidden on /2/media/upload.
+   */
+  scopes?: string[];
 }
 
 export interface XEmulatorOptions {
@@ -69,6 +75,7 @@ interface AccountState {
   name: string;
   accessToken: string | null;
   refreshToken: string | null;
+  scopes: Set<string>;
   tweetCount: number;
   posts: EmulatedPost[];
   texts: Set<string>;
@@ -90,6 +97,7 @@ const TWITTER_EPOCH = 1288834974657n;
 
 const BODIES = {
   unauthorized: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' },
+  forbidden: { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'Forbidden' },
   tooMany: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
   usageCap: {
     title: 'UsageCapExceeded',
@@ -155,6 +163,7 @@ export class XEmulator extends BaseEmulator {
     this.route('POST', '/2/tweets', (req, res) => this.createTweet(req, res));
     this.route('GET', '/2/users/me', (req, res) => this.me(req, res));
     this.route('GET', '/2/users/:id/tweets', (req, res) => this.timeline(req, res));
+    this.route('GET', '/2/tweets/:id', (req, res) => this.tweet(req, res));
     this.route('POST', '/2/media/upload/initialize', (req, res) => this.mediaInitialize(req, res));
     this.route('POST', '/2/media/upload/:id/append', (req, res) => this.mediaAppend(req, res));
     this.route('POST', '/2/media/upload/:id/finalize', (req, res) => this.mediaFinalize(req, res));
@@ -170,6 +179,7 @@ export class XEmulator extends BaseEmulator {
       name: a.name ?? a.username,
       accessToken: a.token,
       refreshToken: a.refreshToken ?? null,
+      scopes: new Set(a.scopes ?? ['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access']),
       tweetCount: a.tweetCount ?? 0,
       posts: [],
       texts: new Set(),
@@ -399,6 +409,32 @@ export class XEmulator extends BaseEmulator {
     sendJson(res, 200, { data }, this.rateHeaders(75, 74));
   }
 
+  /**
+   * GET /2/tweets/:id (900 requests / 15 min per user). public_metrics only when asked in
+   * tweet.fields; an unknown id is X's 200 with a resource-not-found error and no data.
+   */
+  private async tweet(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
+    if ((await this.answerFault(this.takeReadFault(req), res, 900)) === 'handled') return;
+    if (!this.authenticate(req)) return sendJson(res, 401, BODIES.unauthorized);
+    const id = req.params.id;
+    if (!/^\d{1,19}$/.test(id)) return sendJson(res, 400, invalidRequest(`The \`id\` query parameter value [${id}] does not match ^[0-9]{1,19}$`, { id: [id] }));
+    const post = this.posts.find((p) => p.id === id);
+    if (!post) {
+      return sendJson(res, 200, {
+        errors: [{ value: id, detail: `Could not find tweet with id: [${id}].`, title: 'Not Found Error', resource_type: 'tweet', parameter: 'id', resource_id: id, type: 'https://api.twitter.com/2/problems/resource-not-found' }],
+      }, this.rateHeaders(900, 899));
+    }
+    const data: Record<string, unknown> = { id: post.id, text: post.text, edit_history_tweet_ids: [post.id] };
+    if ((req.query.get('tweet.fields') ?? '').split(',').includes('public_metrics')) {
+      const c = this.postInteractions.get(post.id) ?? {};
+      data.public_metrics = {
+        retweet_count: c.reposts ?? 0, reply_count: c.replies ?? 0, like_count: c.likes ?? 0, quote_count: c.quotes ?? 0,
+        bookmark_count: c.bookmarks ?? 0, impression_count: c.views ?? 0,
+      };
+    }
+    sendJson(res, 200, { data }, this.rateHeaders(900, 899));
+  }
+
   private async timeline(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
     if ((await this.answerFault(this.takeReadFault(req), res, 900)) === 'handled') return;
     if (!this.authenticate(req)) return sendJson(res, 401, BODIES.unauthorized);
@@ -466,6 +502,10 @@ export class XEmulator extends BaseEmulator {
     const account = this.authenticate(req);
     if (!account) {
       sendJson(res, 401, BODIES.unauthorized);
+      return undefined;
+    }
+    if (!account.scopes.has('media.write')) {
+      sendJson(res, 403, BODIES.forbidden);
       return undefined;
     }
     return account;
@@ -570,7 +610,7 @@ export class XEmulator extends BaseEmulator {
       token_type: 'bearer',
       expires_in: 7200,
       access_token: account.accessToken,
-      scope: 'tweet.read tweet.write users.read media.write offline.access',
+      scope: [...account.scopes].join(' '),
       refresh_token: account.refreshToken,
     });
   }

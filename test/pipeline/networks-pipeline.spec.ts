@@ -171,7 +171,7 @@ describe('publishing pipeline on every network', () => {
       const row = await p.fixtures.delivery(d.deliveryId);
       return row.error_kind === 'rate_limited' ? row : null;
     }, { what: 'the rate limit to be recorded' });
-    expect(fresh.status).toBe('queued');
+    expect(fresh.status).toBe('approved');
     expect(fresh.attempts).toBe(0);
     expect(new Date(fresh.due_at).getTime()).toBeGreaterThan(Date.now() + 30_000);
     expect(texts(emulators[net], d.text)).toBe(0);
@@ -184,6 +184,19 @@ describe('publishing pipeline on every network', () => {
       return row.status === 'published' || row.status === 'failed' ? row : null;
     }, { what: 'the duplicate to settle' });
     expect(settled.attempts).toBe(1);
+    expect(texts(linkedin, d.text)).toBe(0);
+  });
+
+  it('linkedin: a retired API version is told to the manager in plain words on the delivery, and nothing is published', async () => {
+    // Every attempt is refused (a version stays retired until the operator changes it).
+    linkedin.inject({ kind: 'retired_version' }, 'publish', 10);
+    const d = await publishOne('linkedin');
+    const seen = await waitFor(async () => {
+      const row = await p.fixtures.delivery(d.deliveryId);
+      return row.error_message ? row : null;
+    }, { what: 'the refusal to be recorded' });
+    expect(seen.error_message).toMatch(/LinkedIn API version \d{6}, which LinkedIn no longer serves/);
+    expect(seen.error_message).toMatch(/LINKEDIN_API_VERSION/);
     expect(texts(linkedin, d.text)).toBe(0);
   });
 

@@ -71,6 +71,9 @@ export interface SnapshotRow {
   followers: number | null;
   outcome?: 'count' | 'not_available' | 'failed';
   errorKind?: string;
+  /** A reading taken for a campaign edge (follower_snapshots.edge_at), with the source the poller gives it. */
+  edgeAt?: Date;
+  source?: 'campaign_start' | 'campaign_end' | 'schedule';
 }
 
 /** Inserts snapshots in one statement (as the poller's inserts would, through the daily-point trigger). */
@@ -78,15 +81,18 @@ export async function insertSnapshots(t: TestApp, channelId: string, rows: Snaps
   if (!rows.length) return;
   const db = t.app.get(DataSource);
   await db.query(
-    `INSERT INTO follower_snapshots (channel_id, taken_at, outcome, followers, source, error_kind)
-     SELECT $1, r.taken_at, r.outcome, r.followers, 'import', r.error_kind
-       FROM unnest($2::timestamptz[], $3::text[], $4::int[], $5::text[]) AS r(taken_at, outcome, followers, error_kind)`,
+    `INSERT INTO follower_snapshots (channel_id, taken_at, outcome, followers, source, error_kind, edge_at)
+     SELECT $1, r.taken_at, r.outcome, r.followers, r.source, r.error_kind, r.edge_at
+       FROM unnest($2::timestamptz[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[])
+            AS r(taken_at, outcome, followers, error_kind, source, edge_at)`,
     [
       channelId,
       rows.map((r) => r.takenAt),
       rows.map((r) => r.outcome ?? (r.followers === null ? 'not_available' : 'count')),
       rows.map((r) => r.followers),
       rows.map((r) => (r.outcome === 'failed' ? r.errorKind ?? 'transient' : null)),
+      rows.map((r) => r.source ?? 'import'),
+      rows.map((r) => r.edgeAt ?? null),
     ],
   );
 }
@@ -133,4 +139,32 @@ export async function publishedPost(
     [res.body.id, options.publishedAt ?? new Date()],
   );
   return { postId: res.body.id, deliveryIds };
+}
+
+export interface PostMetricRow {
+  takenAt: Date;
+  age?: string;
+  outcome?: 'ok' | 'unsupported' | 'failed';
+  views?: number | null;
+  reach?: number | null;
+  likes?: number | null;
+  reposts?: number | null;
+  replies?: number | null;
+  quotes?: number | null;
+  linkClicks?: number | null;
+}
+
+/** Inserts per-post readings of one delivery in one statement (as the reader's inserts would, through the latest-figures trigger). */
+export async function insertPostMetrics(t: TestApp, deliveryId: string, rows: PostMetricRow[], source = 'test'): Promise<void> {
+  const db = t.app.get(DataSource);
+  const col = <K extends keyof PostMetricRow>(k: K) => rows.map((r) => (r[k] === undefined ? null : r[k]));
+  await db.query(
+    `INSERT INTO post_metric_snapshots (delivery_id, taken_at, age, outcome, source, error_kind, views, reach, likes, reposts, replies, quotes, link_clicks)
+     SELECT $1, r.taken_at, r.age, r.outcome, $2, CASE WHEN r.outcome = 'failed' THEN 'transient' END,
+            r.views, r.reach, r.likes, r.reposts, r.replies, r.quotes, r.link_clicks
+       FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[], $12::int[])
+            AS r(taken_at, age, outcome, views, reach, likes, reposts, replies, quotes, link_clicks)`,
+    [deliveryId, source, col('takenAt'), rows.map((r) => r.age ?? 'manual'), rows.map((r) => r.outcome ?? 'ok'),
+      col('views'), col('reach'), col('likes'), col('reposts'), col('replies'), col('quotes'), col('linkClicks')],
+  );
 }

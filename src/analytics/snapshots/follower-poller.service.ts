@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AdapterRegistry } from '../../channels/adapters/adapter-registry';
 import { NetworkError } from '../../channels/adapters/network-adapter';
 import { ChannelContextService } from '../../channels/channel-context.service';
+import { MetricsService } from '../../metrics/metrics.service';
 import { ANALYTICS_SETTINGS, AnalyticsSettings } from '../analytics-settings';
 import { PollFollowersJob } from './follower-poll-job';
 
@@ -26,10 +27,17 @@ export class FollowerPoller {
     private readonly contexts: ChannelContextService,
     private readonly adapters: AdapterRegistry,
     @Inject(ANALYTICS_SETTINGS) private readonly settings: AnalyticsSettings,
+    private readonly metrics: MetricsService,
   ) {}
 
   async poll(job: PollFollowersJob, now = new Date()): Promise<PollOutcome> {
     const ctx = await this.contexts.load(job.channelId).catch(() => null);
+    const result = await this.pollChannel(job, ctx, now);
+    this.metrics.followerPolled(ctx?.network ?? 'unknown', result.outcome);
+    return result;
+  }
+
+  private async pollChannel(job: PollFollowersJob, ctx: Awaited<ReturnType<ChannelContextService['load']>> | null, now: Date): Promise<PollOutcome> {
     if (!ctx) return { outcome: 'skipped', reason: 'channel deleted' };
     if (ctx.status !== 'active') return { outcome: 'skipped', reason: `channel ${ctx.status}` };
     try {
@@ -66,9 +74,9 @@ export class FollowerPoller {
   ): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO follower_snapshots (channel_id, taken_at, outcome, followers, posts, source, error_kind, error_message)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (channel_id, taken_at) DO NOTHING`,
-        [job.channelId, takenAt, r.outcome, r.followers ?? null, r.posts ?? null, job.source, r.errorKind ?? null, r.errorMessage ?? null],
+        `INSERT INTO follower_snapshots (channel_id, taken_at, outcome, followers, posts, source, error_kind, error_message, edge_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (channel_id, taken_at) DO NOTHING`,
+        [job.channelId, takenAt, r.outcome, r.followers ?? null, r.posts ?? null, job.source, r.errorKind ?? null, r.errorMessage ?? null, edgeAt(job, takenAt)],
       );
       await tx.query(
         `INSERT INTO follower_poll_schedule (channel_id, next_poll_at, last_polled_at, last_outcome, consecutive_failures)
@@ -82,4 +90,11 @@ export class FollowerPoller {
       );
     });
   }
+}
+
+/** The edge a reading was taken for; a job run before its edge (clock skew between hosts) is not an edge reading. */
+function edgeAt(job: PollFollowersJob, takenAt: Date): Date | null {
+  if (!job.edgeAt) return null;
+  const edge = new Date(job.edgeAt);
+  return Number.isNaN(edge.getTime()) || edge > takenAt ? null : edge;
 }

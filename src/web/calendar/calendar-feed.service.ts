@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
-import { ENV, type Env } from '../../config/env';
+import { isPartnerViewer, type Viewer } from '../../common/viewer';
 import { POST_STATUS_SQL } from '../../campaigns/posts/post-status.sql';
+import { placeholdersToNames } from '../../campaigns/posts/validation/placeholders';
 import { renderCalendar, type IcsEvent } from './icalendar';
 
 const STATUS_WORDS: Record<string, string> = {
@@ -18,58 +18,39 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 /**
- * The campaign's iCalendar feed: every post (at its minute) and every action (milestone).
- * Calendar apps cannot send our session cookie, so the feed also has a secret address whose
- * key is an HMAC of the campaign id (derived from CHORUS_SECRET_KEY, nothing stored).
+ * The campaign's iCalendar feed: every post (at its minute) and every action (milestone), as
+ * `viewer` may read them (a partner user: the posts on its own accounts). Who may read which feed
+ * is CalendarFeedAccessService's business.
  */
 @Injectable()
 export class CalendarFeedService {
-  private readonly feedKey: Buffer;
+  constructor(private readonly db: DataSource) {}
 
-  constructor(
-    private readonly db: DataSource,
-    @Inject(ENV) private readonly env: Env,
-  ) {
-    const secret = env.CHORUS_SECRET_KEY;
-    const ikm = /^[0-9a-fA-F]{64}$/.test(secret) ? Buffer.from(secret, 'hex') : Buffer.from(secret, 'base64');
-    this.feedKey = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'chorus:calendar-feed:v1', 32));
-  }
-
-  keyFor(campaignId: string): string {
-    return createHmac('sha256', this.feedKey).update(campaignId).digest('base64url');
-  }
-
-  checkKey(campaignId: string, key: string): void {
-    const expected = Buffer.from(this.keyFor(campaignId));
-    const given = Buffer.from(key);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw DomainError.notFound('calendar feed', campaignId);
-  }
-
-  /** Path of the secret feed address (the pages prefix it with their origin). */
-  feedPath(campaignId: string): string {
-    return `/feeds/campaigns/${campaignId}/${this.keyFor(campaignId)}/calendar.ics`;
-  }
-
-  async render(campaignId: string, origin: string): Promise<string> {
+  async render(campaignId: string, origin: string, viewer: Viewer): Promise<CalendarFile> {
     const campaigns = await this.db.query(`SELECT id, name, objective, time_zone AS "timeZone" FROM campaigns WHERE id = $1`, [campaignId]);
     if (!campaigns.length) throw DomainError.notFound('campaign', campaignId);
     const campaign = campaigns[0] as { id: string; name: string; objective: string; timeZone: string };
-    const [posts, actions] = await Promise.all([
+    const [posts, actions, partners] = await Promise.all([
       this.db.query(
         `SELECT p.id, p.scheduled_at AS "scheduledAt", p.version, p.updated_at AS "updatedAt", p.base_text AS "baseText",
                 t.name AS "trackName", ${POST_STATUS_SQL} AS status,
                 (SELECT string_agg(DISTINCT pa.name, ', ') FROM deliveries d JOIN channels c ON c.id = d.channel_id
                    JOIN partners pa ON pa.id = c.partner_id WHERE d.post_id = p.id) AS "partnerNames"
            FROM posts p LEFT JOIN tracks t ON t.id = p.track_id
-          WHERE p.campaign_id = $1 ORDER BY p.scheduled_at`,
-        [campaignId],
+          WHERE p.campaign_id = $1
+            AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM deliveries d JOIN channels c ON c.id = d.channel_id WHERE d.post_id = p.id AND c.partner_id = $2))
+          ORDER BY p.scheduled_at`,
+        [campaignId, isPartnerViewer(viewer) ? viewer.partnerId : null],
       ),
       this.db.query(
         `SELECT a.id, a.title, a.description, a.occurs_at AS "occursAt", a.updated_at AS "updatedAt", t.name AS "trackName"
            FROM actions a LEFT JOIN tracks t ON t.id = a.track_id WHERE a.campaign_id = $1 ORDER BY a.occurs_at`,
         [campaignId],
       ),
+      // Mentions ({{partner:slug}}) are read as names, as on the post page.
+      this.db.query(`SELECT slug, name FROM partners`) as Promise<Array<{ slug: string; name: string }>>,
     ]);
+    const forPeople = (text: string) => placeholdersToNames(text, partners);
     // Stable whatever address the feed is fetched from: the ids are UUIDs, unique on their own.
     const host = 'chorus';
     const events: IcsEvent[] = [
@@ -77,13 +58,14 @@ export class CalendarFeedService {
         uid: `post-${p.id}@${host}`,
         start: new Date(p.scheduledAt),
         durationMinutes: 15,
-        summary: `Post (${STATUS_WORDS[p.status] ?? p.status}) : ${oneLine(p.baseText, 60)}`,
-        description: [p.baseText, p.partnerNames ? `Comptes : ${p.partnerNames}` : '', p.trackName ? `Axe : ${p.trackName}` : '']
+        summary: `Post (${STATUS_WORDS[p.status] ?? p.status}) : ${oneLine(forPeople(p.baseText), 60)}`,
+        description: [forPeople(p.baseText), p.partnerNames ? `Comptes : ${p.partnerNames}` : '', p.trackName ? `Axe : ${p.trackName}` : '']
           .filter(Boolean)
           .join('\n\n'),
         url: `${origin}/app/posts/${p.id}`,
         categories: ['Post', ...(p.trackName ? [p.trackName] : [])],
-        status: p.status === 'cancelled' ? 'CANCELLED' : p.status === 'draft' || p.status === 'awaiting_approval' ? 'TENTATIVE' : 'CONFIRMED',
+        // Only what will (or did) go out is confirmed: a refused post waits for a new decision.
+        status: p.status === 'cancelled' ? 'CANCELLED' : ['draft', 'awaiting_approval', 'rejected'].includes(p.status) ? 'TENTATIVE' : 'CONFIRMED',
         sequence: p.version,
         lastModified: new Date(p.updatedAt),
       })),
@@ -99,17 +81,40 @@ export class CalendarFeedService {
         lastModified: new Date(a.updatedAt),
       })),
     ];
-    return renderCalendar({
+    const body = renderCalendar({
       name: `Chorus · ${campaign.name}`,
       description: campaign.objective || undefined,
       timeZone: campaign.timeZone,
       events,
       generatedAt: new Date(),
     });
+    return { body, fileName: calendarFileName(campaign.name) };
   }
 }
 
-function oneLine(text: string, max: number): string {
+export interface CalendarFile {
+  body: string;
+  /** The campaign's name made a file name: 'CoSto Pack — 2026' → 'costo-pack-2026.ics'. */
+  fileName: string;
+}
+
+export function calendarFileName(campaignName: string): string {
+  const base = campaignName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `${base || 'campagne'}.ics`;
+}
+
+/** At most `max` characters on one line, cut between words when there is one to cut at. */
+export function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?-]+$/, '')}…`;
 }

@@ -8,6 +8,7 @@ import {
   type NetworkRules,
 } from './network-rules';
 import { resolvePlaceholders, type PartnerMention } from './placeholders';
+import { extensionOf, PUBLISH_CAPABILITIES } from './publish-capabilities';
 import { countCodePoints, countGraphemes, countHashtags, countUtf8Bytes, textLength } from './text-length';
 
 /** Stable problem codes: clients switch on these, so never rename one. */
@@ -26,6 +27,8 @@ export const PROBLEM_CODES = [
   'media_aspect_ratio',
   'invalid_link',
   'unknown_partner_placeholder',
+  'media_not_supported',
+  'media_format_not_supported',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
@@ -79,6 +82,8 @@ export interface TargetValidation {
 
 export interface PostValidation {
   ok: boolean;
+  /** The post's link as every channel publishes it (trimmed), or null when there is none or it is invalid. */
+  link: string | null;
   targets: TargetValidation[];
   /** The post's own problems, then every target's, in target order. */
   problems: Problem[];
@@ -129,7 +134,7 @@ export function validatePost(draft: PostDraft): PostValidation {
 
   const targets = draft.targets.map((target) => validateTarget({ ...draft, link: usableLink }, media, target));
   const problems = [...postProblems, ...targets.flatMap((target) => target.problems)];
-  return { ok: problems.length === 0, targets, problems };
+  return { ok: problems.length === 0, link: usableLink, targets, problems };
 }
 
 function checkPost(draft: PostDraft, media: readonly PostMedia[]): Problem[] {
@@ -227,6 +232,7 @@ function validateTarget(draft: PostDraft, media: readonly PostMedia[], target: P
   }
 
   problems.push(...checkMedia(rules, media, who).map((problem) => ({ ...where, ...problem })));
+  problems.push(...checkCapabilities(network, media, who).map((problem) => ({ ...where, ...problem })));
   return { ...where, text, length: { used, max, unit }, problems };
 }
 
@@ -279,6 +285,33 @@ function checkMedia(rules: NetworkRules, media: readonly PostMedia[], who: strin
       }
     });
   }
+  return problems;
+}
+
+/** What Chorus's adapter for this network cannot send (see publish-capabilities.ts). */
+function checkCapabilities(network: Network, media: readonly PostMedia[], who: string): Problem[] {
+  const problems: Problem[] = [];
+  const { label } = NETWORK_RULES[network];
+  const can = PUBLISH_CAPABILITIES[network];
+  media.forEach((item, index) => {
+    if (item.type === 'video' && !can.video) {
+      problems.push({
+        code: 'media_not_supported',
+        message: `Chorus cannot publish videos on ${label} yet (${mediaName(item, index)}, for ${who}): use images, or leave this channel out.`,
+        details: { mediaIndex: index, type: 'video' },
+      });
+      return;
+    }
+    const allowed = item.type === 'image' || item.type === 'video' ? can.extensions?.[item.type] : undefined;
+    const extension = typeof item.url === 'string' ? extensionOf(item.url) : null;
+    if (allowed && extension && !allowed.includes(extension)) {
+      problems.push({
+        code: 'media_format_not_supported',
+        message: `${label} cannot take ${mediaName(item, index)} as a .${extension} file (for ${who}): use ${allowed.map((e) => `.${e}`).join(', ')}.`,
+        details: { mediaIndex: index, extension, allowed },
+      });
+    }
+  });
   return problems;
 }
 

@@ -11,10 +11,12 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
+import { keepAliveAgents } from '../keep-alive-agents';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
 import { MAX_THUMB_BYTES, readLinkPreview } from './bluesky-card';
 import { buildFacets } from './bluesky-facets';
 import { BlueskyIdentityResolver } from './bluesky-identity';
+import { readBlueskyPostMetrics } from './bluesky-post-metrics';
 import { clockIdFor, parseTid, tidFor } from './bluesky-rkey';
 
 export interface BlueskyAdapterOptions {
@@ -92,7 +94,7 @@ export class BlueskyAdapter implements NetworkAdapter {
   constructor(options: BlueskyAdapterOptions) {
     this.webUrl = (options.webUrl ?? 'https://bsky.app').replace(/\/+$/, '');
     const timeout = options.timeoutMs ?? 15_000;
-    this.http = axios.create({ timeout, validateStatus: () => true, maxRedirects: 0, ...axiosTransportOptions() });
+    this.http = axios.create({ timeout, validateStatus: () => true, maxRedirects: 0, ...keepAliveAgents() });
     this.mediaFetcher = options.mediaFetcher;
     this.identities = new BlueskyIdentityResolver({
       handleResolverUrl: options.baseUrl,
@@ -176,6 +178,15 @@ export class BlueskyAdapter implements NetworkAdapter {
       followers: typeof profile.followersCount === 'number' ? profile.followersCount : null,
       posts: typeof profile.postsCount === 'number' ? profile.postsCount : null,
     };
+  }
+
+  /** Per-post figures (issue 21): see bluesky-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    return readBlueskyPostMetrics(async (url, params) => {
+      const res = await this.authed(channel, { method: 'GET', url, params }, false);
+      if (res.status !== 200) throw classify(res, 'read');
+      return res.data;
+    }, post);
   }
 
   /** refreshSession (or a new session from the app password); the returned tokens replace the stored ones. */

@@ -1,4 +1,5 @@
 import { FacebookEmulator } from '../../../../test/emulators/facebook.emulator';
+import { GraphClient } from '../graph-client';
 import { GRAPH_DEFAULT_THROTTLE_WAIT_MS } from '../graph-errors';
 import { ChannelContext, NetworkError, PublishRequest } from '../network-adapter';
 import { FacebookAdapter } from './facebook.adapter';
@@ -63,13 +64,13 @@ describe('FacebookAdapter against FacebookEmulator', () => {
       expect(sent?.body).toMatchObject({ message: 'Le pack CoSto arrive', link: 'https://costo.example/pack', access_token: PAGE.token });
     });
 
-    it('posts one image through /photos?url= with the link in the caption', async () => {
+    it('posts one image through /photos?url= with the approved text (its link included) as the caption, unchanged', async () => {
       const post = await adapter.publish(
         channel(),
-        request('Marché Dejean', { link: 'https://costo.example/dejean', media: [{ url: 'https://cdn.example/dejean.jpg', type: 'image', altText: 'Étals' }] }),
+        request('Marché Dejean\nhttps://costo.example/dejean', { link: 'https://costo.example/dejean', media: [{ url: 'https://cdn.example/dejean.jpg', type: 'image', altText: 'Étals' }] }),
       );
       expect(emu.posts).toHaveLength(1);
-      expect(emu.posts[0].text).toBe('Marché Dejean\n\nhttps://costo.example/dejean');
+      expect(emu.posts[0].text).toBe('Marché Dejean\nhttps://costo.example/dejean');
       expect(emu.posts[0].extra).toMatchObject({ kind: 'photo', imageUrl: 'https://cdn.example/dejean.jpg' });
       expect(post.externalId).toBe(emu.posts[0].id);
     });
@@ -248,5 +249,23 @@ describe('FacebookAdapter against FacebookEmulator', () => {
     expect(await adapter.readFollowers(channel())).toEqual({ followers: 15234, posts: null });
     emu.setFollowers(PAGE.id, 15300);
     expect((await adapter.readFollowers(channel())).followers).toBe(15300);
+  });
+});
+
+describe('Graph versions', () => {
+  it('an expired version still answers (Graph runs it on its oldest usable one) and the client notices from facebook-api-version', async () => {
+    const emu = await new FacebookEmulator({ pages: [{ ...PAGE }], now: () => Date.parse('2026-12-07T12:00:00Z') }).start(0);
+    try {
+      const expired = new GraphClient('Facebook', `${emu.url}/v20.0`);
+      await expired.get(channel(), `/${PAGE.id}`, { fields: 'followers_count', access_token: PAGE.token });
+      expect(expired.servedVersion).toBe('v21.0');
+      const current = new GraphClient('Facebook', `${emu.url}/v25.0`);
+      await current.get(channel(), `/${PAGE.id}`, { fields: 'followers_count', access_token: PAGE.token });
+      expect(current.servedVersion).toBeNull();
+      const unreleased = await new GraphClient('Facebook', `${emu.url}/v99.0`).get(channel(), `/${PAGE.id}`, { access_token: PAGE.token }).catch((e: unknown) => e);
+      expect(unreleased).toBeInstanceOf(NetworkError);
+    } finally {
+      await emu.close();
+    }
   });
 });

@@ -1,4 +1,7 @@
+import { DEFAULT_META_GRAPH_VERSION, graphBaseUrl } from '../api-versions';
 import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readFacebookPostMetrics } from './facebook-post-metrics';
 import {
   parseGraphTime,
   PUBLISHED_LOOKUP_SKEW_MS,
@@ -16,7 +19,7 @@ import {
 
 export type FacebookAdapterOptions = GraphAdapterOptions;
 
-export const FACEBOOK_PRODUCTION_BASE_URL = 'https://graph.facebook.com/v20.0';
+export const FACEBOOK_PRODUCTION_BASE_URL = graphBaseUrl('https://graph.facebook.com', DEFAULT_META_GRAPH_VERSION);
 /** Graph accepts at most this many photos in one multi-photo post (attached_media). */
 const MAX_PHOTOS = 10;
 const LOOKUP_LIMIT = 25;
@@ -59,7 +62,7 @@ export class FacebookAdapter implements NetworkAdapter {
 
     if (request.media.length === 1) {
       const image = request.media[0];
-      const form = new URLSearchParams({ url: image.url, caption: facebookMessage(request), access_token: token });
+      const form = new URLSearchParams({ url: image.url, caption: request.text, access_token: token });
       if (image.altText) form.set('alt_text_custom', image.altText);
       const created = await this.graph.post<PostCreated>(channel, `/${page}/photos`, form, true);
       const id = created.post_id ?? created.id;
@@ -67,7 +70,8 @@ export class FacebookAdapter implements NetworkAdapter {
       return { externalId: id, url: facebookUrl(id), publishedAt: new Date() };
     }
 
-    const form = new URLSearchParams({ message: facebookMessage(request), access_token: token });
+    const form = new URLSearchParams({ message: request.text, access_token: token });
+    // The preview card: the delivery's own link (its tracked short link), the one already in the text.
     if (request.media.length === 0 && request.link) form.set('link', request.link);
     for (const [i, image] of request.media.entries()) {
       const upload = new URLSearchParams({ url: image.url, published: 'false', access_token: token });
@@ -84,7 +88,7 @@ export class FacebookAdapter implements NetworkAdapter {
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
     const token = pageToken(channel);
     const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
-    const wanted = normalizeForMatch(facebookMessage(request));
+    const wanted = normalizeForMatch(request.text);
     const page = await this.graph.get<PostsPage>(channel, `/${encodeURIComponent(channel.externalId)}/posts`, {
       fields: 'id,message,created_time,permalink_url',
       limit: String(LOOKUP_LIMIT),
@@ -109,12 +113,12 @@ export class FacebookAdapter implements NetworkAdapter {
     // followers_count is the metric of New Pages Experience pages; classic pages only have fans.
     return { followers: page.followers_count ?? page.fan_count ?? null, posts: null };
   }
-}
 
-/** What Chorus sends as the post's text: with a photo the link cannot be a separate field. */
-export function facebookMessage(request: Pick<PublishRequest, 'text' | 'link' | 'media'>): string {
-  if (request.media.length === 0 || !request.link || request.text.includes(request.link)) return request.text;
-  return request.text ? `${request.text}\n\n${request.link}` : request.link;
+  /** Per-post figures (issue 21): see facebook-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    const token = pageToken(channel);
+    return readFacebookPostMetrics((path, params) => this.graph.get(channel, path, { ...params, access_token: token }), post);
+  }
 }
 
 function pageToken(channel: ChannelContext): string {

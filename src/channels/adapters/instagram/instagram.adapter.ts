@@ -1,5 +1,8 @@
+import { DEFAULT_META_GRAPH_VERSION, graphBaseUrl } from '../api-versions';
 import { isAxiosError } from 'axios';
 import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readInstagramPostMetrics } from './instagram-post-metrics';
 import {
   GRAPH_DEFAULT_THROTTLE_WAIT_MS,
   graphErrorBody,
@@ -41,7 +44,7 @@ export interface InstagramAdapterOptions extends GraphAdapterOptions {
   dailyPublishLimit?: number;
 }
 
-export const INSTAGRAM_PRODUCTION_BASE_URL = 'https://graph.facebook.com/v20.0';
+export const INSTAGRAM_PRODUCTION_BASE_URL = graphBaseUrl('https://graph.facebook.com', DEFAULT_META_GRAPH_VERSION);
 const MAX_CAROUSEL = 10;
 const LOOKUP_LIMIT = 25;
 /** Container ERROR codes that a fresh container may well not hit again. */
@@ -100,7 +103,7 @@ export class InstagramAdapter implements NetworkAdapter {
       throw new NetworkError('content', `An Instagram post can carry at most ${MAX_CAROUSEL} images or videos.`);
     }
     const user = encodeURIComponent(channel.externalId);
-    const caption = instagramCaption(request);
+    const caption = request.text;
 
     let containerId: string;
     if (request.media.length === 1) {
@@ -136,7 +139,7 @@ export class InstagramAdapter implements NetworkAdapter {
     const state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(containerId)}`, { fields: 'status_code', access_token: token });
     if (state.status_code !== 'PUBLISHED') return null;
     const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
-    const wanted = normalizeForMatch(instagramCaption(request));
+    const wanted = normalizeForMatch(request.text);
     const page = await this.graph
       .get<MediaPage>(channel, `/${encodeURIComponent(channel.externalId)}/media`, { fields: 'id,caption,media_type,permalink,timestamp', limit: String(LOOKUP_LIMIT), access_token: token })
       .catch(() => ({ data: [] }) as MediaPage);
@@ -157,6 +160,12 @@ export class InstagramAdapter implements NetworkAdapter {
       access_token: token,
     });
     return { followers: user.followers_count ?? null, posts: user.media_count ?? null };
+  }
+
+  /** Per-post figures (issue 21): see instagram-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    const token = accessToken(channel);
+    return readInstagramPostMetrics((path, params) => this.graph.get(channel, path, { ...params, access_token: token }), post);
   }
 
   private async createContainer(channel: ChannelContext, user: string, params: Record<string, string>): Promise<string> {
@@ -240,12 +249,6 @@ export class InstagramAdapter implements NetworkAdapter {
       return undefined;
     }
   }
-}
-
-/** Instagram has no link field and no clickable links: the link is appended to the caption as text. */
-export function instagramCaption(request: Pick<PublishRequest, 'text' | 'link'>): string {
-  if (!request.link || request.text.includes(request.link)) return request.text;
-  return request.text ? `${request.text}\n\n${request.link}` : request.link;
 }
 
 function mediaParams(item: MediaItem, carouselItem: boolean): Record<string, string> {

@@ -1,7 +1,7 @@
 import { GHOST_URN, LinkedInEmulator } from '../../../../test/emulators/linkedin.emulator';
 import { MediaFetcher } from '../../media/media-fetcher.types';
 import { ChannelContext, NetworkError, PublishRequest } from '../network-adapter';
-import { LinkedInAdapter } from './linkedin.adapter';
+import { LINKEDIN_ACCESS_TOKEN_TTL_MS, LinkedInAdapter, restliQuery, withLinkedInExpiry } from './linkedin.adapter';
 import { nextMidnightUtc } from './linkedin-commentary';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -14,6 +14,63 @@ async function failure(promise: Promise<unknown>): Promise<NetworkError> {
   expect(err).toBeInstanceOf(NetworkError);
   return err as NetworkError;
 }
+
+describe('restliQuery', () => {
+  it('encodes URNs, inside List(…) too, and keeps the List syntax', () => {
+    expect(restliQuery({ q: 'organizationalEntity', organizationalEntity: ORG, shares: 'List(urn:li:share:1,urn:li:share:2)', count: 50, skip: undefined })).toBe(
+      'q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A2414183&shares=List(urn%3Ali%3Ashare%3A1,urn%3Ali%3Ashare%3A2)&count=50',
+    );
+  });
+});
+
+describe('LinkedIn connections: refresh where granted, else a known 60-day expiry', () => {
+  const emulator = new LinkedInEmulator({
+    accounts: [
+      { urn: 'urn:li:organization:501', token: 'li-501', refreshToken: 'li-refresh-501' },
+      { urn: 'urn:li:organization:502', token: 'li-502' },
+    ],
+    clientId: 'chorus-li',
+    clientSecret: 'li-secret',
+  });
+  let adapter: LinkedInAdapter;
+  const channel = (urn: string, credentials: ChannelContext['credentials']): ChannelContext => ({
+    channelId: urn, network: 'linkedin', handle: 'Page', externalId: urn, instanceUrl: null, credentials,
+  });
+  beforeAll(async () => {
+    await emulator.start();
+    adapter = new LinkedInAdapter({ baseUrl: emulator.url, version: '202607', mediaFetcher: fetcher, oauthBaseUrl: emulator.url, clientId: 'chorus-li', clientSecret: 'li-secret' });
+  });
+  afterAll(() => emulator.close());
+
+  it('renews an access token with the refresh token: the new one publishes, the old one no longer does, expiry 60 days on', async () => {
+    const before = Date.now();
+    const old = channel('urn:li:organization:501', { accessToken: 'li-501', refreshToken: 'li-refresh-501' });
+    const renewed = await adapter.refreshCredentials(old);
+    expect(renewed.accessToken).not.toBe('li-501');
+    expect(renewed.refreshToken).toBe('li-refresh-501');
+    expect(renewed.expiresAt).toBeGreaterThanOrEqual(before + LINKEDIN_ACCESS_TOKEN_TTL_MS);
+    const err = await failure(adapter.publish(old, { deliveryId: 'r1', idempotencyKey: 'r1', text: 'Avant', media: [], link: null }));
+    expect(err.kind).toBe('auth');
+    await adapter.publish({ ...old, credentials: renewed }, { deliveryId: 'r2', idempotencyKey: 'r2', text: 'Après', media: [], link: null });
+    expect(emulator.posts.map((p) => p.text)).toEqual(['Après']);
+  });
+
+  it('without a refresh token, asks for a reconnection (auth), naming the 60 days', async () => {
+    const err = await failure(adapter.refreshCredentials(channel('urn:li:organization:502', { accessToken: 'li-502' })));
+    expect(err.kind).toBe('auth');
+    expect(err.message).toMatch(/60 days.*Reconnect/);
+  });
+
+  it('a refused refresh is auth too', async () => {
+    const err = await failure(adapter.refreshCredentials(channel('urn:li:organization:501', { accessToken: 'x', refreshToken: 'not-a-refresh-token' })));
+    expect(err.kind).toBe('auth');
+  });
+
+  it('stamps credentials stored without an expiry with LinkedIn\'s 60 days, and keeps a stated one', () => {
+    expect(withLinkedInExpiry({ accessToken: 't' }, 1_000)).toEqual({ accessToken: 't', expiresAt: 1_000 + LINKEDIN_ACCESS_TOKEN_TTL_MS });
+    expect(withLinkedInExpiry({ accessToken: 't', expiresAt: 5 }, 1_000)).toEqual({ accessToken: 't', expiresAt: 5 });
+  });
+});
 
 describe('LinkedInAdapter against the LinkedIn emulator', () => {
   const emulator = new LinkedInEmulator({
@@ -55,7 +112,7 @@ describe('LinkedInAdapter against the LinkedIn emulator', () => {
     expect(sent.headers.authorization).toBe('Bearer li-org-token');
     expect(sent.body).toEqual({
       author: ORG,
-      commentary: `Speed dating \\(commerçants × partenaires\\) \\#CoSto \\@Simplon n°${n} 🎉\n\nhttps://costo.example/speed-dating`,
+      commentary: `Speed dating \\(commerçants × partenaires\\) #CoSto \\@Simplon n°${n} 🎉`,
       visibility: 'PUBLIC',
       distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
       lifecycleState: 'PUBLISHED',
@@ -64,7 +121,21 @@ describe('LinkedInAdapter against the LinkedIn emulator', () => {
     const stored = emulator.posts[emulator.posts.length - 1];
     expect(post.externalId).toBe(stored.id);
     expect(post.url).toBe(`https://www.linkedin.com/feed/update/${stored.id}`);
-    expect(stored.text).toBe(`${req.text}\n\n${req.link}`);
+    expect(stored.text).toBe(req.text);
+    expect(stored.extra).toMatchObject({ hashtags: ['CoSto'], mentions: [], truncated: false });
+  });
+
+  it('sends mentions and hashtags as little-text markup and escapes every other reserved character', async () => {
+    const text = `Avec @[Tudigo (Paris)](urn:li:organization:99) et #Commerce_local* ~ {ok} <3 | a\\b n°${n + 1}\nhttps://chorus.example/l/Ab3_x?a=(1)#frag`;
+    const req = request({ text, link: 'https://chorus.example/l/Ab3_x?a=(1)#frag' });
+    await adapter.publish(page, req);
+    const sent = emulator.requests[emulator.requests.length - 1].body as { commentary: string };
+    expect(sent.commentary).toContain('@[Tudigo \\(Paris\\)](urn:li:organization:99)');
+    expect(sent.commentary).toContain('#Commerce\\_local\\* \\~ \\{ok\\} \\<3 \\| a\\\\b');
+    const stored = emulator.posts[emulator.posts.length - 1];
+    // Byte for byte what was approved: nothing cut at a stray reserved character, nothing appended.
+    expect(stored.text).toBe(text);
+    expect(stored.extra).toMatchObject({ mentions: ['urn:li:organization:99'], hashtags: ['Commerce'], truncated: false });
   });
 
   it('uploads an image with initializeUpload then PUT, and attaches its URN', async () => {
@@ -122,11 +193,42 @@ describe('LinkedInAdapter against the LinkedIn emulator', () => {
     expect(GHOST_URN).toMatch(/^urn:li:share:/);
   });
 
-  it('maps a retired LinkedIn-Version (426) to unknown with a clear message', async () => {
+  it('maps a retired LinkedIn-Version (426) to unknown, telling the manager in plain words what to ask for', async () => {
     const old = new LinkedInAdapter({ baseUrl: emulator.url, version: '202301', mediaFetcher: fetcher });
     const err = await failure(old.publish(page, request()));
     expect(err).toMatchObject({ kind: 'unknown', options: { networkCode: 'NONEXISTENT_VERSION', httpStatus: 426 } });
-    expect(err.message).toMatch(/version/i);
+    expect(err.message).toMatch(/version 202301, which LinkedIn no longer serves/);
+    expect(err.message).toMatch(/Nothing was published/);
+    expect(err.message).toMatch(/LINKEDIN_API_VERSION/);
+  });
+
+  it('is refused like LinkedIn refuses a sunset version, by the calendar (a year after its month), and served otherwise', async () => {
+    const dated = new LinkedInEmulator({ accounts: [{ urn: ORG, token: 'li-org-token' }], clock: () => Date.parse('2026-12-07T10:00:00Z') });
+    await dated.start();
+    try {
+      const sunset = await failure(new LinkedInAdapter({ baseUrl: dated.url, version: '202505', mediaFetcher: fetcher }).publish(page, request()));
+      expect(sunset.options.httpStatus).toBe(426);
+      const lastMonth = await failure(new LinkedInAdapter({ baseUrl: dated.url, version: '202511', mediaFetcher: fetcher }).publish(page, request()));
+      expect(lastMonth.options.httpStatus).toBe(426);
+      const future = await failure(new LinkedInAdapter({ baseUrl: dated.url, version: '202701', mediaFetcher: fetcher }).publish(page, request()));
+      expect(future.options.httpStatus).toBe(426);
+      await new LinkedInAdapter({ baseUrl: dated.url, version: '202607', mediaFetcher: fetcher }).publish(page, request());
+      expect(dated.posts).toHaveLength(1);
+    } finally {
+      await dated.close();
+    }
+  });
+
+  it('sends the author URN URL-encoded in the finder query (the emulator refuses it raw, as Rest.li 2.0 does)', async () => {
+    const req = request();
+    await adapter.publish(page, req);
+    const before = emulator.requests.length;
+    expect(await adapter.findPublished(page, req, new Date(Date.now() - 60_000))).not.toBeNull();
+    const raw = await fetch(`${emulator.url}/rest/posts?q=author&author=${ORG}`, {
+      headers: { authorization: 'Bearer li-org-token', 'linkedin-version': '202405', 'x-restli-protocol-version': '2.0.0' },
+    });
+    expect(raw.status).toBe(400);
+    expect(emulator.requests.length).toBeGreaterThan(before);
   });
 
   it('maps a too-long commentary to content', async () => {

@@ -3,6 +3,7 @@ import { MediaFetcher } from '../../media/media-fetcher.types';
 import { transportError } from '../http-errors';
 import {
   ChannelContext,
+  ChannelCredentials,
   FollowerReading,
   NetworkAdapter,
   NetworkError,
@@ -10,8 +11,10 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
-import { escapeCommentary, nextMidnightUtc, textWithLink, unescapeCommentary } from './linkedin-commentary';
+import { keepAliveAgents } from '../keep-alive-agents';
+import { escapeCommentary, nextMidnightUtc, unescapeCommentary } from './linkedin-commentary';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readLinkedInPostMetrics } from './linkedin-post-metrics';
 
 export interface LinkedInAdapterOptions {
   /** API root, e.g. https://api.linkedin.com (the /rest paths are appended; a trailing /rest is tolerated). */
@@ -22,6 +25,22 @@ export interface LinkedInAdapterOptions {
   mediaFetcher: MediaFetcher;
   /** Pages of 50 organisation posts findPublished reads before giving up (default 4). */
   lookupPages?: number;
+  /** OAuth root for the refresh-token grant (default https://www.linkedin.com) and the app's client id and secret. */
+  oauthBaseUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+/** LinkedIn access tokens last 60 days (learn.microsoft.com/linkedin/shared/authentication/programmatic-refresh-tokens). */
+export const LINKEDIN_ACCESS_TOKEN_TTL_MS = 60 * 24 * 3_600_000;
+
+/**
+ * A channel's LinkedIn credentials with their expiry known: LinkedIn's token answer says
+ * `expires_in`, but credentials pasted or stored without it get the documented 60 days from now.
+ */
+export function withLinkedInExpiry(credentials: ChannelCredentials, now: number = Date.now()): ChannelCredentials {
+  if (typeof credentials.expiresAt === 'number' || !credentials.accessToken) return credentials;
+  return { ...credentials, expiresAt: now + LINKEDIN_ACCESS_TOKEN_TTL_MS };
 }
 
 interface LinkedInError {
@@ -65,7 +84,7 @@ export class LinkedInAdapter implements NetworkAdapter {
   private readonly version: string;
   private readonly lookupPages: number;
 
-  constructor(options: LinkedInAdapterOptions) {
+  constructor(private readonly options: LinkedInAdapterOptions) {
     this.version = options.version;
     this.mediaFetcher = options.mediaFetcher;
     this.lookupPages = options.lookupPages ?? 4;
@@ -74,7 +93,8 @@ export class LinkedInAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
+      paramsSerializer: { serialize: restliQuery },
     });
   }
 
@@ -88,7 +108,7 @@ export class LinkedInAdapter implements NetworkAdapter {
     if (images.length > 20) throw new NetworkError('content', 'LinkedIn accepts at most 20 images per post.');
     const body: Record<string, unknown> = {
       author,
-      commentary: escapeCommentary(textWithLink(request.text, request.link)),
+      commentary: escapeCommentary(request.text),
       visibility: 'PUBLIC',
       distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
       lifecycleState: 'PUBLISHED',
@@ -121,7 +141,7 @@ export class LinkedInAdapter implements NetworkAdapter {
         `LinkedIn does not let Chorus list the posts of a personal profile (${channel.handle}), so it cannot check whether this post went out.`,
       );
     }
-    const wanted = comparable(textWithLink(request.text, request.link));
+    const wanted = comparable(request.text);
     const oldest = since.getTime() - CLOCK_SKEW_MS;
     for (let page = 0; page < this.lookupPages; page++) {
       const res = await this.call(channel, {
@@ -145,6 +165,42 @@ export class LinkedInAdapter implements NetworkAdapter {
     throw new NetworkError('unknown', `Could not tell whether the post went out on ${channel.handle}: too many recent posts to check.`);
   }
 
+  /**
+   * LinkedIn grants refresh tokens only to approved Marketing Developer Platform apps (a year
+   * long; each refresh gives a new 60-day access token). Without one, the partner reconnects.
+   */
+  async refreshCredentials(channel: ChannelContext): Promise<ChannelCredentials> {
+    const refreshToken = channel.credentials.refreshToken;
+    if (!refreshToken) {
+      throw new NetworkError('auth', `The LinkedIn connection of ${channel.handle} has expired and LinkedIn gave no way to renew it (its access lasts 60 days). Reconnect the account in Chorus.`);
+    }
+    if (!this.options.clientId || !this.options.clientSecret) {
+      throw new NetworkError('unknown', 'Chorus is not configured with a LinkedIn app client id and secret, so it cannot renew LinkedIn connections.');
+    }
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.options.clientId, client_secret: this.options.clientSecret });
+    let res: AxiosResponse<unknown>;
+    const now = Date.now();
+    try {
+      res = await this.http.post(`${(this.options.oauthBaseUrl ?? 'https://www.linkedin.com').replace(/\/+$/, '')}/oauth/v2/accessToken`, form, {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+    } catch (err) {
+      throw transportError(err, 'LinkedIn', false);
+    }
+    const body = (res.data && typeof res.data === 'object' ? res.data : {}) as { access_token?: string; expires_in?: number; refresh_token?: string; refresh_token_expires_in?: number };
+    if (res.status === 200 && body.access_token) {
+      return {
+        ...channel.credentials,
+        accessToken: body.access_token,
+        expiresAt: now + (typeof body.expires_in === 'number' ? body.expires_in * 1000 : LINKEDIN_ACCESS_TOKEN_TTL_MS),
+        refreshToken: body.refresh_token ?? refreshToken,
+        ...(typeof body.refresh_token_expires_in === 'number' ? { refreshExpiresAt: now + body.refresh_token_expires_in * 1000 } : {}),
+      };
+    }
+    if (res.status >= 500) throw new NetworkError('transient', `LinkedIn could not renew the connection right now (${res.status}); will try again.`, { httpStatus: res.status });
+    throw new NetworkError('auth', `LinkedIn refused to renew the connection of ${channel.handle} (its renewal may have expired after a year); reconnect the account.`, { httpStatus: res.status });
+  }
+
   /** Organisation followers from networkSizes; a member's count is not available to apps. */
   async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
     if (!isOrganization(channel.externalId)) return { followers: null, posts: null };
@@ -156,6 +212,15 @@ export class LinkedInAdapter implements NetworkAdapter {
     if (res.status !== 200) throw classify(res, 'read');
     const size = (res.data as { firstDegreeSize?: unknown }).firstDegreeSize;
     return { followers: typeof size === 'number' ? size : null, posts: null };
+  }
+
+  /** Per-post figures (issue 21): see linkedin-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    return readLinkedInPostMetrics(channel.externalId, async (url, params) => {
+      const res = await this.call(channel, { method: 'GET', url, params }, 'read');
+      if (res.status !== 200) throw classify(res, 'read');
+      return res.data;
+    }, post);
   }
 
   private async uploadImage(channel: ChannelContext, url: string): Promise<string> {
@@ -198,7 +263,7 @@ export class LinkedInAdapter implements NetworkAdapter {
     const token = channel.credentials.accessToken;
     if (!token) throw new NetworkError('auth', `The LinkedIn channel ${channel.handle} has no access token; reconnect it.`);
     try {
-      return await this.http.request({
+      const res = await this.http.request({
         ...config,
         headers: {
           ...config.headers,
@@ -207,10 +272,42 @@ export class LinkedInAdapter implements NetworkAdapter {
           'X-Restli-Protocol-Version': '2.0.0',
         },
       });
+      if (res.status === 426) throw versionRefused(res, this.version);
+      return res;
     } catch (err) {
+      if (err instanceof NetworkError) throw err;
       throw transportError(err, 'LinkedIn', call === 'create');
     }
   }
+}
+
+/**
+ * LinkedIn retired the API version Chorus is configured with: nothing reaches LinkedIn until the
+ * operator sets a current one, so say exactly that (the manager reads it on the delivery).
+ */
+function versionRefused(res: AxiosResponse<unknown>, version: string): NetworkError {
+  const body = (res.data && typeof res.data === 'object' ? res.data : {}) as LinkedInError;
+  return new NetworkError(
+    'unknown',
+    `LinkedIn refused this post because Chorus uses LinkedIn API version ${version}, which LinkedIn no longer serves. Nothing was published. Ask the person who runs Chorus to set LINKEDIN_API_VERSION to a current version (YYYYMM, less than a year old) and restart it; Chorus tries again a few times meanwhile.`,
+    { httpStatus: 426, networkCode: body.code ?? 'NONEXISTENT_VERSION' },
+  );
+}
+
+/**
+ * Rest.li 2.0 query strings (learn.microsoft.com/linkedin/shared/api-guide/concepts/protocol-version):
+ * every value URL-encoded (a URN's colons become %3A), except the `List(…)` syntax around values.
+ * axios's own serializer leaves colons raw, which LinkedIn refuses.
+ */
+export function restliQuery(params: Record<string, unknown>): string {
+  const value = (v: string): string => {
+    const list = /^List\((.*)\)$/.exec(v);
+    return list ? `List(${list[1].split(',').map((item) => encodeURIComponent(item)).join(',')})` : encodeURIComponent(v);
+  };
+  return Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${value(String(v))}`)
+    .join('&');
 }
 
 function isOrganization(urn: string): boolean {
@@ -251,12 +348,6 @@ export function classify(res: AxiosResponse<unknown>, call: Call, now: Date = ne
     return new NetworkError('auth', 'LinkedIn says this account lacks the permission for this action (for a page, the connected person must be one of its admins); reconnect with the right account.', {
       ...base,
       networkCode: body.code ?? serviceCode,
-    });
-  }
-  if (status === 426) {
-    return new NetworkError('unknown', `LinkedIn no longer accepts the API version Chorus uses (${body.message ?? 'version retired'}); Chorus must be updated to a newer LinkedIn-Version.`, {
-      ...base,
-      networkCode: body.code ?? 'NONEXISTENT_VERSION',
     });
   }
   if (status === 422 && input?.code === 'DUPLICATE_POST') {
