@@ -59,6 +59,10 @@ export class Env {
   MASTODON_MEDIA_WAIT_MS = 300_000;
   @IsOptional() @IsUrl(url) BLUESKY_API_BASE_URL = 'https://bsky.social';
   @IsOptional() @IsString() X_CLIENT_ID?: string;
+  /** LinkedIn app credentials, needed only to renew connections with refresh tokens (approved Marketing partners). */
+  @IsOptional() @IsString() LINKEDIN_CLIENT_ID?: string;
+  @IsOptional() @IsString() LINKEDIN_CLIENT_SECRET?: string;
+  @IsOptional() @IsUrl(url) LINKEDIN_OAUTH_BASE_URL = 'https://www.linkedin.com';
   @IsOptional() @IsString() X_CLIENT_SECRET?: string;
 
   /** Media given by URL is fetched only from public addresses unless this is true (tests, local demos). */
