@@ -396,6 +396,11 @@ export const fr = {
   'users.listTitle': 'Comptes ({count})',
   'error.invite_invalid': 'Ce lien n’est pas valide : il a expiré, a déjà servi, ou n’a pas été copié en entier. Demandez-en un nouveau.',
   'error.service_unavailable': 'Ce service n’est pas disponible ici pour l’instant.',
+  // Drafts and refusals (issue 20)
+  'composer.saveDraft': 'Enregistrer comme brouillon',
+  'post.draftSaved': 'Brouillon enregistré : aucun partenaire n’est sollicité tant que vous ne l’envoyez pas pour approbation.',
+  'post.draftHelp': 'Ce post est un brouillon : personne ne l’a encore vu. Envoyez-le pour approbation quand il est prêt.',
+  'post.refusedBy': '{partner} a refusé cette version : rien ne partira sur ce compte sans nouvelle décision.',
   // Errors and field problems in the users' words (issue 20)
   'common.networkMessage': 'Message d’origine du réseau',
   'composer.firstOccurrence': '{time} la première fois, à l’heure d’été ({offset})',
@@ -892,6 +897,11 @@ export const en: Record<MessageKey, string> = {
   'composer.secondOccurrence': '{time} the second time, winter time ({offset})',
   'composer.fixSchedule': 'The publication date needs fixing (see under the field).',
   'common.networkMessage': 'The network’s own message',
+  // Drafts and refusals (issue 20)
+  'composer.saveDraft': 'Save as draft',
+  'post.draftSaved': 'Draft saved: no partner is asked until you send it for approval.',
+  'post.draftHelp': 'This post is a draft: nobody has seen it yet. Send it for approval when it is ready.',
+  'post.refusedBy': '{partner} refused this version: nothing goes out on this account without a new decision.',
   // Errors and field problems in the users' words (issue 20)
   'error.validation_failed': 'Some values need fixing.',
   'error.malformed_json': 'The request sent was unreadable. Reload the page and try again.',

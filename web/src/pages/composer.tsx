@@ -185,8 +185,13 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
     });
   }
 
+  /** The submit button sends for approval; "save as draft" only saves (no partner is asked yet). */
+  const asDraft = useRef(false);
+
   async function submit(event: Event) {
     event.preventDefault();
+    const draftOnly = asDraft.current;
+    asDraft.current = false;
     setSubmitError(null);
     setNotice(null);
     if (editing) return saveEdit();
@@ -210,6 +215,10 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
         actionId: actionId || undefined,
       };
       const created = await post<{ id: string }>(`/api/campaigns/${data.campaign.id}/posts`, body);
+      if (draftOnly) {
+        navigate(`/posts/${created.id}?draft=1`);
+        return;
+      }
       await post(`/api/posts/${created.id}/submit`);
       navigate(`/posts/${created.id}?submitted=1`);
     } catch (err) {
@@ -543,6 +552,11 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
                 ? t('composer.submitting')
                 : t('composer.submit')}
           </button>
+          {!editing && (
+            <button type="submit" disabled={busy} onClick={() => (asDraft.current = true)}>
+              {t('composer.saveDraft')}
+            </button>
+          )}
         </div>
       </form>
     </section>

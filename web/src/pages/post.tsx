@@ -26,6 +26,7 @@ interface PostPageData {
     network: string;
     handle: string;
     displayName: string | null;
+    partnerId: string;
     partnerName: string;
     status: string;
     resolvedText: string;
@@ -73,6 +74,7 @@ export function PostPage({ postId }: { postId: string }) {
     const edited = params.get('edited');
     if (edited) return { kind: 'ok', text: t('post.edited', { version: Number(edited) }) };
     if (params.get('rescheduled') === '1') return { kind: 'ok', text: t('post.rescheduled') };
+    if (params.get('draft') === '1') return { kind: 'ok', text: t('post.draftSaved') };
     return null;
   });
   const isManager = user?.role === 'manager';
@@ -83,7 +85,10 @@ export function PostPage({ postId }: { postId: string }) {
 
   return (
     <Loaded state={data}>
-      {({ post, deliveries, approvals }) => (
+      {({ post, deliveries, approvals }) => {
+        // Partners whose latest word on the current version is a refusal: their accounts wait for a new decision.
+        const refusedBy = new Set(approvals.filter((a) => a.postVersion === post.version && a.decision === 'rejected').map((a) => a.partnerId));
+        return (
         <section class="stack">
           <p class="breadcrumb">
             <a href={`/app/campaigns/${post.campaignId}`}>{post.campaignName}</a>
@@ -162,7 +167,14 @@ export function PostPage({ postId }: { postId: string }) {
                   </div>
                 )}
                 {isManager && d.status === 'failed' && !post.cancelledAt && <RetryButton deliveryId={d.id} onDone={(n) => { setNotice(n); reload(); }} />}
-                {d.status === 'pending_approval' && <p class="muted small">{t('post.waitingFor', { partner: d.partnerName })}</p>}
+                {d.status === 'pending_approval' && post.submittedAt && !post.cancelledAt && !refusedBy.has(d.partnerId) && (
+                  <p class="muted small">{t('post.waitingFor', { partner: d.partnerName })}</p>
+                )}
+                {d.status === 'pending_approval' && refusedBy.has(d.partnerId) && !post.cancelledAt && (
+                  <p class="small" data-testid="refused-note">
+                    {t('post.refusedBy', { partner: d.partnerName })}
+                  </p>
+                )}
               </li>
             ))}
           </ul>
@@ -201,7 +213,8 @@ export function PostPage({ postId }: { postId: string }) {
             </div>
           )}
         </section>
-      )}
+        );
+      }}
     </Loaded>
   );
 }
@@ -220,6 +233,19 @@ function ManagerActions({ post, deliveries, onDone }: { post: PostPageData['post
   }
   const started = deliveries.some((d) => d.status === 'publishing' || d.status === 'published');
   const cancellable = deliveries.some((d) => ['pending_approval', 'approved', 'queued'].includes(d.status));
+
+  async function submitDraft() {
+    setBusy(true);
+    setError(null);
+    try {
+      await postJson(`/api/posts/${post.id}/submit`);
+      onDone({ kind: 'ok', text: t('post.submitted') });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function cancel() {
     setBusy(true);
@@ -247,9 +273,15 @@ function ManagerActions({ post, deliveries, onDone }: { post: PostPageData['post
           <p class="muted small">{t('post.editHelp')}</p>
         </>
       )}
+      {!post.submittedAt && <p class="small">{t('post.draftHelp')}</p>}
       <p class="actions">
+        {!post.submittedAt && (
+          <button type="button" class="primary" disabled={busy} onClick={submitDraft}>
+            {t('composer.submit')}
+          </button>
+        )}
         {!started && (
-          <a class="button primary" href={`/app/posts/${post.id}/edit`}>
+          <a class={`button${post.submittedAt ? ' primary' : ''}`} href={`/app/posts/${post.id}/edit`}>
             {t('post.edit')}
           </a>
         )}
