@@ -77,6 +77,20 @@ export async function horizontalOverflow(page: Page): Promise<{ overflow: number
   })()`);
 }
 
+/**
+ * What a French-speaking user reads has no raw mention syntax and none of the API's English
+ * sentences (the phrases below are those the API and class-validator write).
+ */
+export async function expectReadable(page: Page, name: string): Promise<void> {
+  const lang = await page.getAttribute('html', 'lang');
+  const text = await page.innerText('body');
+  const raw = /\{\{\s*partner\s*:/.exec(text);
+  if (raw) throw new Error(`${name}: raw mention syntax on the page: …${text.slice(Math.max(0, raw.index - 40), raw.index + 40)}…`);
+  if (lang !== 'fr') return;
+  const english = / must (be|not|contain)| should not |Invalid request|already exists|is in the past|Not published|simulated\)|Token revoked|No such /.exec(text);
+  if (english) throw new Error(`${name}: English on a French page: …${text.slice(Math.max(0, english.index - 60), english.index + 60)}…`);
+}
+
 async function settle(page: Page): Promise<void> {
   // Let layout (and Chart.js's resize) settle at the new width before measuring or photographing.
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
@@ -91,6 +105,7 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.setViewportSize(NARROW);
   await settle(page);
+  await expectReadable(page, name);
   const narrow = await horizontalOverflow(page);
   if (narrow.overflow > 0) {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-narrow.png`), fullPage: true });

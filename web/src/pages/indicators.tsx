@@ -264,11 +264,10 @@ function IndicatorsView({ campaignId, indicators, series, reciprocity }: { campa
       </section>
       <details>
         <summary>{t('indicators.method')}</summary>
+        {/* The method in the page's language (the API's notes are the same in English, for API users). */}
         <ul class="small">
-          {indicators.notes.map((note, i) => (
-            <li key={i} lang="en">
-              {note}
-            </li>
+          {METHOD_NOTES.map((key) => (
+            <li key={key}>{t(key)}</li>
           ))}
         </ul>
       </details>
@@ -301,3 +300,5 @@ function ChartCanvas<T extends 'line' | 'bar'>({ config, label, id }: { config: 
     </div>
   );
 }
+
+const METHOD_NOTES = ['indicators.methodEdges', 'indicators.methodLate', 'indicators.methodLift', 'indicators.methodInterval', 'indicators.methodNotAvailable'] as const;

@@ -153,6 +153,7 @@ export function PostPage({ postId }: { postId: string }) {
                 </div>
                 <div class="preview-text">{d.resolvedText}</div>
                 {d.publishedAt && <p class="small">{t('post.publishedAt', { when: formatDateTime(d.publishedAt) })}</p>}
+                {!d.externalUrl && d.publishedAt && d.network === 'sandbox' && <p class="muted small">{t('post.sandboxPublished')}</p>}
                 {d.externalUrl && (
                   <p>
                     <a href={d.externalUrl} target="_blank" rel="noopener noreferrer">
