@@ -84,7 +84,7 @@ export interface PostPageData {
   };
   deliveries: PostPageDelivery[];
   /** `decidedByName` is the signed-in user who decided (null for a decision by link). */
-  approvals: { partnerId: string; partnerName: string; postVersion: number; decision: string; comment: string; via: string; decidedByName: string | null; decidedAt: string }[];
+  approvals: { partnerId: string; partnerName: string; postVersion: number; decision: string; comment: string; via: string; decidedByName: string | null; decidedAt: string; supersededAt: string | null }[];
 }
 
 /**
@@ -178,7 +178,7 @@ export class WebReadsService {
       ),
       this.db.query(
         `SELECT a.partner_id AS "partnerId", pa.name AS "partnerName", a.post_version AS "postVersion", a.decision, a.comment, a.via,
-                u.name AS "decidedByName", a.decided_at AS "decidedAt"
+                u.name AS "decidedByName", a.decided_at AS "decidedAt", a.superseded_at AS "supersededAt"
            FROM approvals a JOIN partners pa ON pa.id = a.partner_id
            LEFT JOIN users u ON u.id = a.decided_by
           WHERE a.post_id = $1 AND ($2::uuid IS NULL OR a.partner_id = $2)

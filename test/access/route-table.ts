@@ -44,6 +44,8 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'POST /api/posts/:id/submit': [M],
   'POST /api/posts/:id/approvals': [M, P],
   'GET /api/posts/:id/approvals': ALL,
+  'POST /api/posts/:id/approvals/:partnerId/ask-again': [M],
+  'POST /api/posts/:id/approvals/change': [P],
   'GET /api/posts/:id/approval-links': [M],
   'GET /api/approvals/inbox': [P],
   'GET /api/approval-links/:token': PUBLIC,

@@ -7,6 +7,7 @@ import { PublishScheduler } from '../../queue/publish-scheduler.service';
 import { TrackedLinkService } from '../../analytics/links/tracked-link.service';
 import { ENV, Env } from '../../config/env';
 import { ApprovalService } from '../approvals/approval.service';
+import { ApprovalRevisionService } from '../approvals/approval-revision.service';
 import { DomainError } from '../../common/errors/domain-error';
 import { Viewer } from '../../common/viewer';
 import { Action } from '../actions/action.entity';
@@ -34,6 +35,7 @@ export class PostService {
     private readonly audit: AuditService,
     private readonly scheduler: PublishScheduler,
     private readonly approvals: ApprovalService,
+    private readonly revisions: ApprovalRevisionService,
     private readonly links: TrackedLinkService,
     @Inject(ENV) private readonly env: Env,
   ) {}
@@ -164,6 +166,8 @@ export class PostService {
       const waiting = outcome.rows.filter((r) => r.status === 'queued' || r.status === 'approved');
       await this.scheduler.moveJobs(waiting.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: outcome.at })));
     }
+    // A refusal is often about the date: moving the post asks the partners that refused it again.
+    if (scheduledAt && !composed && outcome.submitted) await this.revisions.askRefusedAgain(id, user);
     return this.views.get(id);
   }
 

@@ -22,6 +22,36 @@ interface Track {
   name: string;
 }
 
+/** 'Le Carillon — 18e' → 'le-carillon-18e': what the API accepts as an identifier. */
+export function slugify(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+}
+
+/**
+ * An identifier filled in from the name as it is typed, until the user edits it by hand.
+ * Returns [slug, setSlug (by hand), onName(setName, value)].
+ */
+function useSlugFrom(name: string) {
+  const [slug, setSlugState] = useState('');
+  const [byHand, setByHand] = useState(false);
+  const setSlug = (value: string) => {
+    setByHand(value !== '' && value !== slugify(name));
+    setSlugState(value);
+  };
+  const onName = (setName: (v: string) => void, value: string) => {
+    setName(value);
+    if (!byHand) setSlugState(slugify(value));
+  };
+  return [slug, setSlug, onName] as const;
+}
+
 const KINDS = ['operator', 'startup', 'association', 'tourism', 'institution', 'other'] as const;
 const TIME_ZONE = 'Europe/Paris';
 
@@ -152,8 +182,8 @@ export function SetupPage() {
 }
 
 function PartnerForm({ onCreated }: { onCreated: () => void }) {
-  const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
+  const [slug, setSlug, slugFromName] = useSlugFrom(name);
   const [kind, setKind] = useState<string>('other');
   const form = useSubmit(async () => {
     await post('/api/partners', { slug: slug.trim(), name: name.trim(), kind });
@@ -169,7 +199,7 @@ function PartnerForm({ onCreated }: { onCreated: () => void }) {
       <form class="stack" onSubmit={form.onSubmit} noValidate>
         <div class="form-row">
           <Field id="partner-name" label={t('setup.partner.name')} error={form.error} field="name">
-            {(aria) => <input {...aria} required value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+            {(aria) => <input {...aria} required value={name} onInput={(e) => slugFromName(setName, e.currentTarget.value)} />}
           </Field>
           <Field id="partner-slug" label={t('setup.partner.slug')} hint={t('setup.partner.slugHint')} error={form.error} field="slug">
             {(aria) => <input {...aria} required autocapitalize="none" spellcheck={false} value={slug} onInput={(e) => setSlug(e.currentTarget.value)} />}
@@ -273,8 +303,8 @@ function ChannelForm({ partners }: { partners: Partner[] }) {
 }
 
 function CampaignForm({ partners, onCreated }: { partners: Partner[]; onCreated: () => void }) {
-  const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
+  const [slug, setSlug, slugFromName] = useSlugFrom(name);
   const [objective, setObjective] = useState('');
   const [startsAt, setStartsAt] = useState('');
   const [endsAt, setEndsAt] = useState('');
@@ -298,9 +328,9 @@ function CampaignForm({ partners, onCreated }: { partners: Partner[]; onCreated:
       <form class="stack" onSubmit={form.onSubmit} noValidate>
         <div class="form-row">
           <Field id="campaign-name" label={t('setup.campaign.name')} error={form.error} field="name">
-            {(aria) => <input {...aria} required value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+            {(aria) => <input {...aria} required value={name} onInput={(e) => slugFromName(setName, e.currentTarget.value)} />}
           </Field>
-          <Field id="campaign-slug" label={t('setup.campaign.slug')} error={form.error} field="slug">
+          <Field id="campaign-slug" label={t('setup.campaign.slug')} hint={t('setup.campaign.slugHint')} error={form.error} field="slug">
             {(aria) => <input {...aria} required autocapitalize="none" spellcheck={false} value={slug} onInput={(e) => setSlug(e.currentTarget.value)} />}
           </Field>
         </div>
