@@ -107,6 +107,7 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
 
   // web API
   'GET /api/web/campaigns/:id/calendar': ALL,
+  'GET /api/web/refusals': [M],
   'GET /api/web/campaigns/:id/composer': [M],
   'GET /api/web/posts/:id': ALL,
   'GET /api/web/campaigns/:id/calendar-feed': ALL,

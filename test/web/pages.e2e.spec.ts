@@ -238,6 +238,66 @@ describe('web pages (browser)', () => {
     expect(rows).toEqual([{ decision: 'approved', via: 'link' }]);
   });
 
+  it('a refusal leads somewhere: the manager sees it, moves the post, the partner is asked again and approves; a partner changes its mind; the manager asks again', async () => {
+    const [a, b] = world.partners;
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const created = (
+      await world.manager
+        .post(`/api/campaigns/${world.campaignId}/posts`)
+        .send({ baseText: 'La fête du quartier revient samedi !', channelIds: [a!.channelId, b!.channelId], scheduledAt: `${inDays(5)}T10:00` })
+        .expect(201)
+    ).body as { id: string };
+    await world.manager.post(`/api/posts/${created.id}/submit`).expect(200);
+
+    // Partner A refuses from its inbox, with a comment.
+    const partner = await browserFor(world.users.partnerA);
+    await partner.goto(`${base}/app/inbox`);
+    const item = partner.locator(`[data-post="${created.id}"]`);
+    await item.getByLabel('Commentaire').fill('Samedi nous sommes fermés : plutôt dimanche.');
+    await item.getByRole('button', { name: 'Refuser' }).click();
+    await partner.getByText('Votre refus et votre commentaire ont été transmis au community manager.').waitFor();
+
+    // The manager sees the refusal on the home page, then on the post: refused, not "waiting".
+    const page = await browserFor(world.users.manager);
+    const refusals = page.getByTestId('refusals');
+    await refusals.getByText(/Samedi nous sommes fermés/).waitFor();
+    await screenshots(page, 'home-refusals');
+    await refusals.locator(`a[href="/app/posts/${created.id}"]`).click();
+    await page.getByTestId('refused-note').waitFor();
+    expect(await page.getByText(`En attente de l’approbation de ${a!.name}`).count()).toBe(0);
+    await screenshots(page, 'post-refused');
+
+    // Moving the post (the date only) asks A again.
+    await page.getByRole('link', { name: 'Modifier le post' }).click();
+    await page.getByRole('heading', { name: 'Modifier le post' }).waitFor();
+    await page.getByLabel(/Date et heure de publication/).fill(`${inDays(6)}T10:00`);
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.getByText('Date de publication modifiée.').waitFor();
+    await page.getByTestId('approval-state').locator(`[data-partner="${a!.id}"][data-state="pending"]`).waitFor();
+
+    await partner.goto(`${base}/app/inbox`);
+    await item.getByRole('button', { name: 'Approuver' }).click();
+    await partner.getByText('Merci : votre approbation est enregistrée.').waitFor();
+    // Until the minute, A may change its mind.
+    const changeable = partner.locator(`[data-changeable="${created.id}"]`);
+    await screenshots(partner, 'inbox-changeable');
+    await changeable.getByLabel('Commentaire').fill('Finalement, pas cette semaine.');
+    await changeable.getByRole('button', { name: 'Finalement, refuser' }).click();
+    await partner.getByText('Votre refus et votre commentaire ont été transmis au community manager.').waitFor();
+    expect((await db.query(`SELECT status FROM deliveries WHERE post_id = $1 AND channel_id = $2`, [created.id, a!.channelId]))[0].status).toBe('pending_approval');
+
+    // The manager asks A again from the post page.
+    await page.reload();
+    await page.getByRole('button', { name: `Redemander l’approbation à ${a!.name}` }).click();
+    await page.getByText(`${a!.name} est sollicité à nouveau`).waitFor();
+    await page.getByTestId('approval-state').locator(`[data-partner="${a!.id}"][data-state="pending"]`).waitFor();
+    await partner.goto(`${base}/app/inbox`);
+    await item.getByRole('button', { name: 'Approuver' }).click();
+    await partner.getByText('Merci : votre approbation est enregistrée.').waitFor();
+    expect(['approved', 'queued']).toContain((await db.query(`SELECT status FROM deliveries WHERE post_id = $1 AND channel_id = $2`, [created.id, a!.channelId]))[0].status);
+    await world.manager.post(`/api/posts/${created.id}/cancel`).expect(200);
+  });
+
   it('the manager sees the post, the calendar (month and week) and the channels needing re-authorisation', async () => {
     const page = await browserFor(world.users.manager);
     await page.goto(`${base}/app/posts/${postId}`);

@@ -131,6 +131,9 @@ export function PostPage({ postId }: { postId: string }) {
                         <span class={`badge status-${p.state === 'pending' ? 'pending_approval' : p.state}`}>{t(`post.state.${p.state}` as MessageKey)}</span>
                       </div>
                       {p.comment && <p class="small">« {p.comment} »</p>}
+                      {isManager && p.state === 'rejected' && !status.cancelledAt && p.partnerId !== status.operatorPartnerId && (
+                        <AskAgainButton postId={post.id} partnerId={p.partnerId} partnerName={p.partnerName} onDone={(n) => { setNotice(n); reload(); }} />
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -404,4 +407,29 @@ function ApprovalLinks({ postId }: { postId: string }) {
 
 function absolute(url: string): string {
   return url.startsWith('/') ? location.origin + url : url;
+}
+
+/** After a refusal: the manager asks that partner to decide again (the post is back in its inbox). */
+function AskAgainButton({ postId, partnerId, partnerName, onDone }: { postId: string; partnerId: string; partnerName: string; onDone: (n: Notice) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function ask() {
+    setBusy(true);
+    setError(null);
+    try {
+      await postJson(`/api/posts/${postId}/approvals/${partnerId}/ask-again`);
+      onDone({ kind: 'ok', text: t('post.askedAgain', { partner: partnerName }) });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+  return (
+    <div>
+      <button type="button" disabled={busy} onClick={ask}>
+        {t('post.askAgain', { partner: partnerName })}
+      </button>
+      <ErrorBox error={error} />
+    </div>
+  );
 }
