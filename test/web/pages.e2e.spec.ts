@@ -346,6 +346,17 @@ describe('web pages (browser)', () => {
     expect(await page.locator('[data-testid="heatmap"] td:not(:empty)').count()).toBeGreaterThan(0);
     await screenshots(page, 'indicators');
 
+    // Another period: the figures and the CSV follow it, and the address keeps it.
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Du', { exact: true }).fill(day(-10));
+    await page.getByLabel('Au (inclus)').fill(day(-1));
+    await page.getByRole('button', { name: 'Afficher cette période' }).click();
+    await page.waitForURL(new RegExp(`indicators\\?from=${day(-10)}&to=${day(-1)}$`));
+    await page.locator('#chart-growth').waitFor();
+    expect(await page.getByRole('link', { name: 'Exporter en CSV' }).getAttribute('href')).toContain(`?from=${day(-10)}&to=${day(-1)}`);
+    await page.getByRole('link', { name: 'Toute la campagne' }).click();
+    await page.waitForURL(/indicators$/);
+
     const csvHref = await page.getByRole('link', { name: 'Exporter en CSV' }).getAttribute('href');
     const csv = await page.request.get(`${base}${csvHref}`);
     expect(csv.status()).toBe(200);
