@@ -130,6 +130,10 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
     await page.setViewportSize(size);
     await settle(page);
+    if (size === DESKTOP) {
+      const wide = await accessibilityViolations(page);
+      if (wide.length) throw new Error(`${name}: axe-core finds ${wide.length} accessibility violation(s) at ${size.width} px:\n${wide.join('\n')}`);
+    }
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(DESKTOP);

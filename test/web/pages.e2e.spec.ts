@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { aWebWorld, type WebUser, type WebWorld } from '../support/web-fixtures';
-import { ensureChromium, ensureWebBuild, openBrowser, screenshots, type Browser } from './browser';
+import { accessibilityViolations, ensureChromium, ensureWebBuild, horizontalOverflow, NARROW, openBrowser, screenshots, type Browser } from './browser';
 
 // Whole user journeys in a real browser: allow for a slow, shared CI machine.
 jest.setTimeout(180_000);
@@ -119,6 +119,49 @@ describe('web pages (browser)', () => {
     await screenshots(invited, 'account');
     const again = await browserFor({ email, password: 'carillon-password-2' });
     await again.getByRole('heading', { name: 'Campagnes', level: 1 }).waitFor();
+  });
+
+  it('a new partner joins the running campaign from the pages, and the composer offers its account', async () => {
+    const slug = `bastina-${Date.now().toString(36)}`;
+    const partner = (await world.manager.post('/api/partners').send({ slug, name: 'Bastina' }).expect(201)).body as { id: string };
+    const channel = (
+      await world.manager
+        .post(`/api/partners/${partner.id}/channels`)
+        .send({ network: 'sandbox', handle: `@${slug}`, externalId: `sbx-${slug}`, credentials: { accessToken: 'test-token' } })
+        .expect(201)
+    ).body as { id: string };
+
+    const page = await browserFor(world.users.manager);
+    await openPage(page, `${base}/app/setup`, 'Mise en place');
+    await page.getByLabel('Campagne', { exact: true }).selectOption({ label: world.campaignName });
+    const join = page.locator('section[aria-labelledby="setup-join"]');
+    await join.getByTestId('campaign-members').waitFor();
+    await join.getByRole('group', { name: 'Partenaires à ajouter' }).getByLabel('Bastina').check();
+    await join.getByRole('button', { name: 'Ajouter à la campagne' }).click();
+    await join.getByRole('status').getByText('Ajouté(s) à la campagne : Bastina.').waitFor();
+    await screenshots(page, 'setup-join');
+    expect(await db.query(`SELECT 1 FROM campaign_partners WHERE campaign_id = $1 AND partner_id = $2`, [world.campaignId, partner.id])).toHaveLength(1);
+
+    await openPage(page, `${base}/app/campaigns/${world.campaignId}/compose`, 'Nouveau post commun');
+    await page.locator(`input[type=checkbox][value="${channel.id}"]`).waitFor();
+  });
+
+  it('the public account pages and the open phone menu are readable and accessible at 360 px', async () => {
+    const visitor = await browserFor(null);
+    for (const [path, heading, name] of [
+      ['/app/first-run', 'Première mise en service', 'first-run'],
+      ['/app/forgot-password', 'Mot de passe oublié', 'forgot-password'],
+      ['/app/reset-password?token=not-a-real-token', 'Nouveau mot de passe', 'reset-password'],
+    ] as const) {
+      await openPage(visitor, `${base}${path}`, heading);
+      await screenshots(visitor, name);
+    }
+    const page = await browserFor(world.users.manager);
+    await page.setViewportSize(NARROW);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Utilisateurs' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect((await horizontalOverflow(page)).overflow).toBe(0);
   });
 
   it('a manager composes a joint post, sees a validation error, fixes it and submits it', async () => {

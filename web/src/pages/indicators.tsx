@@ -243,7 +243,8 @@ function IndicatorsView({ campaignId, period, indicators, series, reciprocity }:
           </div>
         </div>
         <ChartCanvas key={`lift-${by}-${lang}`} config={barConfig} label={t('indicators.liftAlt')} id="chart-lift" />
-        <div class="table-wrap">
+        {/* A region that scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('indicators.liftTitle')}>
           <table class="numbers">
             <caption class="visually-hidden">{t('indicators.liftTitle')}</caption>
             <thead>
@@ -283,7 +284,7 @@ function IndicatorsView({ campaignId, period, indicators, series, reciprocity }:
       <section class="card" aria-labelledby="recip-title">
         <h2 id="recip-title">{t('indicators.reciprocityTitle')}</h2>
         <p class="muted small">{t('indicators.reciprocityHelp')}</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('indicators.reciprocityTitle')}>
           <table class="heatmap" data-testid="heatmap">
             <thead>
               <tr>

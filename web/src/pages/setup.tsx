@@ -386,6 +386,7 @@ function CampaignPartsForms({ partners, campaigns }: { partners: Partner[]; camp
           ))}
         </select>
       </div>
+      {campaignId && <JoinForm key={campaignId} campaignId={campaignId} partners={partners} />}
       <TrackForm campaignId={campaignId} partners={partners} onCreated={tracks.reload} />
       <ActionForm campaignId={campaignId} tracks={tracks.data ?? []} />
     </>
@@ -492,6 +493,46 @@ function ActionForm({ campaignId, tracks }: { campaignId: string; tracks: Track[
             {t('setup.action.submit')}
           </button>
         </p>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * New partners join a campaign, even a running one: from then on the composer offers their
+ * accounts and the indicators count them (from their first reading, when they join late).
+ */
+function JoinForm({ campaignId, partners }: { campaignId: string; partners: Partner[] }) {
+  const members = useAsync(() => get<{ partners: Partner[] }>(`/api/campaigns/${campaignId}`), [campaignId]);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const form = useSubmit(async () => {
+    await post(`/api/campaigns/${campaignId}/partners`, { partnerIds: chosen });
+    const names = partners.filter((p) => chosen.includes(p.id)).map((p) => p.name).join(', ');
+    setChosen([]);
+    members.reload();
+    return t('setup.join.done', { names });
+  });
+  const memberIds = new Set((members.data?.partners ?? []).map((p) => p.id));
+  const outside = partners.filter((p) => !memberIds.has(p.id));
+  return (
+    <section class="card" aria-labelledby="setup-join">
+      <h2 id="setup-join">{t('setup.join.title')}</h2>
+      <p class="muted small">{t('setup.join.help')}</p>
+      {members.data && (
+        <p class="small" data-testid="campaign-members">
+          {t('setup.join.members', { names: members.data.partners.map((p) => p.name).join(', ') })}
+        </p>
+      )}
+      <form class="stack" onSubmit={form.onSubmit} noValidate>
+        {outside.length === 0 ? (
+          <p class="muted">{t('setup.join.none')}</p>
+        ) : (
+          <PartnerChecks legend={t('setup.join.pick')} name="join" partners={outside} chosen={chosen} onChange={setChosen} />
+        )}
+        <button type="submit" class="primary" disabled={form.busy || chosen.length === 0}>
+          {t('setup.join.submit')}
+        </button>
+        <Outcome error={form.error} notice={form.notice} fields={['partnerIds']} />
       </form>
     </section>
   );
