@@ -438,8 +438,7 @@ export const fr = {
   'setup.join.none': 'Tous les partenaires font déjà partie de cette campagne.',
   'setup.join.submit': 'Ajouter à la campagne',
   'setup.join.done': 'Ajouté(s) à la campagne : {names}.',
-  'composer.allOfPartnerNamed': 'Cocher tous les comptes de {partner}',
-  'composer.noneOfPartnerNamed': 'Décocher tous les comptes de {partner}',
+  'composer.ofPartner': '(comptes de {partner})',
   // Errors and field problems in the users' words (issue 20)
   'common.networkMessage': 'Message d’origine du réseau',
   'composer.firstOccurrence': '{time} la première fois, à l’heure d’été ({offset})',
@@ -978,8 +977,7 @@ export const en: Record<MessageKey, string> = {
   'setup.join.none': 'Every partner is already in this campaign.',
   'setup.join.submit': 'Add to the campaign',
   'setup.join.done': 'Added to the campaign: {names}.',
-  'composer.allOfPartnerNamed': 'Tick every account of {partner}',
-  'composer.noneOfPartnerNamed': 'Untick every account of {partner}',
+  'composer.ofPartner': '({partner}’s accounts)',
   // Errors and field problems in the users' words (issue 20)
   'error.validation_failed': 'Some values need fixing.',
   'error.malformed_json': 'The request sent was unreadable. Reload the page and try again.',

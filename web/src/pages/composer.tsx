@@ -303,13 +303,10 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
                     </legend>
                     {p.channels.length === 0 && <p class="muted small">{t('composer.noChannels')}</p>}
                     {usable.length > 1 && (
-                      <button
-                        type="button"
-                        class="link-button small"
-                        aria-label={allOn ? t('composer.noneOfPartnerNamed', { partner: p.name }) : t('composer.allOfPartnerNamed', { partner: p.name })}
-                        onClick={() => togglePartner(p.id, !allOn)}
-                      >
+                      <button type="button" class="link-button small" onClick={() => togglePartner(p.id, !allOn)}>
                         {allOn ? t('composer.noneOfPartner') : t('composer.allOfPartner')}
+                        {/* Told apart for screen readers: every partner has one. */}
+                        <span class="visually-hidden"> {t('composer.ofPartner', { partner: p.name })}</span>
                       </button>
                     )}
                     <ul class="checklist">

@@ -17,7 +17,7 @@ import { LiftVerdict } from '../components/lift-verdict';
 import { Loaded, NETWORK_LABELS, PageTitle, useAsync } from '../components/ui';
 import type { LiftInterval } from '../../../src/analytics/indicators/lift-interval';
 import { formatDate, formatDayShort, formatNumber, formatPercent, intlLocale, t, useLang } from '../i18n';
-import { navigate, query } from '../router';
+import { navigate, useSearch } from '../router';
 import { keyToDate } from '../time';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
@@ -64,7 +64,7 @@ const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9
 export function IndicatorsPage({ campaignId }: { campaignId: string }) {
   useLang();
   // The period: the campaign's by default, or the one chosen (kept in the address, so it can be shared).
-  const params = query();
+  const params = new URLSearchParams(useSearch());
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
   const period = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) }).toString();
@@ -75,7 +75,7 @@ export function IndicatorsPage({ campaignId }: { campaignId: string }) {
       get<Reciprocity>(`/api/campaigns/${campaignId}/reciprocity`),
     ]);
     return { indicators, series, reciprocity };
-  }, [campaignId]);
+  }, [campaignId, period]);
   return (
     <>
       <Loaded state={data}>{(d) => <IndicatorsView campaignId={campaignId} period={period} {...d} />}</Loaded>
@@ -202,7 +202,7 @@ function IndicatorsView({ campaignId, period, indicators, series, reciprocity }:
         </a>
       </p>
 
-      <PeriodForm campaignId={campaignId} from={new URLSearchParams(period).get('from') ?? ''} to={new URLSearchParams(period).get('to') ?? ''} />
+      <PeriodForm key={period} campaignId={campaignId} from={new URLSearchParams(period).get('from') ?? ''} to={new URLSearchParams(period).get('to') ?? ''} />
 
       <ul class="kpis" aria-label={t('indicators.summary')}>
         <li class="card kpi">
