@@ -13,7 +13,7 @@ describe('loadEnv', () => {
     expect(env.PORT).toBe(3000);
     expect(env.REDIS_PREFIX).toBe('chorus');
     expect(env.X_API_BASE_URL).toBe('https://api.x.com');
-    expect(env.WORKER_CONCURRENCY).toBe(8);
+    expect(env.WORKER_CONCURRENCY).toBe(400);
   });
 
   it('names a missing variable on one line', () => {
@@ -38,5 +38,18 @@ describe('loadEnv', () => {
   it('accepts a hex key and http base URLs pointing at local emulators', () => {
     const env = loadEnv({ ...valid, CHORUS_SECRET_KEY: randomBytes(32).toString('hex'), X_API_BASE_URL: 'http://127.0.0.1:4010' });
     expect(env.X_API_BASE_URL).toBe('http://127.0.0.1:4010');
+  });
+
+  it('serves worker metrics on 9464 unless told otherwise, and takes 0 for off', () => {
+    expect(loadEnv(valid).WORKER_METRICS_PORT).toBe(9464);
+    expect(loadEnv({ ...valid, WORKER_METRICS_PORT: '0' }).WORKER_METRICS_PORT).toBe(0);
+    expect(() => loadEnv({ ...valid, WORKER_METRICS_PORT: '70000' })).toThrow(/^Configuration error: WORKER_METRICS_PORT is malformed/);
+  });
+
+  it('leaves METRICS_TOKEN unset by default and refuses a short or spaced one', () => {
+    expect(loadEnv(valid).METRICS_TOKEN).toBeUndefined();
+    expect(loadEnv({ ...valid, METRICS_TOKEN: 'a'.repeat(32) }).METRICS_TOKEN).toBe('a'.repeat(32));
+    expect(() => loadEnv({ ...valid, METRICS_TOKEN: 'short' })).toThrow(/^Configuration error: METRICS_TOKEN is malformed/);
+    expect(() => loadEnv({ ...valid, METRICS_TOKEN: 'has a space in the middle' })).toThrow(/METRICS_TOKEN/);
   });
 });

@@ -2,6 +2,7 @@
 export enum QueueName {
   Publish = 'publish',
   Followers = 'followers',
+  Webhooks = 'webhooks',
 }
 
 export interface QueueSettings {
@@ -12,4 +13,5 @@ export interface QueueSettings {
 export const QUEUE_CONFIG: Record<QueueName, QueueSettings> = {
   [QueueName.Publish]: { concurrency: 8 },
   [QueueName.Followers]: { concurrency: 4 },
+  [QueueName.Webhooks]: { concurrency: 4 },
 };

@@ -17,6 +17,8 @@ const ALL = [M, P, R];
 export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   // health, web pages
   'GET /health': PUBLIC,
+  // outside the session guard: bearer METRICS_TOKEN, checked by MetricsController (404 while unset)
+  'GET /metrics': PUBLIC,
   'GET /': PUBLIC,
   'GET /app': PUBLIC,
   'GET /app/*path': PUBLIC,
@@ -111,6 +113,7 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'GET /api/web/campaigns/:id/composer': [M],
   'GET /api/web/posts/:id': ALL,
   'GET /api/web/campaigns/:id/calendar-feed': ALL,
+  'DELETE /api/web/campaigns/:id/calendar-feed': ALL,
   'GET /api/campaigns/:id/calendar.ics': ALL,
   'GET /feeds/campaigns/:id/:key/calendar.ics': PUBLIC,
 };

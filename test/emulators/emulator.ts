@@ -3,8 +3,8 @@ import { AddressInfo } from 'node:net';
 
 /**
  * Shared plumbing for the local network emulators. Each network's emulator (x.emulator.ts,
- * mastodon.emulator.ts, …) speaks that network's real wire format (see
- * ../shared/networks/WIRE-FORMATS.md) on its own loopback port, keeps the posts it accepted, and
+ * mastodon.emulator.ts, …) speaks that network's real wire format (see docs/networks.md) on
+ * its own loopback port, keeps the posts it accepted, and
  * lets a test inject faults that the next matching requests will get.
  */
 
@@ -46,7 +46,14 @@ export interface RecordedRequest {
 export interface EmulatedPost {
   id: string;
   accountId: string;
+  /**
+   * The text field exactly as received (X `text`, Graph `message`/`caption`, Mastodon `status`,
+   * Bluesky `record.text`; LinkedIn's `commentary` with its little-text escapes removed), so a
+   * test can compare it byte for byte with the approved text.
+   */
   text: string;
+  /** The link received apart from the text, where the network has such a field (Facebook `link`, Bluesky external embed `uri`, LinkedIn article `source`); undefined otherwise. */
+  link?: string | null;
   createdAt: Date;
   /** Network-specific extras (idempotency key, rkey, media ids…). */
   extra?: Record<string, unknown>;
@@ -58,6 +65,8 @@ export interface EmulatorRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** The query string as sent, before decoding (some networks refuse characters left unencoded). */
+  rawQuery: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
   rawBody: Buffer;
@@ -213,7 +222,7 @@ export abstract class BaseEmulator {
       const params: Record<string, string> = {};
       r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
       try {
-        await r.handler({ method: r.method, path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody, params }, res);
+        await r.handler({ method: r.method, path: url.pathname, query: url.searchParams, rawQuery: url.search.replace(/^\?/, ''), headers: req.headers, body, rawBody, params }, res);
       } catch (err) {
         if (!res.headersSent) sendJson(res, 500, { error: String(err) });
       }

@@ -20,7 +20,7 @@ export const CHANGEABLE_SQL = `
   a.superseded_at IS NULL AND a.post_version = p.version AND p.cancelled_at IS NULL
   AND NOT EXISTS (SELECT 1 FROM deliveries d JOIN channels c ON c.id = d.channel_id
                    WHERE d.post_id = a.post_id AND c.partner_id = a.partner_id AND d.post_version = a.post_version
-                     AND (d.status NOT IN ('pending_approval', 'approved', 'queued') OR d.due_at <= now()))
+                     AND (d.status NOT IN ('pending_approval', 'approved') OR d.due_at <= now()))
   AND EXISTS (SELECT 1 FROM deliveries d JOIN channels c ON c.id = d.channel_id
                WHERE d.post_id = a.post_id AND c.partner_id = a.partner_id AND d.post_version = a.post_version)`;
 

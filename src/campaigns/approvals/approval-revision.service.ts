@@ -5,6 +5,7 @@ import { actorOf, AuthenticatedUser } from '../../auth/authenticated-user';
 import { DomainError } from '../../common/errors/domain-error';
 import { NotificationService } from '../../notifications/notification.service';
 import { PublishScheduler } from '../../queue/publish-scheduler.service';
+import { DeliveryRepository } from '../deliveries/delivery.repository';
 import type { ApprovalDecision } from './approval.entity';
 import { CHANGEABLE_SQL } from './approval-inbox.service';
 import { ApprovalService, DecisionResult } from './approval.service';
@@ -34,6 +35,7 @@ export class ApprovalRevisionService {
     private readonly audit: AuditService,
     private readonly notifications: NotificationService,
     private readonly scheduler: PublishScheduler,
+    private readonly deliveries: DeliveryRepository,
   ) {}
 
   /** The manager asks a partner that refused the current version to decide again. */
@@ -95,31 +97,15 @@ export class ApprovalRevisionService {
       if (current.decision === input.decision) throw new DomainError('state_conflict', `Your decision is already "${input.decision}".`, { reason: 'same_decision' });
       if (!current.changeable) throw new DomainError('state_conflict', 'Too late to change: the post is due, already out, or cancelled.', { reason: 'too_late' });
       await tx.query(`UPDATE approvals SET superseded_at = now() WHERE id = $1`, [current.id]);
-      let withdrawn: Array<{ id: string; post_version: number }> = [];
-      if (current.decision === 'approved') {
-        // Only deliveries not yet claimed for publishing and not due: the claim takes approved or
-        // queued rows, so a row this UPDATE took back can no longer be claimed.
-        [withdrawn] = (await tx.query(
-          `UPDATE deliveries d SET status = 'pending_approval', approved_version = NULL, updated_at = now()
-             FROM channels c
-            WHERE c.id = d.channel_id AND c.partner_id = $2 AND d.post_id = $1 AND d.post_version = $3
-              AND d.status IN ('approved', 'queued') AND d.due_at > now()
-            RETURNING d.id, d.post_version`,
-          [postId, partnerId, current.post_version],
-        )) as [Array<{ id: string; post_version: number }>, number];
-      }
+      const withdrawn = current.decision === 'approved' ? await this.deliveries.withdrawApproval(tx, postId, partnerId, current.post_version) : [];
       const result = await this.approvals.decideWithLock(tx, {
         postId, partnerId, version: input.version, decision: input.decision, comment: input.comment ?? '',
         actor: actorOf(user), userId: user.id, via: 'login',
       });
       return { result, withdrawn };
     });
-    if (withdrawn.length) {
-      await this.scheduler.removeJobs(withdrawn.map((w) => ({ id: w.id, postVersion: Number(w.post_version) }))).catch((err: Error) => {
-        // The rows are back to pending_approval: a job left behind finds nothing to claim.
-        this.logger.warn(`Removing withdrawn publish jobs failed: ${err.message}`);
-      });
-    }
+    // The rows are back to pending_approval: a wake-up left behind finds nothing to claim.
+    await this.scheduler.follow(withdrawn).catch((err: Error) => this.logger.warn(`Removing withdrawn publish jobs failed: ${err.message}`));
     await this.approvals.afterDecision(result);
     return result;
   }
