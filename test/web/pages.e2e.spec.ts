@@ -428,7 +428,8 @@ describe('web pages (browser)', () => {
     await page.getByLabel('Lien de la campagne').check();
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByText(/Enregistré : 2 nouveau\(x\) client\(s\)/).waitFor();
-    await page.waitForFunction(`document.querySelector('[data-testid="customers-own-total"] .kpi-value')?.textContent === '5'`);
+    // Locators, not string predicates: the pages' CSP forbids evaluating strings.
+    await page.getByTestId('customers-own-total').locator('.kpi-value').getByText('5', { exact: true }).waitFor();
     await screenshots(page, 'customers');
 
     const rows = await db.query(
@@ -555,9 +556,8 @@ async function checkChannel(page: Page, channelId: string): Promise<void> {
 }
 
 async function expectValue(page: Page, label: string, contains: string): Promise<void> {
-  await page.waitForFunction(`(() => {
-    const el = [...document.querySelectorAll('label')].find((x) => x.textContent === ${JSON.stringify(label)});
-    const input = el && document.getElementById(el.htmlFor);
-    return !!input && input.value.includes(${JSON.stringify(contains)});
-  })()`);
+  // Polled through the locator (the pages' CSP forbids string predicates), for up to ~10 s.
+  const input = page.getByLabel(label, { exact: true });
+  for (let i = 0; i < 100 && !(await input.inputValue()).includes(contains); i++) await page.waitForTimeout(100);
+  expect(await input.inputValue()).toContain(contains);
 }
