@@ -463,7 +463,8 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
             </div>
           </div>
 
-          <aside class="composer-preview stack" aria-label={t('composer.previews')}>
+          {/* It scrolls on its own on a desktop: focusable, so a keyboard can scroll it too. */}
+          <aside class="composer-preview stack" aria-label={t('composer.previews')} tabIndex={0}>
             <h2>{t('composer.previews')}</h2>
             {targets.length === 0 && <p class="muted">{t('composer.pickChannels')}</p>}
             {validation.targets.map((target) => {
