@@ -438,6 +438,7 @@ export const fr = {
   'setup.join.submit': 'Ajouter à la campagne',
   'setup.join.done': 'Ajouté(s) à la campagne : {names}.',
   'composer.ofPartner': '(comptes de {partner})',
+  'indicators.csvFr': 'Exporter pour un tableur (français)',
   // Errors and field problems in the users' words (issue 20)
   'common.networkMessage': 'Message d’origine du réseau',
   'composer.firstOccurrence': '{time} la première fois, à l’heure d’été ({offset})',
@@ -976,6 +977,7 @@ export const en: Record<MessageKey, string> = {
   'setup.join.submit': 'Add to the campaign',
   'setup.join.done': 'Added to the campaign: {names}.',
   'composer.ofPartner': '({partner}’s accounts)',
+  'indicators.csvFr': 'Export for a French spreadsheet',
   // Errors and field problems in the users' words (issue 20)
   'error.validation_failed': 'Some values need fixing.',
   'error.malformed_json': 'The request sent was unreadable. Reload the page and try again.',

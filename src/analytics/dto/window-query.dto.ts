@@ -1,4 +1,4 @@
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 
 /** `from` / `to`: a date (YYYY-MM-DD, a whole day in the campaign's zone) or an ISO instant with offset. */
 export class WindowQueryDto {
@@ -9,4 +9,9 @@ export class WindowQueryDto {
 export class SeriesQueryDto extends WindowQueryDto {
   @IsOptional() @IsUUID() channelId?: string;
   @IsOptional() @IsUUID() partnerId?: string;
+}
+
+export class ReportQueryDto extends WindowQueryDto {
+  /** 'fr': for French spreadsheets (semicolons, decimal commas, rounded figures, French words, names, Paris times). */
+  @IsOptional() @IsIn(['fr']) format?: 'fr';
 }

@@ -199,6 +199,9 @@ function IndicatorsView({ campaignId, period, indicators, series, reciprocity }:
       <p>
         <a class="button" href={`/api/campaigns/${campaignId}/report.csv${period ? `?${period}` : ''}`} download>
           {t('indicators.csv')}
+        </a>{' '}
+        <a class="button" href={`/api/campaigns/${campaignId}/report.csv?format=fr${period ? `&${period}` : ''}`} download>
+          {t('indicators.csvFr')}
         </a>
       </p>
 
