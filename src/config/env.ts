@@ -65,6 +65,13 @@ export class Env {
   @IsOptional() @Transform(({ value }) => (value === undefined ? 15_000 : Number(value))) @IsInt() @Min(100)
   NETWORK_TIMEOUT_MS = 15_000;
 
+  /**
+   * After a publish attempt whose answer was lost (timeout, reset, 5xx), how long the network is
+   * given to finish applying it before Chorus looks for the post and decides (ms).
+   */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 120_000 : Number(value))) @IsInt() @Min(100)
+  PUBLISH_RECHECK_MS = 120_000;
+
   /** smtp(s)://user:pass@host:port — e-mail (invites, approval links, notifications) is sent only when set. */
   @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;

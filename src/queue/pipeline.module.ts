@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AdapterRegistry } from '../channels/adapters/adapter-registry';
 import { ChannelsModule } from '../channels/channels.module';
+import { DeliveryAttempts } from '../campaigns/deliveries/delivery-attempts';
 import { DeliveryTransitions } from './delivery-transitions';
 import { ManagerOperationsController } from './manager-operations.controller';
 import { ManagerOperationsService } from './manager-operations.service';
@@ -14,7 +15,7 @@ import { QueueModule } from './queue.module';
 @Module({
   imports: [QueueModule, ChannelsModule],
   controllers: [ManagerOperationsController],
-  providers: [DeliveryTransitions, PublishScheduler, ManagerOperationsService, AdapterRegistry],
-  exports: [DeliveryTransitions, PublishScheduler, AdapterRegistry, ChannelsModule, QueueModule],
+  providers: [DeliveryTransitions, DeliveryAttempts, PublishScheduler, ManagerOperationsService, AdapterRegistry],
+  exports: [DeliveryTransitions, DeliveryAttempts, PublishScheduler, AdapterRegistry, ChannelsModule, QueueModule],
 })
 export class PipelineModule {}

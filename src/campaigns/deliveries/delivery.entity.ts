@@ -35,6 +35,10 @@ export class Delivery {
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true }) claimedAt!: Date | null;
   @Column({ name: 'claimed_by', type: 'text', nullable: true }) claimedBy!: string | null;
   @Column({ name: 'idempotency_key', type: 'uuid' }) idempotencyKey!: string;
+  /** First attempt whose answer was lost (the network may have applied it); see DeliveryAttempts. */
+  @Column({ name: 'uncertain_since', type: 'timestamptz', nullable: true }) uncertainSince!: Date | null;
+  /** Network-side handles of earlier attempts (Instagram container ids); see DeliveryAttempts. */
+  @Column({ name: 'attempt_refs', type: 'text', array: true, default: () => "'{}'" }) attemptRefs!: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
