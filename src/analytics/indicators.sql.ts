@@ -6,12 +6,16 @@
  * - A "reading" is a snapshot with outcome = 'count'. Failed polls and "not available" answers are
  *   never turned into numbers.
  * - Followers at an instant T = the last reading at or before T (LATERAL … ORDER BY taken_at DESC
- *   LIMIT 1 on the primary key (channel_id, taken_at) INCLUDE (followers, outcome): one index probe).
+ *   LIMIT 1 on the primary key (channel_id, taken_at) INCLUDE (followers, outcome): one index probe),
+ *   except at an edge that had a reading taken for it (edge_at = T: a campaign's start or end, read
+ *   a moment after the instant): that reading is the edge's figure, for every window with that edge.
  * - Windows are half-open on the left in spirit but read "at or before": the reading that gives the
  *   end of day D is also the one that gives the start of day D + 1.
  * - The baseline trend is a least-squares line (regr_slope) through the channel's daily points
  *   (last reading of each Europe/Paris day, table follower_daily_points) inside the campaign's
- *   baseline window; x is in days, so the slope reads "followers per day".
+ *   baseline window; x is in days, so the slope reads "followers per day". The fit's residual sum
+ *   of squares and spread of x (regr_sxx) give the lift's standard error (lift_se, see
+ *   src/analytics/indicators/lift-interval.ts for the formula and the 95 % interval).
  */
 
 /**
@@ -22,6 +26,7 @@ export const CHANNEL_INDICATORS_SQL = `
 WITH camp AS (
   SELECT id, baseline_starts_at, baseline_ends_at,
          $2::timestamptz AS w_from,
+         $3::timestamptz AS w_end,
          LEAST($3::timestamptz, now()) AS w_to
     FROM campaigns WHERE id = $1
 ),
@@ -36,41 +41,66 @@ chan AS (
 per_channel AS (
   SELECT chan.*,
          camp.w_from, camp.w_to,
-         coalesce(before_start.followers, first_in_window.followers) AS start_followers,
-         coalesce(before_start.taken_at, first_in_window.taken_at)   AS start_taken_at,
-         CASE WHEN before_start.taken_at IS NOT NULL THEN 'last_at_or_before_start'
+         coalesce(start_edge.followers, before_start.followers, first_in_window.followers) AS start_followers,
+         coalesce(start_edge.taken_at, before_start.taken_at, first_in_window.taken_at)    AS start_taken_at,
+         CASE WHEN start_edge.taken_at IS NOT NULL THEN 'edge_reading'
+              WHEN before_start.taken_at IS NOT NULL THEN 'last_at_or_before_start'
               WHEN first_in_window.taken_at IS NOT NULL THEN 'first_in_window'
          END AS start_basis,
-         at_end.followers AS end_followers,
-         at_end.taken_at  AS end_taken_at,
+         coalesce(end_edge.followers, at_end.followers) AS end_followers,
+         coalesce(end_edge.taken_at, at_end.taken_at)   AS end_taken_at,
+         CASE WHEN end_edge.taken_at IS NOT NULL THEN 'edge_reading'
+              WHEN at_end.taken_at IS NOT NULL THEN 'last_at_or_before_end'
+         END AS end_basis,
          base.points       AS baseline_points,
          base.slope        AS baseline_slope_per_day,
+         base.sxx          AS baseline_sxx,
+         base.sse          AS baseline_sse,
          base.first_at     AS baseline_first_at,
          base.last_at      AS baseline_last_at,
          last_state.outcome AS last_answer,
          failures.n        AS failed_polls
     FROM chan CROSS JOIN camp
+    -- The reading taken for the start edge (the campaign's start snapshot), when there is one.
     LEFT JOIN LATERAL (
       SELECT s.followers, s.taken_at FROM follower_snapshots s
-       WHERE s.channel_id = chan.channel_id AND s.taken_at <= camp.w_from AND s.outcome = 'count'
+       WHERE s.channel_id = chan.channel_id AND s.edge_at = camp.w_from AND s.outcome = 'count'
+       ORDER BY s.taken_at ASC LIMIT 1
+    ) start_edge ON true
+    LEFT JOIN LATERAL (
+      SELECT s.followers, s.taken_at FROM follower_snapshots s
+       WHERE start_edge.taken_at IS NULL
+         AND s.channel_id = chan.channel_id AND s.taken_at <= camp.w_from AND s.outcome = 'count'
        ORDER BY s.taken_at DESC LIMIT 1
     ) before_start ON true
     -- A channel added (or first read) mid-window starts from its first reading in the window.
     LEFT JOIN LATERAL (
       SELECT s.followers, s.taken_at FROM follower_snapshots s
-       WHERE before_start.taken_at IS NULL
+       WHERE start_edge.taken_at IS NULL AND before_start.taken_at IS NULL
          AND s.channel_id = chan.channel_id AND s.taken_at > camp.w_from AND s.taken_at <= camp.w_to
          AND s.outcome = 'count'
        ORDER BY s.taken_at ASC LIMIT 1
     ) first_in_window ON true
+    -- The reading taken for the end edge (the campaign's end snapshot), when there is one.
     LEFT JOIN LATERAL (
       SELECT s.followers, s.taken_at FROM follower_snapshots s
-       WHERE s.channel_id = chan.channel_id AND s.taken_at <= camp.w_to AND s.outcome = 'count'
+       WHERE s.channel_id = chan.channel_id AND s.edge_at = camp.w_end AND s.outcome = 'count'
+       ORDER BY s.taken_at ASC LIMIT 1
+    ) end_edge ON true
+    LEFT JOIN LATERAL (
+      SELECT s.followers, s.taken_at FROM follower_snapshots s
+       WHERE end_edge.taken_at IS NULL
+         AND s.channel_id = chan.channel_id AND s.taken_at <= camp.w_to AND s.outcome = 'count'
        ORDER BY s.taken_at DESC LIMIT 1
     ) at_end ON true
     LEFT JOIN LATERAL (
       SELECT regr_count(d.followers, date_part('epoch', d.taken_at) / 86400.0)::int AS points,
              regr_slope(d.followers, date_part('epoch', d.taken_at) / 86400.0)      AS slope,
+             regr_sxx(d.followers, date_part('epoch', d.taken_at) / 86400.0)        AS sxx,
+             -- Residual sum of squares of the fitted line: Syy − Sxy² / Sxx.
+             regr_syy(d.followers, date_part('epoch', d.taken_at) / 86400.0)
+               - coalesce(power(regr_sxy(d.followers, date_part('epoch', d.taken_at) / 86400.0), 2)
+                          / nullif(regr_sxx(d.followers, date_part('epoch', d.taken_at) / 86400.0), 0), 0) AS sse,
              min(d.taken_at) AS first_at, max(d.taken_at) AS last_at
         FROM follower_daily_points d
        WHERE d.channel_id = chan.channel_id
@@ -102,7 +132,13 @@ SELECT pc.*,
        CASE WHEN pc.baseline_slope_per_day IS NOT NULL AND pc.end_taken_at IS NOT NULL
             THEN pc.baseline_slope_per_day
                  * (date_part('epoch', pc.end_taken_at) - date_part('epoch', pc.start_taken_at)) / 86400.0
-       END AS expected_growth
+       END AS expected_growth,
+       -- Standard error of the lift (see lift-interval.ts): s² × (2 + Δ² / Sxx), Δ in days.
+       CASE WHEN pc.baseline_points >= 3 AND pc.baseline_sxx > 0 AND pc.end_taken_at IS NOT NULL
+            THEN sqrt(greatest(pc.baseline_sse, 0) / (pc.baseline_points - 2)
+                      * (2 + power((date_part('epoch', pc.end_taken_at) - date_part('epoch', pc.start_taken_at)) / 86400.0, 2)
+                             / pc.baseline_sxx))
+       END AS lift_se
   FROM per_channel pc
 `;
 
@@ -148,6 +184,12 @@ SELECT level, key,
        sum(new_followers) FILTER (WHERE expected_growth IS NOT NULL)::bigint AS new_followers_with_baseline,
        sum(expected_growth)                                               AS expected_growth,
        sum(new_followers - expected_growth)                               AS lift,
+       -- Channels' lifts are summed, so their variances add (channels taken as independent).
+       CASE WHEN count(*) FILTER (WHERE expected_growth IS NOT NULL)
+                 = count(*) FILTER (WHERE expected_growth IS NOT NULL AND lift_se IS NOT NULL)
+            THEN sqrt(sum(power(lift_se, 2)) FILTER (WHERE expected_growth IS NOT NULL))
+       END                                                                AS lift_se,
+       min(baseline_points - 2) FILTER (WHERE lift_se IS NOT NULL)::int   AS lift_df,
        sum(failed_polls)::int                                             AS failed_polls
   FROM scoped
  GROUP BY level, key
@@ -268,14 +310,15 @@ SELECT ch.partner_id, sum(lc.clicks)::int AS clicks
  */
 export const RETENTION_DELETE_SQL = `
 WITH old AS (
-  SELECT channel_id, taken_at,
+  SELECT channel_id, taken_at, edge_at,
          row_number() OVER (PARTITION BY channel_id, (taken_at AT TIME ZONE 'Europe/Paris')::date
                             ORDER BY (outcome = 'count') DESC, taken_at DESC) AS rank_in_day
     FROM follower_snapshots
    WHERE taken_at < (date_trunc('day', now() AT TIME ZONE 'Europe/Paris') AT TIME ZONE 'Europe/Paris') - make_interval(days => $1::int)
 ),
 doomed AS (
-  SELECT channel_id, taken_at FROM old WHERE rank_in_day > 1 LIMIT $2
+  -- Readings taken for a campaign's edge are kept: every window with that edge reads them.
+  SELECT channel_id, taken_at FROM old WHERE rank_in_day > 1 AND edge_at IS NULL LIMIT $2
 )
 DELETE FROM follower_snapshots s USING doomed
  WHERE s.channel_id = doomed.channel_id AND s.taken_at = doomed.taken_at

@@ -7,6 +7,7 @@ import { AuthService, SignedIn } from './auth.service';
 import type { AuthenticatedUser } from './authenticated-user';
 import { CurrentUser } from './current-user.decorator';
 import { AcceptInviteDto } from './dto/accept-invite.dto';
+import { ChangePasswordDto, FirstRunDto, RequestPasswordResetDto } from './dto/account.dto';
 import { LoginDto } from './dto/login.dto';
 import { LOGIN_ATTEMPTS, LoginThrottlerGuard } from './login-throttle';
 import { SESSION_TTL_SECONDS } from './session.store';
@@ -34,6 +35,53 @@ export class AuthController {
   @Throttle({ default: LOGIN_ATTEMPTS })
   async acceptInvite(@Body() dto: AcceptInviteDto, @Res({ passthrough: true }) res: Response) {
     return withCookie(res, await this.auth.acceptInvite(dto));
+  }
+
+  /** The reset link's page: sets a new password with a reset token and signs in. */
+  @Post('reset-password')
+  @HttpCode(200)
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @Throttle({ default: LOGIN_ATTEMPTS })
+  async resetPassword(@Body() dto: AcceptInviteDto, @Res({ passthrough: true }) res: Response) {
+    return withCookie(res, await this.auth.resetPassword(dto));
+  }
+
+  /** Mails a reset link if the address has an account; answers the same either way. */
+  @Post('password-reset')
+  @HttpCode(202)
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @Throttle({ default: LOGIN_ATTEMPTS })
+  async requestPasswordReset(@Body() dto: RequestPasswordResetDto): Promise<{ sent: true }> {
+    await this.auth.requestPasswordReset(dto.email);
+    return { sent: true };
+  }
+
+  /** What the sign-in page may offer: password reset (mail configured) and the first-run form (no user yet). */
+  @Get('options')
+  @Public()
+  options() {
+    return this.auth.signInOptions();
+  }
+
+  /** A new deployment's first manager; refused as soon as any user exists. */
+  @Post('first-run')
+  @HttpCode(201)
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @Throttle({ default: LOGIN_ATTEMPTS })
+  async firstRun(@Body() dto: FirstRunDto, @Res({ passthrough: true }) res: Response) {
+    return withCookie(res, await this.auth.firstRun(dto));
+  }
+
+  /** The signed-in user's own password (their account only, so every role may). */
+  @Post('password')
+  @HttpCode(204)
+  @Allow('manager', 'partner', 'reviewer')
+  @OwnSessionOnly()
+  async changePassword(@CurrentUser() user: AuthenticatedUser, @Body() dto: ChangePasswordDto): Promise<void> {
+    await this.auth.changePassword(user, dto.currentPassword, dto.newPassword);
   }
 
   @Post('logout')

@@ -1,10 +1,14 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
-/** Flattens class-validator errors into [{field, problems}] with dotted paths. */
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): Array<{ field: string; problems: string[] }> {
+/**
+ * Flattens class-validator errors into [{field, problems, codes}] with dotted paths: `problems`
+ * are English sentences, `codes` the constraints' names (isLength, isEmail…) in the same order,
+ * for clients that word them in their own language.
+ */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): Array<{ field: string; problems: string[]; codes: string[] }> {
   return errors.flatMap((e) => {
     const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
-    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
+    const own = e.constraints ? [{ field, problems: Object.values(e.constraints), codes: Object.keys(e.constraints) }] : [];
     return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
 }

@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Allow, Public } from '../common/access.decorator';
 import { ENV, type Env } from '../config/env';
-import { CalendarFeedService } from './calendar/calendar-feed.service';
+import { CalendarFeedService, type CalendarFile } from './calendar/calendar-feed.service';
 import { WebReadsService } from './web-reads.service';
 
 /** Small read endpoints shaped for the web pages, and the campaign's iCalendar feed. */
@@ -58,9 +58,9 @@ export class WebApiController {
     this.sendIcs(res, await this.feeds.render(id, this.origin(req)));
   }
 
-  private sendIcs(res: Response, body: string) {
-    res.set({ 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': 'inline; filename="campaign.ics"', 'Cache-Control': 'private, max-age=300' });
-    res.send(body);
+  private sendIcs(res: Response, file: CalendarFile) {
+    res.set({ 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': `inline; filename="${file.fileName}"`, 'Cache-Control': 'private, max-age=300' });
+    res.send(file.body);
   }
 
   private origin(req: Request): string {

@@ -48,8 +48,8 @@ export class WebPagesController {
     res.sendFile(path, { maxAge: '365d', immutable: true });
   }
 
-  /** `approve/:token` is the address the approval e-mails and the manager's copied links carry. */
-  @Get(['app', 'app/*path', 'approve/:token'])
+  /** `approve/:token` is the address the approval e-mails and the manager's copied links carry; `invite` the invitations'. */
+  @Get(['app', 'app/*path', 'approve/:token', 'invite'])
   @Public()
   page(@Res() res: Response) {
     const index = join(WEB_DIST, 'index.html');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { placeholderSlugs, placeholdersToNames } from '../campaigns/posts/validation/placeholders';
 import { DomainError } from '../common/errors/domain-error';
 import { POST_STATUS_SQL, type PostStatus as PagePostStatus } from '../campaigns/posts/post-status.sql';
 import { mentionOn } from '../campaigns/posts/validation/mentions';
@@ -50,6 +51,7 @@ export interface PostPageDelivery {
   channelId: string;
   network: string;
   handle: string;
+  displayName: string | null;
   partnerId: string;
   partnerName: string;
   status: string;
@@ -70,6 +72,8 @@ export interface PostPageData {
     campaignId: string;
     campaignName: string;
     baseText: string;
+    /** The common text as people read it: mentions as partner names. */
+    baseTextForPeople: string;
     link: string | null;
     media: unknown[];
     scheduledAt: string;
@@ -163,7 +167,7 @@ export class WebReadsService {
     const partnerFilter = user.role === 'partner' ? user.partnerId : null;
     const [deliveries, approvals] = await Promise.all([
       this.db.query(
-        `SELECT d.id, d.channel_id AS "channelId", c.network, c.handle, c.partner_id AS "partnerId", pa.name AS "partnerName",
+        `SELECT d.id, d.channel_id AS "channelId", c.network, c.handle, c.display_name AS "displayName", c.partner_id AS "partnerId", pa.name AS "partnerName",
                 d.status, d.resolved_text AS "resolvedText", d.post_version AS "postVersion", d.approved_version AS "approvedVersion",
                 d.due_at AS "dueAt", d.attempts, d.error_kind AS "errorKind", d.error_message AS "errorMessage",
                 d.external_url AS "externalUrl", d.published_at AS "publishedAt"
@@ -184,7 +188,10 @@ export class WebReadsService {
     ]);
     // A partner may open a post only when it has something on its accounts.
     if (partnerFilter && deliveries.length === 0) throw DomainError.notFound('post', postId);
-    return { post: isoDates(rows[0]), deliveries: deliveries.map(isoDates), approvals: approvals.map(isoDates) };
+    const post = isoDates(rows[0]);
+    const slugs = placeholderSlugs(post.baseText);
+    const named = slugs.length ? ((await this.db.query(`SELECT slug, name FROM partners WHERE slug = ANY($1)`, [slugs])) as Array<{ slug: string; name: string }>) : [];
+    return { post: { ...post, baseTextForPeople: placeholdersToNames(post.baseText, named) }, deliveries: deliveries.map(isoDates), approvals: approvals.map(isoDates) };
   }
 
   /** The campaign, after checking that a partner user belongs to it. */

@@ -22,10 +22,16 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'GET /app/*path': PUBLIC,
   'GET /app/assets/:file': PUBLIC,
   'GET /approve/:token': PUBLIC,
+  'GET /invite': PUBLIC,
 
   // auth and users (issue 4)
   'POST /api/auth/login': PUBLIC,
   'POST /api/auth/accept-invite': PUBLIC,
+  'POST /api/auth/reset-password': PUBLIC,
+  'POST /api/auth/password-reset': PUBLIC,
+  'GET /api/auth/options': PUBLIC,
+  'POST /api/auth/first-run': PUBLIC,
+  'POST /api/auth/password': ALL,
   'POST /api/auth/logout': ALL,
   'GET /api/auth/me': ALL,
   'POST /api/users/invites': [M],

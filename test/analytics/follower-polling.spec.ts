@@ -88,6 +88,10 @@ describe('follower polling in the worker', () => {
     const result = await worker.get(PollTicker).tick();
     expect(result.boundaries).toBeGreaterThanOrEqual(1);
     await waitFor(async () => (await snapshots(channelId)).some((r: { source: string }) => r.source === 'campaign_start'), { what: 'the start snapshot', timeoutMs: 15_000 });
+    // The start snapshot is tied to the campaign's start instant, so the indicators use it for that edge.
+    const [edge] = await db.query(`SELECT edge_at, taken_at FROM follower_snapshots WHERE channel_id = $1 AND source = 'campaign_start'`, [channelId]);
+    expect(edge.edge_at.toISOString()).toBe(startsAt);
+    expect(edge.taken_at.getTime()).toBeGreaterThanOrEqual(Date.parse(startsAt));
     // Every active channel got a first poll time within one interval (spread, not all now).
     const [s] = await db.query(`SELECT next_poll_at FROM follower_poll_schedule WHERE channel_id = $1`, [channelId]);
     expect(new Date(s.next_poll_at).getTime()).toBeLessThanOrEqual(Date.now() + 7 * 3_600_000);

@@ -71,6 +71,9 @@ export interface SnapshotRow {
   followers: number | null;
   outcome?: 'count' | 'not_available' | 'failed';
   errorKind?: string;
+  /** A reading taken for a campaign edge (follower_snapshots.edge_at), with the source the poller gives it. */
+  edgeAt?: Date;
+  source?: 'campaign_start' | 'campaign_end' | 'schedule';
 }
 
 /** Inserts snapshots in one statement (as the poller's inserts would, through the daily-point trigger). */
@@ -78,15 +81,18 @@ export async function insertSnapshots(t: TestApp, channelId: string, rows: Snaps
   if (!rows.length) return;
   const db = t.app.get(DataSource);
   await db.query(
-    `INSERT INTO follower_snapshots (channel_id, taken_at, outcome, followers, source, error_kind)
-     SELECT $1, r.taken_at, r.outcome, r.followers, 'import', r.error_kind
-       FROM unnest($2::timestamptz[], $3::text[], $4::int[], $5::text[]) AS r(taken_at, outcome, followers, error_kind)`,
+    `INSERT INTO follower_snapshots (channel_id, taken_at, outcome, followers, source, error_kind, edge_at)
+     SELECT $1, r.taken_at, r.outcome, r.followers, r.source, r.error_kind, r.edge_at
+       FROM unnest($2::timestamptz[], $3::text[], $4::int[], $5::text[], $6::text[], $7::timestamptz[])
+            AS r(taken_at, outcome, followers, error_kind, source, edge_at)`,
     [
       channelId,
       rows.map((r) => r.takenAt),
       rows.map((r) => r.outcome ?? (r.followers === null ? 'not_available' : 'count')),
       rows.map((r) => r.followers),
       rows.map((r) => (r.outcome === 'failed' ? r.errorKind ?? 'transient' : null)),
+      rows.map((r) => r.source ?? 'import'),
+      rows.map((r) => r.edgeAt ?? null),
     ],
   );
 }

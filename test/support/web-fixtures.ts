@@ -84,7 +84,8 @@ export async function aWebWorld(t: TestApp): Promise<WebWorld> {
   await manager.post(`/api/campaigns/${campaign.id}/tracks`).send({ name: 'Tourisme', leaderPartnerIds: [operator.id] }).expect(201);
   await manager
     .post(`/api/campaigns/${campaign.id}/actions`)
-    .send({ title: 'Speed dating commerçants', occursAt: new Date(Date.now() + 2 * DAY).toISOString(), trackId: retail.id })
+    // A long title, as real ones are: its option once made the composer wider than a phone.
+    .send({ title: 'Balade officielle : Marché Vernaison, Marché Serpette, Le Hasard Ludique, La Petite Ceinture, Halle Pajol et les commerçants du 18e', occursAt: new Date(Date.now() + 2 * DAY).toISOString(), trackId: retail.id })
     .expect(201);
 
   // Follower readings twice a day from the baseline start to now: a steady trend, faster during the campaign.

@@ -9,6 +9,8 @@ export const ROOT = resolve(__dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'artifacts', 'screenshots');
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
+/** The narrowest phone we promise: no page may scroll sideways at this width. */
+export const NARROW = { width: 360, height: 740 };
 
 /** Debian's chromium, installed once (under a lock: jest workers may ask at the same time). */
 export function ensureChromium(): void {
@@ -55,13 +57,48 @@ export async function openBrowser(options: { locale?: string } = {}): Promise<Br
   };
 }
 
-/** Full-page screenshots at desktop and phone widths, as artifacts/screenshots/<name>-{desktop,phone}.png. */
+/** How far the page is wider than its window, in CSS pixels (0: no sideways scroll), and the widest culprits. */
+export async function horizontalOverflow(page: Page): Promise<{ overflow: number; culprits: string[] }> {
+  // A string, since these tests compile without DOM types.
+  return page.evaluate(`(() => {
+    const root = document.scrollingElement || document.documentElement;
+    const overflow = root.scrollWidth - root.clientWidth;
+    const culprits = [];
+    if (overflow > 0) {
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.right > root.clientWidth + 1 && r.width > 0) {
+          culprits.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') + ' ' + Math.round(r.right) + 'px');
+          if (culprits.length >= 8) break;
+        }
+      }
+    }
+    return { overflow, culprits };
+  })()`);
+}
+
+async function settle(page: Page): Promise<void> {
+  // Let layout (and Chart.js's resize) settle at the new width before measuring or photographing.
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+}
+
+/**
+ * Measures the page at 360 px (it must not scroll sideways: the test fails with the elements that
+ * stick out), then takes full-page screenshots at desktop and phone widths, as
+ * artifacts/screenshots/<name>-{desktop,phone}.png.
+ */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.setViewportSize(NARROW);
+  await settle(page);
+  const narrow = await horizontalOverflow(page);
+  if (narrow.overflow > 0) {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-narrow.png`), fullPage: true });
+    throw new Error(`${name}: at ${NARROW.width} px the page is ${narrow.overflow} px too wide (${narrow.culprits.join(', ')})`);
+  }
   for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
     await page.setViewportSize(size);
-    // Let layout (and Chart.js's resize) settle at the new width before the picture.
-    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+    await settle(page);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(DESKTOP);

@@ -73,6 +73,54 @@ describe('web pages (browser)', () => {
     await screenshots(page, 'campaigns');
   });
 
+  it('a manager invites a partner user, who accepts with a password, signs in and later changes it', async () => {
+    const page = await browserFor(world.users.manager);
+    await page.getByRole('navigation').getByRole('link', { name: 'Utilisateurs' }).click();
+    await page.getByRole('heading', { name: 'Utilisateurs', level: 1 }).waitFor();
+    const c = world.partners[2]!;
+    const email = `carillon-${Date.now()}@test.chorus`;
+    await page.getByLabel('Nom et prénom').fill('Camille Carillon');
+    await page.getByLabel('Adresse e-mail').fill(email);
+    await page.getByLabel('Rôle').selectOption('partner');
+    await page.getByRole('button', { name: 'Inviter' }).click();
+    await page.getByText('Remplissez tous les champs.').waitFor(); // no partner chosen yet
+    await page.getByLabel('Partenaire', { exact: true }).selectOption(c.id);
+    await page.getByRole('button', { name: 'Inviter' }).click();
+    const sent = page.getByTestId('invite-sent');
+    await sent.getByText(/copiez le lien/).waitFor();
+    const link = await sent.getByLabel(/Lien d’invitation/).inputValue();
+    expect(link).toMatch(/\/invite\?token=[\w-]+$/);
+    await page.getByTestId('users').getByText(email).waitFor();
+    await screenshots(page, 'users');
+
+    const invited = await browserFor(null);
+    await invited.goto(link);
+    await invited.getByRole('heading', { name: 'Bienvenue sur Chorus' }).waitFor();
+    await invited.getByLabel('Nouveau mot de passe', { exact: true }).fill('carillon-password');
+    await invited.getByLabel('Nouveau mot de passe, encore une fois').fill('carillon-passwrod');
+    await invited.getByRole('button', { name: 'Choisir ce mot de passe et entrer' }).click();
+    await invited.getByText('Les deux mots de passe ne sont pas identiques.').waitFor();
+    await screenshots(invited, 'invite-accept');
+    await invited.getByLabel('Nouveau mot de passe, encore une fois').fill('carillon-password');
+    await invited.getByRole('button', { name: 'Choisir ce mot de passe et entrer' }).click();
+    await invited.getByRole('heading', { name: 'Campagnes', level: 1 }).waitFor();
+    await invited.getByRole('link', { name: /Camille Carillon/ }).first().waitFor({ state: 'attached' });
+    const [user] = await db.query(`SELECT role, partner_id, password_hash IS NOT NULL AS has_password FROM users WHERE email = $1`, [email]);
+    expect(user).toEqual({ role: 'partner', partner_id: c.id, has_password: true });
+
+    // Later: the partner changes its password from "Mon compte" and signs in with the new one.
+    await invited.goto(`${base}/app/account`);
+    await invited.getByRole('heading', { name: 'Mon compte' }).waitFor();
+    await invited.getByLabel('Mot de passe actuel').fill('carillon-password');
+    await invited.getByLabel('Nouveau mot de passe', { exact: true }).fill('carillon-password-2');
+    await invited.getByLabel('Nouveau mot de passe, encore une fois').fill('carillon-password-2');
+    await invited.getByRole('button', { name: 'Changer le mot de passe' }).click();
+    await invited.getByText('Mot de passe changé.').waitFor();
+    await screenshots(invited, 'account');
+    const again = await browserFor({ email, password: 'carillon-password-2' });
+    await again.getByRole('heading', { name: 'Campagnes', level: 1 }).waitFor();
+  });
+
   it('a manager composes a joint post, sees a validation error, fixes it and submits it', async () => {
     const page = await browserFor(world.users.manager);
     await openPage(page, `${base}/app/campaigns/${world.campaignId}/compose`, 'Nouveau post commun');
@@ -108,13 +156,31 @@ describe('web pages (browser)', () => {
     await page.locator('.preview.has-problems').first().waitFor({ state: 'detached' });
     await screenshots(page, 'composer');
 
+    // The date is checked before sending, in French, once: past, skipped by the clock, shown twice.
+    const when = page.getByLabel(/Date et heure de publication/);
+    await when.fill('2020-01-06T10:00');
+    await page.getByText(/Cette date est déjà passée/).waitFor();
+    expect(await page.getByText(/Cette date est déjà passée/).count()).toBe(1);
+    await when.fill('2027-03-28T02:30'); // Paris springs forward from 02:00 to 03:00
+    await page.getByText(/Cette heure n’existe pas ce jour-là/).waitFor();
+    await when.fill('2027-10-31T02:30'); // Paris falls back from 03:00 to 02:00
+    const choices = page.getByTestId('ambiguous-time');
+    await choices.getByLabel(/02:30 la première fois, à l’heure d’été \(UTC\+2\)/).waitFor();
+    await page.getByRole('button', { name: 'Envoyer pour approbation' }).click();
+    await page.getByText('La date de publication est à corriger (voir sous le champ).').waitFor();
+    expect((await db.query(`SELECT count(*)::int AS n FROM posts WHERE campaign_id = $1`, [world.campaignId]))[0].n).toBe(1);
+    await screenshots(page, 'composer-ambiguous-time');
+    await choices.getByLabel(/02:30 la seconde fois, à l’heure d’hiver \(UTC\+1\)/).check();
+    expect(await page.innerText('main')).not.toMatch(/ must | should |Invalid|is in the past/);
+
     await page.getByRole('button', { name: 'Envoyer pour approbation' }).click();
     await page.waitForURL(/\/app\/posts\/[0-9a-f-]{36}/);
     await page.getByText('Post envoyé').waitFor();
     postId = /posts\/([0-9a-f-]{36})/.exec(page.url())![1]!;
 
-    const [post] = await db.query(`SELECT submitted_at, base_text FROM posts WHERE id = $1`, [postId]);
+    const [post] = await db.query(`SELECT submitted_at, base_text, scheduled_at FROM posts WHERE id = $1`, [postId]);
     expect(post.submitted_at).not.toBeNull();
+    expect((post.scheduled_at as Date).toISOString()).toBe('2027-10-31T01:30:00.000Z'); // the second 02:30, UTC+1
     expect(post.base_text).toContain(`{{partner:${a!.slug}}}`);
     const deliveries = await db.query(
       `SELECT d.channel_id, d.status, d.resolved_text FROM deliveries d WHERE d.post_id = $1`,

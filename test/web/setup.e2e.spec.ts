@@ -63,13 +63,16 @@ describe('setup page (browser)', () => {
     const partnerName = `Quartier ${partnerSlug.slice(-8)}`;
     const partnerForm = page.locator('section[aria-labelledby="setup-partner"]');
 
-    // 1. A bad slug: the API's message and the slug's own problem are shown, nothing is created.
+    // 1. A bad slug: the slug's problem is told once, in French, under the field; the form's alert
+    // only points there; nothing is created.
     await partnerForm.getByLabel('Nom du partenaire').fill(partnerName);
     await partnerForm.getByLabel(/^Identifiant/).fill('Mauvais Slug!');
     await partnerForm.getByLabel('Type').selectOption('association');
     await partnerForm.getByRole('button', { name: 'Créer le partenaire' }).click();
-    await partnerForm.getByRole('alert').getByText(/slug must be lower-case letters/).waitFor();
-    await partnerForm.locator('#partner-slug-err').getByText(/slug must be lower-case letters/).waitFor();
+    await partnerForm.getByRole('alert').getByText('Corrigez les champs signalés ci-dessus.').waitFor();
+    await partnerForm.locator('#partner-slug-err').getByText('minuscules, chiffres et tirets seulement, sans espace ni accent').waitFor();
+    expect(await partnerForm.getByText(/minuscules, chiffres et tirets seulement/).count()).toBe(1);
+    expect(await page.innerText('main')).not.toMatch(/ must | should /);
     expect(await partnerForm.getByLabel(/^Identifiant/).getAttribute('aria-invalid')).toBe('true');
     await screenshots(page, 'setup-error');
     expect((await db.query(`SELECT count(*)::int AS n FROM partners WHERE name = $1`, [partnerName]))[0].n).toBe(0);

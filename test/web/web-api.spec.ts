@@ -62,6 +62,28 @@ describe('web pages API', () => {
     await t.http().get(`/api/campaigns/${world.campaignId}/calendar.ics`).expect(401);
   });
 
+  it('names partners in a post’s common text and in the feed, marks a refused post tentative, and names the file after the campaign', async () => {
+    const [a] = world.partners;
+    const scheduledAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    const baseText = `Avec {{partner:${a!.slug}}} et tout le quartier, une semaine de rencontres entre commerçants et habitants du 18e arrondissement`;
+    const post = (await world.manager.post(`/api/campaigns/${world.campaignId}/posts`).send({ baseText, channelIds: [a!.channelId], scheduledAt }).expect(201)).body as { id: string };
+    await world.manager.post(`/api/posts/${post.id}/submit`).expect(200);
+    const partnerA = await t.as('partner', { partnerId: a!.id });
+    await partnerA.post(`/api/posts/${post.id}/approvals`).send({ decision: 'rejected', comment: 'Pas cette semaine', version: 1 }).expect(201);
+
+    const page = (await world.manager.get(`/api/web/posts/${post.id}`).expect(200)).body;
+    expect(page.post.baseText).toBe(baseText);
+    expect(page.post.baseTextForPeople).toBe(baseText.replace(`{{partner:${a!.slug}}}`, 'PartnerA'));
+
+    const ics = await world.manager.get(`/api/campaigns/${world.campaignId}/calendar.ics`).expect(200);
+    expect(ics.headers['content-disposition']).toBe('inline; filename="approvals-campaign.ics"');
+    const unfolded = ics.text.replace(/\r\n[ \t]/g, '');
+    const event = unfolded.split('BEGIN:VEVENT').find((e) => e.includes(`UID:post-${post.id}@`))!;
+    expect(event).toContain('SUMMARY:Post (refusé) : Avec PartnerA et tout le quartier\\, une semaine de…');
+    expect(event).toContain('STATUS:TENTATIVE');
+    expect(unfolded).not.toContain('{{');
+  });
+
   it('serves the pages shell at /app and at approval-link addresses, with no-referrer', async () => {
     for (const path of ['/app/', '/app/campaigns/x', '/approve/some.token.here']) {
       const res = await t.http().get(path);

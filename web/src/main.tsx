@@ -15,6 +15,8 @@ import { ApprovalLinkPage } from './pages/approval-link';
 import { PostPage } from './pages/post';
 import { ChannelsPage } from './pages/channels';
 import { SetupPage } from './pages/setup';
+import { AccountPage, FirstRunPage, ForgotPasswordPage, SetPasswordPage } from './pages/account';
+import { UsersPage } from './pages/users';
 import './styles.css';
 
 type Route = { pattern: RegExp; page: (params: string[]) => preact.JSX.Element; public?: boolean };
@@ -22,6 +24,12 @@ type Route = { pattern: RegExp; page: (params: string[]) => preact.JSX.Element; 
 const ROUTES: Route[] = [
   { pattern: /^\/login$/, page: () => <LoginPage />, public: true },
   { pattern: /^\/approve\/([^/]+)$/, page: ([token]) => <ApprovalLinkPage token={token!} />, public: true },
+  { pattern: /^\/invite$/, page: () => <SetPasswordPage mode="invite" />, public: true },
+  { pattern: /^\/reset-password$/, page: () => <SetPasswordPage mode="reset" />, public: true },
+  { pattern: /^\/forgot-password$/, page: () => <ForgotPasswordPage />, public: true },
+  { pattern: /^\/first-run$/, page: () => <FirstRunPage />, public: true },
+  { pattern: /^\/account$/, page: () => <AccountPage /> },
+  { pattern: /^\/users$/, page: () => <UsersPage /> },
   { pattern: /^\/$/, page: () => <HomePage /> },
   { pattern: /^\/campaigns\/([0-9a-f-]{36})$/, page: ([id]) => <CalendarPage campaignId={id!} /> },
   { pattern: /^\/campaigns\/([0-9a-f-]{36})\/compose$/, page: ([id]) => <ComposerPage campaignId={id!} /> },
@@ -102,9 +110,15 @@ function Shell() {
                   {t('nav.setup')}
                 </a>
               )}
-              <span class="who" title={user.email}>
+              {user.role === 'manager' && (
+                <a href="/app/users" aria-current={path === '/users' ? 'page' : undefined}>
+                  {t('nav.users')}
+                </a>
+              )}
+              <a href="/app/account" class="who" title={user.email} aria-current={path === '/account' ? 'page' : undefined}>
                 {user.name} · {t(`role.${user.role}`)}
-              </span>
+                <span class="visually-hidden"> ({t('nav.account')})</span>
+              </a>
               <button type="button" class="link-button" onClick={() => void signOut().then(() => navigate('/login'))}>
                 {t('nav.signOut')}
               </button>

@@ -98,3 +98,46 @@ export function zonedToInstant(local: string, zone = DISPLAY_ZONE): Date {
   }
   return new Date(guess);
 }
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** The zone's offset from UTC at that instant, in minutes (Paris: 60 in winter, 120 in summer). */
+export function offsetMinutes(instant: number, zone = DISPLAY_ZONE): number {
+  const p = zonedParts(new Date(instant), zone);
+  return Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - Math.floor(instant / MINUTE) * MINUTE) / MINUTE);
+}
+
+/**
+ * Every instant a wall-clock time ('YYYY-MM-DDTHH:mm') names in the zone, as the API reads it
+ * (src/common/time/schedule-time.ts): none in the spring-forward gap, two in the fall-back
+ * hour, one otherwise. Each offset the zone uses within 15 hours is tried.
+ */
+export function instantsForLocal(local: string, zone = DISPLAY_ZONE): Date[] {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return [];
+  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  const offsets = new Set<number>();
+  for (let h = -15; h <= 15; h += 3) offsets.add(offsetMinutes(asUtc + h * HOUR, zone));
+  const found = new Set<number>();
+  for (const offset of offsets) {
+    const candidate = asUtc - offset * MINUTE;
+    if (offsetMinutes(candidate, zone) === offset) found.add(candidate);
+  }
+  return [...found].sort((a, b) => a - b).map((ms) => new Date(ms));
+}
+
+/** '2026-10-25T02:30:00+02:00': the wall time with the offset that picks one of its instants. */
+export function withOffset(local: string, instant: Date, zone = DISPLAY_ZONE): string {
+  const offset = offsetMinutes(instant.getTime(), zone);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${local}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/** 'UTC+2' for an offset in minutes. */
+export function offsetLabel(offset: number): string {
+  const sign = offset < 0 ? '−' : '+';
+  const abs = Math.abs(offset);
+  return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${pad(abs % 60)}` : ''}`;
+}

@@ -12,6 +12,7 @@ import {
   SUMMED_DAILY_SERIES_SQL,
 } from '../indicators.sql';
 import { day, iso, num } from '../pg-numbers';
+import { LiftInterval, liftInterval } from './lift-interval';
 
 export type DataStatus = 'ok' | 'not_available' | 'no_data';
 
@@ -26,16 +27,35 @@ export interface ChannelIndicator {
   dataStatus: DataStatus;
   startFollowers: number | null;
   startMeasuredAt: string | null;
-  /** How the start figure was chosen: the last reading at or before the window's start, or (channel added or first read mid-window) its first reading in the window. */
-  startBasis: 'last_at_or_before_start' | 'first_in_window' | null;
+  /**
+   * How the start figure was chosen: the reading taken for this edge (a campaign's start snapshot),
+   * else the last reading at or before the window's start, else (channel added or first read
+   * mid-window) its first reading in the window.
+   */
+  startBasis: StartBasis | null;
   endFollowers: number | null;
   endMeasuredAt: string | null;
+  /** The reading taken for the end edge (a campaign's end snapshot), else the last reading at or before the end (or now). */
+  endBasis: EndBasis | null;
   newFollowers: number | null;
   growthPct: number | null;
   baseline: { points: number; slopePerDay: number | null; firstAt: string | null; lastAt: string | null };
   expectedGrowth: number | null;
   lift: number | null;
+  /** 95 % prediction interval of the lift under the baseline trend alone; null without 3 baseline points. */
+  liftInterval: LiftInterval | null;
   failedPolls: number;
+}
+
+export type StartBasis = 'edge_reading' | 'last_at_or_before_start' | 'first_in_window';
+export type EndBasis = 'edge_reading' | 'last_at_or_before_end';
+
+/** Which readings a window's edge used, and when they were taken (over the channels with a reading). */
+export interface EdgeReadings {
+  at: string;
+  channels: Record<StartBasis | EndBasis | 'none', number>;
+  firstTakenAt: string | null;
+  lastTakenAt: string | null;
 }
 
 export interface RollupIndicator {
@@ -53,6 +73,7 @@ export interface RollupIndicator {
   newFollowersWithBaseline: number | null;
   expectedGrowth: number | null;
   lift: number | null;
+  liftInterval: LiftInterval | null;
   failedPolls: number;
 }
 
@@ -89,10 +110,11 @@ export class IndicatorsService {
     const clicks = new Map<string, number>((clickRows as Array<{ partner_id: string; clicks: number }>).map((r) => [r.partner_id, r.clicks]));
     const none = emptyRollup();
     const sumConversions = (all: ConversionTotals[]) => mergeConversions(all);
+    const channels = (channelRows as Record<string, unknown>[]).map(toChannel);
 
     return {
       campaign: { id: campaign.id, slug: campaign.slug, name: campaign.name, timeZone: campaign.timeZone },
-      window: describeWindow(campaign, window),
+      window: { ...describeWindow(campaign, window), edges: edgeReadings(window, channels) },
       notes: NOTES,
       campaignTotals: {
         followers: rollups.get('campaign:') ?? none,
@@ -115,7 +137,7 @@ export class IndicatorsService {
       networks: [...rollups.entries()]
         .filter(([k]) => k.startsWith('network:'))
         .map(([k, v]) => ({ network: k.slice('network:'.length), followers: v })),
-      channels: (channelRows as Record<string, unknown>[]).map(toChannel),
+      channels,
     };
   }
 
@@ -164,9 +186,10 @@ export class IndicatorsService {
 }
 
 const NOTES = [
-  'Followers at start = last reading at or before the window start; at end = last reading at or before the window end (or now).',
+  'Followers at an edge of the window = the reading taken for that edge when there is one (a campaign start or end snapshot, taken a moment after the instant: basis edge_reading), else the last reading at or before it (or now, while the window runs). window.edges says which readings each edge used and when they were taken.',
   'A channel with no reading before the start (added mid-campaign) starts from its first reading in the window: startBasis = first_in_window.',
   'Expected growth = baseline trend (least-squares line through the last reading of each day in the baseline window) × the time between the start and end readings; lift = new followers − expected growth.',
+  'liftInterval: 95 % prediction interval of the lift if only the baseline trend were at work (from the fit\'s residuals, Student t with n − 2 degrees of freedom); verdict within_trend = not distinguishable from the trend. Sums add the channels\' variances.',
   'not_available: the network cannot give a follower count for this account; such channels are left out of sums, never counted as 0.',
 ];
 
@@ -196,9 +219,10 @@ function toChannel(r: Record<string, unknown>): ChannelIndicator {
     dataStatus: r.data_status as DataStatus,
     startFollowers: num(r.start_followers),
     startMeasuredAt: iso(r.start_taken_at),
-    startBasis: (r.start_basis as ChannelIndicator['startBasis']) ?? null,
+    startBasis: (r.start_basis as StartBasis | null) ?? null,
     endFollowers: num(r.end_followers),
     endMeasuredAt: iso(r.end_taken_at),
+    endBasis: (r.end_basis as EndBasis | null) ?? null,
     newFollowers: num(r.new_followers),
     growthPct: num(r.growth_pct),
     baseline: {
@@ -209,6 +233,7 @@ function toChannel(r: Record<string, unknown>): ChannelIndicator {
     },
     expectedGrowth: num(r.expected_growth),
     lift: num(r.lift),
+    liftInterval: liftInterval(num(r.lift), num(r.lift_se), (num(r.baseline_points) ?? 0) - 2),
     failedPolls: num(r.failed_polls) ?? 0,
   };
 }
@@ -229,7 +254,28 @@ function toRollup(r: Record<string, unknown>): RollupIndicator {
     newFollowersWithBaseline: num(r.new_followers_with_baseline),
     expectedGrowth: num(r.expected_growth),
     lift: num(r.lift),
+    liftInterval: liftInterval(num(r.lift), num(r.lift_se), num(r.lift_df)),
     failedPolls: num(r.failed_polls) ?? 0,
+  };
+}
+
+/** Per edge of the window: how many channels used each kind of reading, and the span of their times. */
+export function edgeReadings(window: AnalyticsWindow, channels: ChannelIndicator[]): { start: EdgeReadings; end: EdgeReadings } {
+  const summarize = (at: Date, pick: (c: ChannelIndicator) => [string | null, string | null]): EdgeReadings => {
+    const counts: EdgeReadings['channels'] = { edge_reading: 0, last_at_or_before_start: 0, first_in_window: 0, last_at_or_before_end: 0, none: 0 };
+    const times: string[] = [];
+    for (const c of channels) {
+      const [basis, takenAt] = pick(c);
+      counts[(basis ?? 'none') as keyof EdgeReadings['channels']]++;
+      if (takenAt) times.push(takenAt);
+    }
+    times.sort();
+    return { at: at.toISOString(), channels: counts, firstTakenAt: times[0] ?? null, lastTakenAt: times[times.length - 1] ?? null };
+  };
+  const now = new Date();
+  return {
+    start: summarize(window.from, (c) => [c.startBasis, c.startMeasuredAt]),
+    end: summarize(window.to > now ? now : window.to, (c) => [c.endBasis, c.endMeasuredAt]),
   };
 }
 
@@ -237,7 +283,7 @@ function emptyRollup(): RollupIndicator {
   return {
     channels: 0, channelsWithData: 0, channelsNotAvailable: 0, channelsWithoutData: 0, channelsStartedInWindow: 0,
     startFollowers: null, endFollowers: null, newFollowers: null, growthPct: null,
-    channelsWithBaseline: 0, baselinePoints: 0, newFollowersWithBaseline: null, expectedGrowth: null, lift: null, failedPolls: 0,
+    channelsWithBaseline: 0, baselinePoints: 0, newFollowersWithBaseline: null, expectedGrowth: null, lift: null, liftInterval: null, failedPolls: 0,
   };
 }
 

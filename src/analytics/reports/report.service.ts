@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { IndicatorsService, RollupIndicator } from '../indicators/indicators.service';
 import { ReciprocityService } from '../reciprocity/reciprocity.service';
+import type { LiftInterval } from '../indicators/lift-interval';
 import { Cell, toCsv } from './csv';
 
 const HEADER = ['section', 'track', 'partner', 'scope', 'indicator', 'value', 'unit', 'window_from', 'window_to', 'data_source', 'note'];
@@ -51,7 +52,9 @@ export class ReportService {
       add(section, track, partner, scope, 'follower growth', f.growthPct, '%', SRC_FOLLOWERS);
       add(section, track, partner, scope, 'expected growth from baseline trend', f.expectedGrowth, 'followers', SRC_TREND,
         `${f.channelsWithBaseline} channels with a baseline, ${f.baselinePoints} daily points; their actual growth: ${f.newFollowersWithBaseline ?? 'n/a'}`);
-      add(section, track, partner, scope, 'lift over baseline trend', f.lift, 'followers', SRC_TREND);
+      add(section, track, partner, scope, 'lift over baseline trend', f.lift, 'followers', SRC_TREND, liftNote(f.liftInterval));
+      add(section, track, partner, scope, 'lift 95% interval half-width', f.liftInterval?.halfWidth ?? null, 'followers', SRC_TREND,
+        f.liftInterval ? `Student t, ${f.liftInterval.degreesOfFreedom} degrees of freedom` : 'not available: fewer than 3 daily baseline points');
     };
 
     add('campaign', '', '', 'campaign', 'guiding objective', campaignRow[0]?.objective ?? '', 'text', SRC_PLAN);
@@ -82,9 +85,9 @@ export class ReportService {
           continue;
         }
         add('partner', '', p.slug, scope, 'new followers', c.newFollowers, 'followers', SRC_FOLLOWERS,
-          `start ${c.startFollowers} at ${c.startMeasuredAt}${c.startBasis === 'first_in_window' ? ' (first reading: channel added during the window)' : ''}; end ${c.endFollowers} at ${c.endMeasuredAt}`);
+          `start ${c.startFollowers} at ${c.startMeasuredAt} (${c.startBasis}); end ${c.endFollowers} at ${c.endMeasuredAt} (${c.endBasis})`);
         add('partner', '', p.slug, scope, 'lift over baseline trend', c.lift, 'followers', SRC_TREND,
-          c.expectedGrowth === null ? 'no baseline trend (fewer than 2 daily points)' : `expected ${c.expectedGrowth} from ${c.baseline.points} daily points`);
+          c.expectedGrowth === null ? 'no baseline trend (fewer than 2 daily points)' : `expected ${c.expectedGrowth} from ${c.baseline.points} daily points; ${liftNote(c.liftInterval)}`);
       }
       add('partner', '', p.slug, 'partner', 'new customers', p.conversions.count, 'customers', SRC_CONVERSIONS,
         Object.entries(p.conversions.bySource).map(([k, v]) => `${k}: ${v}`).join('; '));
@@ -97,4 +100,11 @@ export class ReportService {
     }
     return { filename: `${ind.campaign.slug}-indicators-${ind.window.firstDay}-${ind.window.lastDay}.csv`, body: toCsv(rows) };
   }
+}
+
+/** "within the trend's noise" or which side of it, for the note beside a lift. */
+function liftNote(i: LiftInterval | null): string {
+  if (!i) return 'no 95% interval (fewer than 3 daily baseline points)';
+  if (i.verdict === 'within_trend') return `not distinguishable from the trend (within ±${i.halfWidth}, 95%)`;
+  return `${i.verdict === 'above_trend' ? 'above' : 'below'} the trend's 95% interval (±${i.halfWidth})`;
 }

@@ -6,4 +6,6 @@ export const POLL_FOLLOWERS = 'poll-followers';
 export interface PollFollowersJob {
   channelId: string;
   source: SnapshotSource;
+  /** For a campaign's start or end: the edge instant (ISO) this reading is taken for (follower_snapshots.edge_at). */
+  edgeAt?: string;
 }

@@ -66,9 +66,9 @@ export class FollowerPoller {
   ): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO follower_snapshots (channel_id, taken_at, outcome, followers, posts, source, error_kind, error_message)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (channel_id, taken_at) DO NOTHING`,
-        [job.channelId, takenAt, r.outcome, r.followers ?? null, r.posts ?? null, job.source, r.errorKind ?? null, r.errorMessage ?? null],
+        `INSERT INTO follower_snapshots (channel_id, taken_at, outcome, followers, posts, source, error_kind, error_message, edge_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (channel_id, taken_at) DO NOTHING`,
+        [job.channelId, takenAt, r.outcome, r.followers ?? null, r.posts ?? null, job.source, r.errorKind ?? null, r.errorMessage ?? null, edgeAt(job, takenAt)],
       );
       await tx.query(
         `INSERT INTO follower_poll_schedule (channel_id, next_poll_at, last_polled_at, last_outcome, consecutive_failures)
@@ -82,4 +82,11 @@ export class FollowerPoller {
       );
     });
   }
+}
+
+/** The edge a reading was taken for; a job run before its edge (clock skew between hosts) is not an edge reading. */
+function edgeAt(job: PollFollowersJob, takenAt: Date): Date | null {
+  if (!job.edgeAt) return null;
+  const edge = new Date(job.edgeAt);
+  return Number.isNaN(edge.getTime()) || edge > takenAt ? null : edge;
 }

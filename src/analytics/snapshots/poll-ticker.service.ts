@@ -55,13 +55,17 @@ export class PollTicker implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** A campaign boundary passed in the last day and not yet handled: snapshot every channel of its partners, once. */
   private async requestBoundarySnapshots(): Promise<number> {
-    const passed: Array<{ campaign_id: string; boundary: 'start' | 'end' }> = await this.db.query(
-      `INSERT INTO campaign_boundary_snapshots (campaign_id, boundary)
-       SELECT id, b.boundary FROM campaigns
-        CROSS JOIN LATERAL (VALUES ('start', starts_at), ('end', ends_at)) AS b(boundary, at)
-        WHERE b.at <= now() AND b.at > now() - interval '1 day'
-       ON CONFLICT DO NOTHING
-       RETURNING campaign_id, boundary`,
+    const passed: Array<{ campaign_id: string; boundary: 'start' | 'end'; at: Date }> = await this.db.query(
+      `WITH inserted AS (
+         INSERT INTO campaign_boundary_snapshots (campaign_id, boundary)
+         SELECT id, b.boundary FROM campaigns
+          CROSS JOIN LATERAL (VALUES ('start', starts_at), ('end', ends_at)) AS b(boundary, at)
+          WHERE b.at <= now() AND b.at > now() - interval '1 day'
+         ON CONFLICT DO NOTHING
+         RETURNING campaign_id, boundary
+       )
+       SELECT i.campaign_id, i.boundary, CASE i.boundary WHEN 'start' THEN c.starts_at ELSE c.ends_at END AS at
+         FROM inserted i JOIN campaigns c ON c.id = i.campaign_id`,
     );
     for (const p of passed) {
       const channels: Array<{ id: string }> = await this.db.query(
@@ -69,7 +73,8 @@ export class PollTicker implements OnApplicationBootstrap, OnApplicationShutdown
           WHERE cp.campaign_id = $1 AND ch.status = 'active'`,
         [p.campaign_id],
       );
-      for (const ch of channels) await this.scheduler.requestSnapshot(ch.id, p.boundary === 'start' ? 'campaign_start' : 'campaign_end');
+      // The reading is tied to its edge, so indicators use it for every window with that edge.
+      for (const ch of channels) await this.scheduler.requestSnapshot(ch.id, p.boundary === 'start' ? 'campaign_start' : 'campaign_end', 0, new Date(p.at));
     }
     return passed.length;
   }

@@ -16,10 +16,12 @@ export class SnapshotScheduler {
    * Enqueues one poll. The job id is deterministic per (channel, source, minute) so a burst of
    * requests, or several workers seeing the same due channel, poll once.
    */
-  async requestSnapshot(channelId: string, source: SnapshotSource = 'manual', delayMs = 0): Promise<void> {
+  async requestSnapshot(channelId: string, source: SnapshotSource = 'manual', delayMs = 0, edgeAt?: Date): Promise<void> {
     const minute = Math.floor(Date.now() / 60_000);
-    await this.queue.add(POLL_FOLLOWERS, { channelId, source }, {
-      jobId: `poll-${channelId}-${source}-${minute}`,
+    // An edge reading is requested once per (channel, edge), whatever the minute.
+    const jobId = edgeAt ? `poll-${channelId}-${source}-edge-${edgeAt.getTime()}` : `poll-${channelId}-${source}-${minute}`;
+    await this.queue.add(POLL_FOLLOWERS, { channelId, source, ...(edgeAt ? { edgeAt: edgeAt.toISOString() } : {}) }, {
+      jobId,
       delay: Math.max(0, Math.round(delayMs)),
       removeOnComplete: 1000,
       removeOnFail: 1000,

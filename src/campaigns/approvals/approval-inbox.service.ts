@@ -6,6 +6,7 @@ export interface PendingDelivery {
   channelId: string;
   network: string;
   handle: string;
+  displayName: string | null;
   /** Exactly what will be published on that channel. */
   resolvedText: string;
 }
@@ -18,7 +19,7 @@ export class ApprovalInboxService {
   /** The partner's deliveries of the post at its current version. */
   async deliveriesFor(postId: string, partnerId: string, version: number): Promise<PendingDelivery[]> {
     return (await this.db.query(
-      `SELECT d.id AS "deliveryId", c.id AS "channelId", c.network, c.handle, d.resolved_text AS "resolvedText"
+      `SELECT d.id AS "deliveryId", c.id AS "channelId", c.network, c.handle, c.display_name AS "displayName", d.resolved_text AS "resolvedText"
          FROM deliveries d JOIN channels c ON c.id = d.channel_id
         WHERE d.post_id = $1 AND c.partner_id = $2 AND d.post_version = $3 AND d.status <> 'cancelled'
         ORDER BY c.network, c.handle`,

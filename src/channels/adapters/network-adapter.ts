@@ -1,4 +1,5 @@
 import { Network } from '../network';
+import type { PostMetricsReading, PublishedPostRef } from './post-metrics';
 
 /**
  * The contract every network adapter fulfils. The publishing pipeline (src/queue) only talks
@@ -123,4 +124,9 @@ export interface NetworkAdapter {
    * the refresh itself is refused.
    */
   refreshCredentials?(channel: ChannelContext): Promise<ChannelCredentials>;
+  /**
+   * The network's own figures for one published post (views, likes, reposts…; see post-metrics.ts).
+   * A figure the network does not give is null, never 0. Throws NetworkError.
+   */
+  readPostMetrics?(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading>;
 }

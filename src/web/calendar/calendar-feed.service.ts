@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
 import { ENV, type Env } from '../../config/env';
 import { POST_STATUS_SQL } from '../../campaigns/posts/post-status.sql';
+import { placeholdersToNames } from '../../campaigns/posts/validation/placeholders';
 import { renderCalendar, type IcsEvent } from './icalendar';
 
 const STATUS_WORDS: Record<string, string> = {
@@ -50,11 +51,11 @@ export class CalendarFeedService {
     return `/feeds/campaigns/${campaignId}/${this.keyFor(campaignId)}/calendar.ics`;
   }
 
-  async render(campaignId: string, origin: string): Promise<string> {
+  async render(campaignId: string, origin: string): Promise<CalendarFile> {
     const campaigns = await this.db.query(`SELECT id, name, objective, time_zone AS "timeZone" FROM campaigns WHERE id = $1`, [campaignId]);
     if (!campaigns.length) throw DomainError.notFound('campaign', campaignId);
     const campaign = campaigns[0] as { id: string; name: string; objective: string; timeZone: string };
-    const [posts, actions] = await Promise.all([
+    const [posts, actions, partners] = await Promise.all([
       this.db.query(
         `SELECT p.id, p.scheduled_at AS "scheduledAt", p.version, p.updated_at AS "updatedAt", p.base_text AS "baseText",
                 t.name AS "trackName", ${POST_STATUS_SQL} AS status,
@@ -69,7 +70,10 @@ export class CalendarFeedService {
            FROM actions a LEFT JOIN tracks t ON t.id = a.track_id WHERE a.campaign_id = $1 ORDER BY a.occurs_at`,
         [campaignId],
       ),
+      // Mentions ({{partner:slug}}) are read as names, as on the post page.
+      this.db.query(`SELECT slug, name FROM partners`) as Promise<Array<{ slug: string; name: string }>>,
     ]);
+    const forPeople = (text: string) => placeholdersToNames(text, partners);
     // Stable whatever address the feed is fetched from: the ids are UUIDs, unique on their own.
     const host = 'chorus';
     const events: IcsEvent[] = [
@@ -77,13 +81,14 @@ export class CalendarFeedService {
         uid: `post-${p.id}@${host}`,
         start: new Date(p.scheduledAt),
         durationMinutes: 15,
-        summary: `Post (${STATUS_WORDS[p.status] ?? p.status}) : ${oneLine(p.baseText, 60)}`,
-        description: [p.baseText, p.partnerNames ? `Comptes : ${p.partnerNames}` : '', p.trackName ? `Axe : ${p.trackName}` : '']
+        summary: `Post (${STATUS_WORDS[p.status] ?? p.status}) : ${oneLine(forPeople(p.baseText), 60)}`,
+        description: [forPeople(p.baseText), p.partnerNames ? `Comptes : ${p.partnerNames}` : '', p.trackName ? `Axe : ${p.trackName}` : '']
           .filter(Boolean)
           .join('\n\n'),
         url: `${origin}/app/posts/${p.id}`,
         categories: ['Post', ...(p.trackName ? [p.trackName] : [])],
-        status: p.status === 'cancelled' ? 'CANCELLED' : p.status === 'draft' || p.status === 'awaiting_approval' ? 'TENTATIVE' : 'CONFIRMED',
+        // Only what will (or did) go out is confirmed: a refused post waits for a new decision.
+        status: p.status === 'cancelled' ? 'CANCELLED' : ['draft', 'awaiting_approval', 'rejected'].includes(p.status) ? 'TENTATIVE' : 'CONFIRMED',
         sequence: p.version,
         lastModified: new Date(p.updatedAt),
       })),
@@ -99,17 +104,40 @@ export class CalendarFeedService {
         lastModified: new Date(a.updatedAt),
       })),
     ];
-    return renderCalendar({
+    const body = renderCalendar({
       name: `Chorus · ${campaign.name}`,
       description: campaign.objective || undefined,
       timeZone: campaign.timeZone,
       events,
       generatedAt: new Date(),
     });
+    return { body, fileName: calendarFileName(campaign.name) };
   }
 }
 
-function oneLine(text: string, max: number): string {
+export interface CalendarFile {
+  body: string;
+  /** The campaign's name made a file name: 'CoSto Pack — 2026' → 'costo-pack-2026.ics'. */
+  fileName: string;
+}
+
+export function calendarFileName(campaignName: string): string {
+  const base = campaignName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `${base || 'campagne'}.ics`;
+}
+
+/** At most `max` characters on one line, cut between words when there is one to cut at. */
+export function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.!?-]+$/, '')}…`;
 }

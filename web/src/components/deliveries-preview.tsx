@@ -1,4 +1,4 @@
-import { NETWORK_LABELS } from './ui';
+import { ChannelName } from './ui';
 import { t, useLang } from '../i18n';
 
 export interface PreviewDelivery {
@@ -6,6 +6,7 @@ export interface PreviewDelivery {
   id?: string;
   network: string;
   handle: string;
+  displayName?: string | null;
   resolvedText: string;
 }
 export interface PreviewMedia {
@@ -23,7 +24,7 @@ export function DeliveriesPreview({ deliveries, media }: { deliveries: PreviewDe
         <article class="preview card" key={d.deliveryId ?? d.id}>
           <header>
             <strong>
-              <span class={`net net-${d.network}`}>{NETWORK_LABELS[d.network] ?? d.network}</span> {d.handle}
+              <ChannelName network={d.network} handle={d.handle} displayName={d.displayName} />
             </strong>
           </header>
           <div class="preview-text">{d.resolvedText}</div>

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api';
+import { errorText } from '../errors';
 import { t, useLang } from '../i18n';
 import type { MessageKey } from '../messages';
 
@@ -31,21 +31,15 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
-export function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    const known = `error.${error.code}` as MessageKey;
-    const translated = t(known);
-    return translated === known ? error.message : translated;
-  }
-  return t('error.unexpected');
-}
+export { errorText };
 
-export function ErrorBox({ error }: { error: unknown }) {
+/** The one place a failed call is told; problems of `shownFields` are told under those fields instead. */
+export function ErrorBox({ error, shownFields }: { error: unknown; shownFields?: string[] }) {
   useLang();
   if (!error) return null;
   return (
     <div class="alert alert-error" role="alert">
-      {errorText(error)}
+      {errorText(error, { shownFields })}
     </div>
   );
 }
@@ -83,6 +77,38 @@ export function PageTitle({ children }: { children: ComponentChildren }) {
     if (heading) document.title = `${heading.textContent ?? ''} · Chorus`;
   });
   return <h1 tabIndex={-1}>{children}</h1>;
+}
+
+/** A network's own words (an error, a reason), as it gave them: folded away, marked as its language. */
+export function NetworkMessage({ text }: { text: string }) {
+  useLang();
+  return (
+    <details class="small network-message">
+      <summary>{t('common.networkMessage')}</summary>
+      <p lang="en" class="wrap-anywhere">
+        {text}
+      </p>
+    </details>
+  );
+}
+
+/** A short mark per network, drawn in its colour (decorative: the name is always written next to it). */
+const NETWORK_MARKS: Record<string, string> = { x: '𝕏', facebook: 'f', instagram: '◎', linkedin: 'in', mastodon: 'M', bluesky: 'b', sandbox: '◇' };
+
+/**
+ * An account as every page names it: the network's mark and name, the handle, and the display name
+ * when it says more (the demo's simulated accounts share handles across networks).
+ */
+export function ChannelName({ network, handle, displayName }: { network: string; handle: string; displayName?: string | null }) {
+  return (
+    <span class="channel-name">
+      <span class={`net-icon net-${network}`} aria-hidden="true">
+        {NETWORK_MARKS[network] ?? '•'}
+      </span>
+      <span class="net">{NETWORK_LABELS[network] ?? network}</span> <span class="handle">{handle}</span>
+      {displayName && displayName !== handle && <span class="muted small"> · {displayName}</span>}
+    </span>
+  );
 }
 
 export const NETWORK_LABELS: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, get, post } from '../api';
-import { ErrorBox, Loaded, NETWORK_LABELS, PageTitle, StatusBadge, useAsync } from '../components/ui';
+import { ChannelName, ErrorBox, NetworkMessage, Loaded, NETWORK_LABELS, PageTitle, StatusBadge, useAsync } from '../components/ui';
 import { formatDateTime, t, useLang } from '../i18n';
 import { useUser } from '../session';
 
@@ -64,12 +64,13 @@ export function ChannelsPage() {
                         <li key={c.id} class={`channel-row${c.status === 'needs_reauth' ? ' needs-action' : ''}`}>
                           <div class="row between wrap">
                             <span>
-                              <span class={`net net-${c.network}`}>{NETWORK_LABELS[c.network] ?? c.network}</span> <strong>{c.handle}</strong>
-                              {c.displayName && <span class="muted"> · {c.displayName}</span>}
+                              <strong>
+                                <ChannelName network={c.network} handle={c.handle} displayName={c.displayName} />
+                              </strong>
                             </span>
                             <StatusBadge kind="channel" status={c.status} />
                           </div>
-                          {c.statusReason && <p class="small muted">{c.statusReason}</p>}
+                          {c.statusReason && <NetworkMessage text={c.statusReason} />}
                           {c.status === 'paused' && <p class="small">{t('channels.paused')}</p>}
                           {c.status === 'needs_reauth' && (
                             <Reauth

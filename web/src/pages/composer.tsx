@@ -1,13 +1,14 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import type { Network } from '../../../src/channels/network';
+import type { MessageKey } from '../messages';
 import { NETWORK_RULES } from '../../../src/campaigns/posts/validation/network-rules';
 import { validatePost, type PostDraft, type PostMedia } from '../../../src/campaigns/posts/validation/validate-post';
 import { ApiError, get, patch, post } from '../api';
-import { ErrorBox, Loaded, NETWORK_LABELS, PageTitle, useAsync } from '../components/ui';
+import { ChannelName, ErrorBox, Loaded, NETWORK_LABELS, PageTitle, useAsync } from '../components/ui';
 import { formatDateTime, t, useLang } from '../i18n';
 import { problemText } from '../problems';
 import { navigate } from '../router';
-import { localInputValue, zonedToInstant } from '../time';
+import { instantsForLocal, localInputValue, offsetLabel, offsetMinutes, withOffset } from '../time';
 
 interface ComposerChannel {
   id: string;
@@ -93,6 +94,8 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [showProblems, setShowProblems] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** For a wall time the clock shows twice: which of its two instants (ISO), chosen by the user. */
+  const [ambiguousPick, setAmbiguousPick] = useState<string | null>(null);
   const lastText = useRef<{ el: HTMLTextAreaElement; network: Network | null } | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
 
@@ -126,6 +129,25 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
     !sameSet(featured, editing.featuredPartnerIds) ||
     !sameSet(selected, initialChannels);
   const postProblems = validation.problems.filter((p) => !p.channelId);
+
+  // The schedule, checked as the API will: a time the clock skips, a time it shows twice (the
+  // user picks one of the two), a time already past. An unchanged date of an edited post is not sent.
+  const scheduleChanged = !editing || scheduledAt !== initialSchedule;
+  const instants = useMemo(() => instantsForLocal(scheduledAt, zone), [scheduledAt, zone]);
+  const pickedInstant = instants.length === 2 ? instants.find((i) => i.toISOString() === ambiguousPick) ?? null : (instants[0] ?? null);
+  const scheduleProblem: MessageKey | null = !scheduleChanged
+    ? null
+    : !scheduledAt || (instants.length === 0 && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(scheduledAt))
+      ? 'schedule.invalid_datetime'
+      : instants.length === 0
+        ? 'schedule.nonexistent_local_time'
+        : !pickedInstant
+          ? 'schedule.ambiguous_local_time'
+          : pickedInstant.getTime() < Date.now()
+            ? 'schedule.time_in_past'
+            : null;
+  /** What goes to the API: the wall time, with its offset when the user picked one of two. */
+  const scheduleForApi = instants.length === 2 && pickedInstant ? withOffset(scheduledAt, pickedInstant, zone) : scheduledAt;
 
   function toggle(id: string) {
     const next = new Set(selected);
@@ -168,7 +190,7 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
     setSubmitError(null);
     setNotice(null);
     if (editing) return saveEdit();
-    if (!validation.ok) {
+    if (!validation.ok || scheduleProblem) {
       setShowProblems(true);
       requestAnimationFrame(() => summaryRef.current?.focus());
       return;
@@ -183,7 +205,7 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
         featuredPartnerIds: [...featured],
         channelIds: [...selected],
         // Local wall-clock time: the API reads it in the campaign's zone.
-        scheduledAt,
+        scheduledAt: scheduleForApi,
         trackId: trackId || undefined,
         actionId: actionId || undefined,
       };
@@ -199,7 +221,7 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
 
   async function saveEdit() {
     if (!editing) return;
-    if (contentChanged && !validation.ok) {
+    if ((contentChanged && !validation.ok) || scheduleProblem) {
       setShowProblems(true);
       requestAnimationFrame(() => summaryRef.current?.focus());
       return;
@@ -215,7 +237,7 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
         channelIds: [...selected],
       });
     }
-    if (scheduledAt !== initialSchedule) body.scheduledAt = scheduledAt;
+    if (scheduledAt !== initialSchedule) body.scheduledAt = scheduleForApi;
     if (trackId !== (editing.trackId ?? '')) body.trackId = trackId || null;
     if (actionId !== (editing.actionId ?? '')) body.actionId = actionId || null;
     if (Object.keys(body).length === 0) {
@@ -237,7 +259,6 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
     submitError instanceof ApiError && submitError.code === 'post_invalid_for_network'
       ? (((submitError.details as { problems?: unknown[] } | undefined)?.problems ?? []) as typeof validation.problems)
       : [];
-  const scheduleInstant = scheduledAt ? zonedToInstant(scheduledAt, zone) : null;
 
   return (
     <section class="composer">
@@ -282,7 +303,7 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
                         <li key={c.id}>
                           <label>
                             <input type="checkbox" value={c.id} checked={selected.has(c.id)} disabled={c.status === 'disabled'} onChange={() => toggle(c.id)} />{' '}
-                            <span class={`net net-${c.network}`}>{NETWORK_LABELS[c.network]}</span> {c.handle}
+                            <ChannelName network={c.network} handle={c.handle} displayName={c.displayName} />
                             {c.status === 'needs_reauth' && <span class="badge status-needs_reauth">{t('channelStatus.needs_reauth')}</span>}
                             {c.status === 'disabled' && <span class="badge status-disabled">{t('channelStatus.disabled')}</span>}
                           </label>
@@ -374,10 +395,32 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
               <div class="row wrap">
                 <div class="field">
                   <label for="compose-when">{t('composer.when', { zone })}</label>
-                  <input id="compose-when" type="datetime-local" required value={scheduledAt} onInput={(e) => setScheduledAt(e.currentTarget.value)} aria-describedby="compose-when-help" />
-                  <p id="compose-when-help" class="muted small">
-                    {scheduleInstant && !Number.isNaN(scheduleInstant.getTime()) ? t('composer.whenHelp', { when: formatDateTime(scheduleInstant) }) : ''}
+                  <input
+                    id="compose-when"
+                    type="datetime-local"
+                    required
+                    value={scheduledAt}
+                    onInput={(e) => {
+                      setScheduledAt(e.currentTarget.value);
+                      setAmbiguousPick(null);
+                    }}
+                    aria-invalid={scheduleProblem && scheduleProblem !== 'schedule.ambiguous_local_time' ? 'true' : undefined}
+                    aria-describedby="compose-when-help"
+                  />
+                  <p id="compose-when-help" class={scheduleProblem ? 'field-error' : 'muted small'}>
+                    {scheduleProblem ? t(scheduleProblem, { now: formatDateTime(new Date()) }) : pickedInstant ? t('composer.whenHelp', { when: formatDateTime(pickedInstant) }) : ''}
                   </p>
+                  {instants.length === 2 && (
+                    <fieldset class="radios" data-testid="ambiguous-time">
+                      <legend class="visually-hidden">{t('schedule.ambiguous_local_time')}</legend>
+                      {instants.map((instant, i) => (
+                        <label class="radio" key={instant.toISOString()}>
+                          <input type="radio" name="compose-when-pick" checked={ambiguousPick === instant.toISOString()} onChange={() => setAmbiguousPick(instant.toISOString())} />
+                          {t(i === 0 ? 'composer.firstOccurrence' : 'composer.secondOccurrence', { time: scheduledAt.slice(11, 16), offset: offsetLabel(offsetMinutes(instant.getTime(), zone)) })}
+                        </label>
+                      ))}
+                    </fieldset>
+                  )}
                 </div>
                 {data.tracks.length > 0 && (
                   <div class="field">
@@ -419,7 +462,7 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
                 <article class={`preview card${target.problems.length ? ' has-problems' : ''}`} key={target.channelId} data-channel={target.channelId}>
                   <header class="row between">
                     <strong>
-                      <span class={`net net-${c.network}`}>{NETWORK_RULES[c.network].label}</span> {c.handle}
+                      <ChannelName network={c.network} handle={c.handle} displayName={c.displayName} />
                     </strong>
                     <span class={`counter${over ? ' over' : ''}`} data-testid="counter">
                       {t('composer.counter', { used: target.length.used, max: target.length.max })}
@@ -450,6 +493,11 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
 
         <div class="submit-bar card">
           <div ref={summaryRef} tabIndex={-1} class="summary" role="status" aria-live="polite">
+            {showProblems && scheduleProblem && (
+              <div class="alert alert-error">
+                <p>{t('composer.fixSchedule')}</p>
+              </div>
+            )}
             {showProblems && !validation.ok && (
               <div class="alert alert-error">
                 <p>

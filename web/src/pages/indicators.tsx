@@ -13,7 +13,9 @@ import {
   type ChartConfiguration,
 } from 'chart.js';
 import { get } from '../api';
+import { LiftVerdict } from '../components/lift-verdict';
 import { Loaded, NETWORK_LABELS, PageTitle, useAsync } from '../components/ui';
+import type { LiftInterval } from '../../../src/analytics/indicators/lift-interval';
 import { formatDate, formatDayShort, formatNumber, formatPercent, intlLocale, t, useLang } from '../i18n';
 import { keyToDate } from '../time';
 
@@ -29,6 +31,7 @@ interface Rollup {
   growthPct: number | null;
   expectedGrowth: number | null;
   lift: number | null;
+  liftInterval: LiftInterval | null;
   baselinePoints: number;
 }
 interface Conversions {
@@ -155,6 +158,7 @@ function IndicatorsView({ campaignId, indicators, series, reciprocity }: { campa
           <span class="kpi-label">{t('indicators.lift')}</span>
           <span class="kpi-value">{signed(totals.followers.lift)}</span>
           <span class="small muted">{t('indicators.expectedWas', { value: n(totals.followers.expectedGrowth) })}</span>
+          <LiftVerdict interval={totals.followers.liftInterval} />
         </li>
         <li class="card kpi">
           <span class="kpi-label">{t('indicators.clicks')}</span>
@@ -208,7 +212,9 @@ function IndicatorsView({ campaignId, indicators, series, reciprocity }: { campa
                   <td>{signed(g.f.newFollowers)}</td>
                   <td>{g.f.growthPct === null ? t('indicators.notAvailable') : formatPercent(g.f.growthPct / 100)}</td>
                   <td>{n(g.f.expectedGrowth)}</td>
-                  <td>{signed(g.f.lift)}</td>
+                  <td>
+                    {signed(g.f.lift)} <LiftVerdict interval={g.f.liftInterval} />
+                  </td>
                   {by === 'partner' && <td>{formatNumber(indicators.partners[i]!.clicks)}</td>}
                   {by === 'partner' && <td>{formatNumber(indicators.partners[i]!.conversions.count)}</td>}
                 </tr>

@@ -3,6 +3,7 @@ import { ErrorBox, PageTitle } from '../components/ui';
 import { t, useLang } from '../i18n';
 import { navigate, query } from '../router';
 import { signIn } from '../session';
+import { useSignInOptions } from './account';
 
 export function LoginPage() {
   useLang();
@@ -10,6 +11,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const options = useSignInOptions();
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -51,6 +53,20 @@ export function LoginPage() {
           {busy ? t('login.signingIn') : t('login.submit')}
         </button>
       </form>
+      {options.data?.firstRun && (
+        <p class="alert alert-warn">
+          <a href="/app/first-run">{t('login.firstRun')}</a>
+        </p>
+      )}
+      {options.data &&
+        !options.data.firstRun &&
+        (options.data.passwordReset ? (
+          <p>
+            <a href="/app/forgot-password">{t('login.forgot')}</a>
+          </p>
+        ) : (
+          <p class="muted small">{t('login.noResetHint')}</p>
+        ))}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get, post as postJson } from '../api';
-import { ErrorBox, Loaded, NETWORK_LABELS, PageTitle, StatusBadge, useAsync } from '../components/ui';
+import { ChannelName, ErrorBox, NetworkMessage, Loaded, NETWORK_LABELS, PageTitle, StatusBadge, useAsync } from '../components/ui';
 import { formatDateTime, t, useLang } from '../i18n';
 import type { MessageKey } from '../messages';
 import { query } from '../router';
@@ -12,6 +12,7 @@ interface PostPageData {
     campaignId: string;
     campaignName: string;
     baseText: string;
+    baseTextForPeople: string;
     link: string | null;
     media: { url: string; altText?: string | null; type: string }[];
     scheduledAt: string;
@@ -24,6 +25,7 @@ interface PostPageData {
     id: string;
     network: string;
     handle: string;
+    displayName: string | null;
     partnerName: string;
     status: string;
     resolvedText: string;
@@ -54,6 +56,9 @@ interface ApprovalStatus {
   operatorPartnerId: string | null;
   partners: { partnerId: string; partnerName: string; state: 'pending' | 'approved' | 'rejected'; comment: string | null }[];
 }
+
+/** Kinds whose message Chorus wrote itself: the sentence of messages.ts says it all. */
+const OUR_OWN_ERROR_KINDS = new Set(['not_approved', 'channel_unavailable']);
 
 type Notice = { kind: 'ok' | 'warn'; text: string } | null;
 
@@ -96,7 +101,7 @@ export function PostPage({ postId }: { postId: string }) {
 
           <div class="card">
             <h2 class="small-heading">{t('post.baseText')}</h2>
-            <div class="preview-text">{post.baseText}</div>
+            <div class="preview-text">{post.baseTextForPeople}</div>
             {post.link && (
               <p>
                 {t('post.link')} :{' '}
@@ -137,7 +142,7 @@ export function PostPage({ postId }: { postId: string }) {
               <li class="card delivery" key={d.id} data-status={d.status} data-delivery={d.id}>
                 <div class="row between wrap">
                   <strong>
-                    {d.partnerName} · <span class={`net net-${d.network}`}>{NETWORK_LABELS[d.network] ?? d.network}</span> {d.handle}
+                    {d.partnerName} · <ChannelName network={d.network} handle={d.handle} displayName={d.displayName} />
                   </strong>
                   <StatusBadge kind="delivery" status={d.status} />
                 </div>
@@ -153,7 +158,7 @@ export function PostPage({ postId }: { postId: string }) {
                 {d.errorKind && (
                   <div class="alert alert-error">
                     <p>{t(`deliveryError.${d.errorKind}` as MessageKey)}</p>
-                    {d.errorMessage && <p class="small">{t('post.errorDetail', { detail: d.errorMessage })}</p>}
+                    {d.errorMessage && !OUR_OWN_ERROR_KINDS.has(d.errorKind) && <NetworkMessage text={d.errorMessage} />}
                   </div>
                 )}
                 {isManager && d.status === 'failed' && !post.cancelledAt && <RetryButton deliveryId={d.id} onDone={(n) => { setNotice(n); reload(); }} />}

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, get, post } from '../api';
+import { get, post } from '../api';
+import { problemsForField } from '../errors';
 import { ErrorBox, Loaded, NETWORK_LABELS, PageTitle, useAsync } from '../components/ui';
 import { t, useLang } from '../i18n';
 import type { MessageKey } from '../messages';
@@ -27,13 +28,6 @@ const TIME_ZONE = 'Europe/Paris';
 type List<T> = T[] | { items: T[] };
 const items = <T,>(answer: List<T>): T[] => (Array.isArray(answer) ? answer : answer.items);
 
-/** The problems the API listed for one field (validation pipe: details = [{field, problems}]). */
-function problemsFor(error: unknown, field: string): string[] {
-  if (!(error instanceof ApiError) || !Array.isArray(error.details)) return [];
-  return (error.details as Array<{ field?: string; problems?: string[] }>)
-    .filter((d) => d.field === field || d.field?.startsWith(`${field}[`) || d.field?.startsWith(`${field}.`))
-    .flatMap((d) => d.problems ?? []);
-}
 
 /**
  * A create form's shared behaviour: submit, busy flag, the API's error (message and per-field
@@ -61,7 +55,7 @@ function useSubmit(run: () => Promise<string>) {
 
 /** A labelled input, select or textarea with the API's problems for it right under it. */
 function Field({ id, label, hint, error, field, children }: { id: string; label: string; hint?: string; error: unknown; field: string; children: (aria: Record<string, unknown>) => ComponentChildren }) {
-  const problems = problemsFor(error, field);
+  const problems = problemsForField(error, field);
   const described = [hint ? `${id}-hint` : '', problems.length ? `${id}-err` : ''].filter(Boolean).join(' ');
   return (
     <div class="field">
@@ -82,10 +76,10 @@ function Field({ id, label, hint, error, field, children }: { id: string; label:
 }
 
 /** The form's outcome: the API's message (role=alert) or the success notice (role=status). */
-function Outcome({ error, notice }: { error: unknown; notice: string | null }) {
+function Outcome({ error, notice, fields }: { error: unknown; notice: string | null; fields: string[] }) {
   return (
     <>
-      <ErrorBox error={error} />
+      <ErrorBox error={error} shownFields={fields} />
       {notice && (
         <p class="alert alert-ok" role="status">
           {notice}
@@ -192,7 +186,7 @@ function PartnerForm({ onCreated }: { onCreated: () => void }) {
             )}
           </Field>
         </div>
-        <Outcome error={form.error} notice={form.notice} />
+        <Outcome error={form.error} notice={form.notice} fields={['name', 'slug', 'kind']} />
         <p class="actions">
           <button type="submit" class="primary" disabled={form.busy}>
             {t('setup.partner.submit')}
@@ -267,7 +261,7 @@ function ChannelForm({ partners }: { partners: Partner[] }) {
         <Field id="channel-token" label={t('setup.channel.accessToken')} error={form.error} field="credentials">
           {(aria) => <input {...aria} type="password" autocomplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} />}
         </Field>
-        <Outcome error={form.error} notice={form.notice} />
+        <Outcome error={form.error} notice={form.notice} fields={['partnerId', 'network', 'handle', 'externalId', 'instanceUrl', 'credentials']} />
         <p class="actions">
           <button type="submit" class="primary" disabled={form.busy || !partnerId}>
             {t('setup.channel.submit')}
@@ -334,7 +328,7 @@ function CampaignForm({ partners, onCreated }: { partners: Partner[]; onCreated:
             </select>
           )}
         </Field>
-        <Outcome error={form.error} notice={form.notice} />
+        <Outcome error={form.error} notice={form.notice} fields={['name', 'slug', 'objective', 'startsAt', 'endsAt', 'operatorPartnerId']} />
         <p class="actions">
           <button type="submit" class="primary" disabled={form.busy}>
             {t('setup.campaign.submit')}
@@ -415,7 +409,7 @@ function TrackForm({ campaignId, partners, onCreated }: { campaignId: string; pa
         </div>
         <PartnerChecks legend={t('setup.track.leaders')} name="track-leader" partners={partners} chosen={leaders} onChange={setLeaders} />
         <PartnerChecks legend={t('setup.track.members')} name="track-member" partners={partners} chosen={members} onChange={setMembers} />
-        <Outcome error={form.error} notice={form.notice} />
+        <Outcome error={form.error} notice={form.notice} fields={['name', 'objective', 'outputIndicators', 'resultIndicators']} />
         <p class="actions">
           <button type="submit" class="primary" disabled={form.busy || !campaignId}>
             {t('setup.track.submit')}
@@ -462,7 +456,7 @@ function ActionForm({ campaignId, tracks }: { campaignId: string; tracks: Track[
             )}
           </Field>
         </div>
-        <Outcome error={form.error} notice={form.notice} />
+        <Outcome error={form.error} notice={form.notice} fields={['title', 'occursAt', 'trackId']} />
         <p class="actions">
           <button type="submit" class="primary" disabled={form.busy || !campaignId}>
             {t('setup.action.submit')}

@@ -48,3 +48,12 @@ export function resolvePlaceholders(
   });
   return { text: resolved, unknownSlugs: [...unknown] };
 }
+
+/**
+ * The text as people read it in Chorus (post page, calendar feed): each `{{partner:slug}}` by the
+ * partner's name; an unknown slug keeps its placeholder so the mistake stays visible.
+ */
+export function placeholdersToNames(text: string, partners: ReadonlyArray<{ slug: string; name: string }>): string {
+  const names = new Map(partners.map((p) => [p.slug, p.name]));
+  return text.replace(PLACEHOLDER, (placeholder: string, slug: string) => names.get(slug) ?? placeholder);
+}

@@ -14,6 +14,8 @@ import {
 import { axiosTransportOptions } from '../axios-node-transport';
 import { buildFacets } from './bluesky-facets';
 import { rkeyFor } from './bluesky-rkey';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readBlueskyPostMetrics } from './bluesky-post-metrics';
 
 export interface BlueskyAdapterOptions {
   /** PDS / entryway URL, e.g. https://bsky.social (XRPC lives under /xrpc). */
@@ -121,6 +123,15 @@ export class BlueskyAdapter implements NetworkAdapter {
       followers: typeof profile.followersCount === 'number' ? profile.followersCount : null,
       posts: typeof profile.postsCount === 'number' ? profile.postsCount : null,
     };
+  }
+
+  /** Per-post figures (issue 21): see bluesky-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    return readBlueskyPostMetrics(async (url, params) => {
+      const res = await this.authed(channel, { method: 'GET', url, params }, false);
+      if (res.status !== 200) throw classify(res, 'read');
+      return res.data;
+    }, post);
   }
 
   /** refreshSession (or a new session from the app password); the returned tokens replace the stored ones. */

@@ -1,4 +1,6 @@
 import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readFacebookPostMetrics } from './facebook-post-metrics';
 import {
   parseGraphTime,
   PUBLISHED_LOOKUP_SKEW_MS,
@@ -108,6 +110,12 @@ export class FacebookAdapter implements NetworkAdapter {
     });
     // followers_count is the metric of New Pages Experience pages; classic pages only have fans.
     return { followers: page.followers_count ?? page.fan_count ?? null, posts: null };
+  }
+
+  /** Per-post figures (issue 21): see facebook-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    const token = pageToken(channel);
+    return readFacebookPostMetrics((path, params) => this.graph.get(channel, path, { ...params, access_token: token }), post);
   }
 }
 

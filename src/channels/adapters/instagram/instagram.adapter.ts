@@ -1,5 +1,7 @@
 import { isAxiosError } from 'axios';
 import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readInstagramPostMetrics } from './instagram-post-metrics';
 import {
   GRAPH_DEFAULT_THROTTLE_WAIT_MS,
   graphErrorBody,
@@ -171,6 +173,12 @@ export class InstagramAdapter implements NetworkAdapter {
       access_token: token,
     });
     return { followers: user.followers_count ?? null, posts: user.media_count ?? null };
+  }
+
+  /** Per-post figures (issue 21): see instagram-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    const token = accessToken(channel);
+    return readInstagramPostMetrics((path, params) => this.graph.get(channel, path, { ...params, access_token: token }), post);
   }
 
   private async createContainer(channel: ChannelContext, user: string, params: Record<string, string>): Promise<string> {

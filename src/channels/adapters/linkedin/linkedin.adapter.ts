@@ -12,6 +12,8 @@ import {
 } from '../network-adapter';
 import { axiosTransportOptions } from '../axios-node-transport';
 import { escapeCommentary, nextMidnightUtc, textWithLink, unescapeCommentary } from './linkedin-commentary';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readLinkedInPostMetrics } from './linkedin-post-metrics';
 
 export interface LinkedInAdapterOptions {
   /** API root, e.g. https://api.linkedin.com (the /rest paths are appended; a trailing /rest is tolerated). */
@@ -161,6 +163,15 @@ export class LinkedInAdapter implements NetworkAdapter {
     if (res.status !== 200) throw classify(res, 'read');
     const size = (res.data as { firstDegreeSize?: unknown }).firstDegreeSize;
     return { followers: typeof size === 'number' ? size : null, posts: null };
+  }
+
+  /** Per-post figures (issue 21): see linkedin-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    return readLinkedInPostMetrics(channel.externalId, async (url, params) => {
+      const res = await this.call(channel, { method: 'GET', url, params }, 'read');
+      if (res.status !== 200) throw classify(res, 'read');
+      return res.data;
+    }, post);
   }
 
   private async uploadImage(channel: ChannelContext, url: string): Promise<string> {

@@ -12,6 +12,8 @@ import {
 } from '../network-adapter';
 import { axiosTransportOptions } from '../axios-node-transport';
 import { comparableText, htmlToText, textWithLink } from './mastodon-text';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readMastodonPostMetrics } from './mastodon-post-metrics';
 
 export interface MastodonAdapterOptions {
   /** Per-request timeout (default 15 s). */
@@ -119,6 +121,11 @@ export class MastodonAdapter implements NetworkAdapter {
       followers: typeof account.followers_count === 'number' ? account.followers_count : null,
       posts: typeof account.statuses_count === 'number' ? account.statuses_count : null,
     };
+  }
+
+  /** Per-post figures (issue 21): see mastodon-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    return readMastodonPostMetrics((url) => this.call(channel, { method: 'GET', url }, false), post);
   }
 
   private async uploadMedia(channel: ChannelContext, item: MediaItem): Promise<string> {

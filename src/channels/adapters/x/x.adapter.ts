@@ -12,6 +12,8 @@ import {
   PublishedPost,
 } from '../network-adapter';
 import { classifyXError, XCallKind } from './x-errors';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { readXPostMetrics } from './x-post-metrics';
 import { agentForBaseUrl, X_PRODUCTION_BASE_URL } from './x-http-agent';
 import { normalizeForMatch } from '../text-match';
 
@@ -97,6 +99,12 @@ export class XAdapter implements NetworkAdapter {
     const me = await call('read', () => client.me({ 'user.fields': ['public_metrics'] }));
     const metrics = me.data.public_metrics;
     return { followers: metrics?.followers_count ?? null, posts: metrics?.tweet_count ?? null };
+  }
+
+  /** Per-post figures (issue 21): see x-post-metrics.ts. */
+  readPostMetrics(channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    const client = this.client(channel);
+    return readXPostMetrics((id) => call('read', () => client.singleTweet(id, { 'tweet.fields': ['public_metrics'] })), post);
   }
 
   /** OAuth 2.0 refresh-token grant; X rotates the refresh token, so both tokens are replaced. */
