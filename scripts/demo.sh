@@ -35,6 +35,10 @@ export LOG_LEVEL="${LOG_LEVEL:-warn}"
 # Demo pace: poll followers every 5 minutes (6 hours in production), reconcile every 5 s.
 export ANALYTICS_SNAPSHOT_INTERVAL_MINUTES="${ANALYTICS_SNAPSHOT_INTERVAL_MINUTES:-5}"
 export RECONCILE_INTERVAL_MS="${RECONCILE_INTERVAL_MS:-5000}"
+# /metrics: a random token kept beside the demo key; the worker's port follows PORT (3000 -> 9464).
+[ -f .services/demo-metrics-token ] || node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))' > .services/demo-metrics-token
+export METRICS_TOKEN="${METRICS_TOKEN:-$(cat .services/demo-metrics-token)}"
+export WORKER_METRICS_PORT="${WORKER_METRICS_PORT:-$((PORT + 6464))}"
 
 echo "[demo] building"
 npm run --silent build >/dev/null
@@ -55,6 +59,9 @@ cat <<MSG
   Chorus demo is running: http://localhost:$PORT  (web pages: http://localhost:$PORT/app)
   API documentation:      http://localhost:$PORT/docs
   Health:                 http://localhost:$PORT/health
+  Metrics (Prometheus):   curl -H "Authorization: Bearer \$(cat .services/demo-metrics-token)" http://localhost:$PORT/metrics
+                          worker: http://localhost:$WORKER_METRICS_PORT/metrics (same token)
+  Queue dashboard:        http://localhost:$PORT/admin/queues (managers)
   Sign in as the community manager: manager@demo.chorus.local
           as a partner (e.g.):      petitscommerces@demo.chorus.local, bastina@demo.chorus.local
           as the review group:      revue@demo.chorus.local

@@ -56,7 +56,7 @@ ensure_redis() {
   command -v redis-server >/dev/null || apt_install redis-server
   mkdir -p "$dir/redis"
   log "starting a private Redis on port $REDIS_PORT"
-  # hz 100: delayed jobs wake up within ~10 ms instead of ~100 ms (see the README, Benchmarks: "Redis `hz`").
+  # hz 100: a delayed job is woken on Redis' timer tick, ten times a second at the default hz 10 (bench/README.md).
   redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
     --hz 100 --dir "$dir/redis" --pidfile "$dir/redis/redis.pid" --logfile "$dir/redis/redis.log" >&2
   for _ in $(seq 1 50); do answers 127.0.0.1 "$REDIS_PORT" && break; sleep 0.1; done

@@ -11,6 +11,7 @@ import { LoggingModule } from './common/logging.module';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { ApiMetricsModule } from './metrics/metrics.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PipelineModule } from './queue/pipeline.module';
 import { QueueModule } from './queue/queue.module';
@@ -19,7 +20,7 @@ import { WebModule } from './web/web.module';
 
 /** The API process: REST under /api, OpenAPI at /docs, /health. */
 @Module({
-  imports: [ConfigModule, LoggingModule, DatabaseModule, AuditModule, RedisModule, QueueModule, HealthModule, AuthModule, NotificationsModule, ApprovalsModule, ChannelsModule, CampaignsModule, AnalyticsModule, WebModule, PipelineModule],
+  imports: [ConfigModule, LoggingModule, DatabaseModule, AuditModule, RedisModule, QueueModule, HealthModule, AuthModule, NotificationsModule, ApprovalsModule, ChannelsModule, CampaignsModule, AnalyticsModule, WebModule, PipelineModule, ApiMetricsModule],
   providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
 })
 export class AppModule {}

@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { Logger } from 'nestjs-pino';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { bodyParserErrorHandler } from './common/errors/http-exception.filter';
 import { apiValidationPipe } from './common/validation.pipe';
 
@@ -15,6 +16,7 @@ export function configureApp(app: NestExpressApplication): INestApplication {
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.use(bodyParserErrorHandler);
   app.use(cookieParser());
+  mountQueueDashboard(app);
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');

@@ -39,4 +39,17 @@ describe('loadEnv', () => {
     const env = loadEnv({ ...valid, CHORUS_SECRET_KEY: randomBytes(32).toString('hex'), X_API_BASE_URL: 'http://127.0.0.1:4010' });
     expect(env.X_API_BASE_URL).toBe('http://127.0.0.1:4010');
   });
+
+  it('serves worker metrics on 9464 unless told otherwise, and takes 0 for off', () => {
+    expect(loadEnv(valid).WORKER_METRICS_PORT).toBe(9464);
+    expect(loadEnv({ ...valid, WORKER_METRICS_PORT: '0' }).WORKER_METRICS_PORT).toBe(0);
+    expect(() => loadEnv({ ...valid, WORKER_METRICS_PORT: '70000' })).toThrow(/^Configuration error: WORKER_METRICS_PORT is malformed/);
+  });
+
+  it('leaves METRICS_TOKEN unset by default and refuses a short or spaced one', () => {
+    expect(loadEnv(valid).METRICS_TOKEN).toBeUndefined();
+    expect(loadEnv({ ...valid, METRICS_TOKEN: 'a'.repeat(32) }).METRICS_TOKEN).toBe('a'.repeat(32));
+    expect(() => loadEnv({ ...valid, METRICS_TOKEN: 'short' })).toThrow(/^Configuration error: METRICS_TOKEN is malformed/);
+    expect(() => loadEnv({ ...valid, METRICS_TOKEN: 'has a space in the middle' })).toThrow(/METRICS_TOKEN/);
+  });
 });

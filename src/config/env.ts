@@ -76,6 +76,14 @@ export class Env {
   @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
 
+  /** The worker's /metrics and /health port (0 = off). A second worker on the same host needs its own. */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 9464 : Number(value))) @IsInt() @Min(0) @Max(65535)
+  WORKER_METRICS_PORT = 9464;
+
+  /** Bearer token of /metrics: the API serves /metrics only when it is set; the worker's port then asks for it too. */
+  @IsOptional() @Matches(/^[\x21-\x7e]{16,}$/, { message: 'METRICS_TOKEN must be at least 16 printable characters without spaces' })
+  METRICS_TOKEN?: string;
+
   @IsOptional() @IsString() MAIL_FROM = 'Chorus <no-reply@chorus.local>';
 
   /** A partner that has not decided this many hours before a post's minute is reminded once. */

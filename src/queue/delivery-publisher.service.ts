@@ -7,6 +7,7 @@ import { ChannelContext, NetworkAdapter, PublishRequest, PublishedPost } from '.
 import { ChannelContextService } from '../channels/channel-context.service';
 import { NETWORKS } from '../channels/network';
 import { ENV, Env } from '../config/env';
+import { MetricsService } from '../metrics/metrics.service';
 import { NotificationService } from '../notifications/notification.service';
 import { ClaimedChannel, DeliveryRow, DeliveryTransitions, PostingLimitTable } from './delivery-transitions';
 import { PublishDeliveryJob } from './publish-job';
@@ -71,6 +72,7 @@ export class DeliveryPublisher {
     private readonly adapters: AdapterRegistry,
     private readonly contexts: ChannelContextService,
     private readonly notifications: NotificationService,
+    private readonly metrics: MetricsService,
     @Inject(ENV) env: Env,
   ) {
     this.leaseMs = env.PUBLISH_LEASE_MS;
@@ -262,7 +264,7 @@ export class DeliveryPublisher {
       return this.waitFor(new Date(Date.now() + this.leaseMs + 1000));
     }
     if (!found) return 'absent';
-    await this.transitions.markPublished(a.row.id, a.claimToken, found, 'found_after_crash');
+    await this.recordPublished(a, found, 'found_after_crash');
     return DONE;
   }
 
@@ -281,7 +283,7 @@ export class DeliveryPublisher {
     } catch (raw) {
       return this.onFailure(a, raw, refreshed);
     }
-    const recording = this.transitions.markPublished(a.row.id, a.claimToken, post, 'published').then(
+    const recording = this.recordPublished(a, post, 'published').then(
       (recorded) => {
         if (!recorded) this.logger.error({ deliveryId: a.row.id }, 'published but the claim was taken over; the new owner will find it');
       },
@@ -293,6 +295,13 @@ export class DeliveryPublisher {
     void recording.finally(() => this.recordings.delete(recording));
     if (this.recordings.size > this.maxRecordings) await recording;
     return { kind: 'done', recording };
+  }
+
+  /** publishing → published, and its lateness observed once the record holds. */
+  private async recordPublished(a: Attempt, post: PublishedPost, how: 'published' | 'found_after_crash' | 'duplicate'): Promise<boolean> {
+    const recorded = await this.transitions.markPublished(a.row.id, a.claimToken, post, how);
+    if (recorded) this.metrics.publicationRecorded(a.row.dueAt, post.publishedAt);
+    return recorded;
   }
 
   /** Waits for the records still being written (at shutdown, after the last job ended: PublishProcessor). */
@@ -313,7 +322,7 @@ export class DeliveryPublisher {
     this.logger.warn({ deliveryId: id, kind: err.kind, code: err.options.networkCode, decision: decision.action }, 'publication failed');
     switch (decision.action) {
       case 'published_duplicate':
-        await this.transitions.markPublished(id, a.claimToken, err.options.duplicateOf!, 'duplicate');
+        await this.recordPublished(a, err.options.duplicateOf!, 'duplicate');
         return DONE;
       case 'find_original':
       case 'recheck_later': {

@@ -4,6 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { ENV, Env } from '../config/env';
+import { MetricsService } from '../metrics/metrics.service';
 import { REDIS } from '../redis/redis.module';
 import { DeliveryTransitions } from './delivery-transitions';
 import { PublishScheduler } from './publish-scheduler.service';
@@ -50,6 +51,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(REDIS) private readonly redis: Redis,
     @InjectQueue(QueueName.Publish) private readonly queue: Queue<PublishDeliveryJob>,
     @Inject(ENV) private readonly env: Env,
+    private readonly metrics: MetricsService,
   ) {
     redis.defineCommand('chorusMissingKeys', { lua: MISSING_KEYS_LUA });
   }
@@ -68,7 +70,7 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.running || this.stopped) return;
     this.running = true;
     try {
-      await this.reconcile();
+      await this.metrics.timePass('reconciler', () => this.reconcile());
     } catch (err) {
       if (!this.stopped) this.logger.error({ err }, 'reconcile failed; next tick retries');
     } finally {

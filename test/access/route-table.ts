@@ -17,6 +17,8 @@ const ALL = [M, P, R];
 export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   // health, web pages
   'GET /health': PUBLIC,
+  // outside the session guard: bearer METRICS_TOKEN, checked by MetricsController (404 while unset)
+  'GET /metrics': PUBLIC,
   'GET /': PUBLIC,
   'GET /app': PUBLIC,
   'GET /app/*path': PUBLIC,

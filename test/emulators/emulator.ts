@@ -3,8 +3,8 @@ import { AddressInfo } from 'node:net';
 
 /**
  * Shared plumbing for the local network emulators. Each network's emulator (x.emulator.ts,
- * mastodon.emulator.ts, …) speaks that network's real wire format (see
- * ../shared/networks/WIRE-FORMATS.md) on its own loopback port, keeps the posts it accepted, and
+ * mastodon.emulator.ts, …) speaks that network's real wire format (see docs/networks.md) on
+ * its own loopback port, keeps the posts it accepted, and
  * lets a test inject faults that the next matching requests will get.
  */
 

@@ -34,6 +34,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL ??= 'silent';
   process.env.MIGRATIONS_RUN = 'false';
   process.env.MEDIA_ALLOW_PRIVATE_HOSTS = 'true';
+  // Workers started by the tests serve no metrics unless a test gives them a port of its own.
+  process.env.WORKER_METRICS_PORT ??= '0';
 
   const ds = new DataSource(dataSourceOptions(process.env.DATABASE_URL));
   await ds.initialize();

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AdapterRegistry } from '../../channels/adapters/adapter-registry';
 import { NetworkError } from '../../channels/adapters/network-adapter';
 import { ChannelContextService } from '../../channels/channel-context.service';
+import { MetricsService } from '../../metrics/metrics.service';
 import { ANALYTICS_SETTINGS, AnalyticsSettings } from '../analytics-settings';
 import { PollFollowersJob } from './follower-poll-job';
 
@@ -26,10 +27,17 @@ export class FollowerPoller {
     private readonly contexts: ChannelContextService,
     private readonly adapters: AdapterRegistry,
     @Inject(ANALYTICS_SETTINGS) private readonly settings: AnalyticsSettings,
+    private readonly metrics: MetricsService,
   ) {}
 
   async poll(job: PollFollowersJob, now = new Date()): Promise<PollOutcome> {
     const ctx = await this.contexts.load(job.channelId).catch(() => null);
+    const result = await this.pollChannel(job, ctx, now);
+    this.metrics.followerPolled(ctx?.network ?? 'unknown', result.outcome);
+    return result;
+  }
+
+  private async pollChannel(job: PollFollowersJob, ctx: Awaited<ReturnType<ChannelContextService['load']>> | null, now: Date): Promise<PollOutcome> {
     if (!ctx) return { outcome: 'skipped', reason: 'channel deleted' };
     if (ctx.status !== 'active') return { outcome: 'skipped', reason: `channel ${ctx.status}` };
     try {

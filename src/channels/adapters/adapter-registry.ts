@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { ENV, Env } from '../../config/env';
+import { measured } from '../../metrics/measured-adapter';
+import { MetricsService } from '../../metrics/metrics.service';
 import { REDIS } from '../../redis/redis.module';
 import { HttpMediaFetcher } from '../media/media-fetcher';
 import { Network } from '../network';
@@ -19,12 +21,13 @@ export const LINKEDIN_API_VERSION = '202505';
 /**
  * One adapter per network, built once from configuration (base URLs, timeouts, media limits).
  * Mastodon has no global base URL: its adapter talks to each channel's own instance_url.
+ * Every adapter handed out is `measured`: the one place network calls are counted.
  */
 @Injectable()
 export class AdapterRegistry {
   private readonly adapters: Record<Network, NetworkAdapter>;
 
-  constructor(@Inject(ENV) env: Env, @Inject(REDIS) redis: Redis) {
+  constructor(@Inject(ENV) env: Env, @Inject(REDIS) redis: Redis, metrics: MetricsService) {
     const mediaFetcher = new HttpMediaFetcher({
       allowPrivateHosts: env.MEDIA_ALLOW_PRIVATE_HOSTS === 'true',
       maxBytes: env.MEDIA_MAX_MB * 1024 * 1024,
@@ -40,6 +43,7 @@ export class AdapterRegistry {
       // The API and the worker are separate processes: the sandbox keeps its posts and follower counts in Redis.
       sandbox: new SandboxAdapter({ store: redisSandboxStore(redis) }),
     };
+    for (const network of Object.keys(this.adapters) as Network[]) this.adapters[network] = measured(this.adapters[network], metrics);
   }
 
   for(network: Network): NetworkAdapter {

@@ -9,8 +9,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * index. When the statistics were taken before anything was published (a new deployment, or any
  * table before autovacuum catches up with a release), Postgres thinks both are empty and picked
  * the indicators' index, which it can only read whole: every claim then read every published
- * delivery, so a release got slower with each post it published (measured: 1 ms per check with
- * 5,000 published, against 0.03 ms here).
+ * delivery, so a release got slower with each post it published (bench/publish/FINDINGS.md).
  *
  * Keyed on `published_at IS NOT NULL` instead, and queried without a status condition, only this
  * index matches the window queries. The two are the same set: published_at is written only by the
