@@ -2,6 +2,8 @@
 # Makes sure PostgreSQL and Redis are there for the demo and the tests.
 #   scripts/services.sh ensure   -> prints `export DATABASE_URL=… REDIS_URL=…` lines (also kept in .services/env)
 #   scripts/services.sh stop     -> stops the private instances this script started (nothing else)
+#   scripts/services.sh pgbouncer HOST PORT -> a private PgBouncer in transaction pooling mode in front
+#                                of that PostgreSQL, for the tests that check Chorus behind one; prints its URL
 # Order of preference: DATABASE_URL / REDIS_URL when set; the local default ports when they answer;
 # otherwise private instances under .services/ on spare ports (installed from Debian's packages
 # with apt-get when missing; we run as root, so PostgreSQL runs as the `postgres` user).
@@ -12,6 +14,7 @@ dir="$root/.services"
 mkdir -p "$dir"
 PG_PORT="${CHORUS_PRIVATE_PG_PORT:-55432}"
 REDIS_PORT="${CHORUS_PRIVATE_REDIS_PORT:-56379}"
+PGBOUNCER_PORT="${CHORUS_PRIVATE_PGBOUNCER_PORT:-56433}"
 
 log() { echo "[services] $*" >&2; }
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -63,6 +66,40 @@ ensure_redis() {
   echo "redis://127.0.0.1:$REDIS_PORT"
 }
 
+# Debian's pgbouncer, with a private config under .services/pgbouncer (the package's own service,
+# if any, is left alone). Trust authentication on 127.0.0.1 only, like the private PostgreSQL.
+ensure_pgbouncer() {
+  local host="$1" port="$2" d="$dir/pgbouncer"
+  if answers 127.0.0.1 "$PGBOUNCER_PORT"; then echo "postgres://postgres@127.0.0.1:$PGBOUNCER_PORT"; return; fi
+  command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
+  local bin; bin=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
+  mkdir -p "$d"
+  echo '"postgres" ""' > "$d/userlist.txt"
+  cat > "$d/pgbouncer.ini" <<INI
+[databases]
+* = host=$host port=$port
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $d/userlist.txt
+admin_users = postgres
+pool_mode = transaction
+max_client_conn = 1000
+default_pool_size = 20
+ignore_startup_parameters = extra_float_digits
+logfile = $d/pgbouncer.log
+pidfile = $d/pgbouncer.pid
+INI
+  # PgBouncer refuses to run as root.
+  chown -R postgres:postgres "$d"
+  log "starting a private PgBouncer (transaction pooling) on port $PGBOUNCER_PORT"
+  runuser -u postgres -- "$bin" -d "$d/pgbouncer.ini" >&2
+  for _ in $(seq 1 50); do answers 127.0.0.1 "$PGBOUNCER_PORT" && break; sleep 0.1; done
+  echo "postgres://postgres@127.0.0.1:$PGBOUNCER_PORT"
+}
+
 case "${1:-ensure}" in
   ensure)
     db=$(ensure_postgres)
@@ -74,6 +111,10 @@ case "${1:-ensure}" in
       runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$dir/pg" -m fast stop >&2 || true
     fi
     if [ -f "$dir/redis/redis.pid" ]; then kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true; fi
+    if [ -f "$dir/pgbouncer/pgbouncer.pid" ]; then kill "$(cat "$dir/pgbouncer/pgbouncer.pid")" 2>/dev/null || true; fi
     ;;
-  *) echo "usage: $0 ensure|stop" >&2; exit 2 ;;
+  pgbouncer)
+    ensure_pgbouncer "${2:?host}" "${3:?port}"
+    ;;
+  *) echo "usage: $0 ensure|stop|pgbouncer HOST PORT" >&2; exit 2 ;;
 esac

@@ -47,3 +47,29 @@ export class AuditService {
     await repo.createQueryBuilder().insert().into(AuditEvent).values(row as never).execute();
   }
 }
+
+/**
+ * The audit rows of a state change made in SQL, one per row of `from` (a CTE of the statement
+ * that changed them), as an INSERT to append to that statement: the change and its audit rows
+ * then commit together, in one round trip (DeliveryRepository's transitions). Every other column
+ * is an SQL expression over `from`'s rows; `actorLabel` and `action` are our own constants.
+ */
+export interface AuditRowsFrom {
+  from: string;
+  actorLabel: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  campaignId: string;
+  postId: string;
+  partnerId: string;
+  after: string;
+}
+
+export function auditInsertFrom(r: AuditRowsFrom): string {
+  const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  return `INSERT INTO audit_events (actor_label, action, entity_type, entity_id, campaign_id, post_id, partner_id, after)
+          SELECT ${literal(r.actorLabel)}, ${literal(r.action)}, ${literal(r.entityType)}, ${r.entityId}, ${r.campaignId}, ${r.postId}, ${r.partnerId}, ${r.after}
+            FROM ${r.from}
+          RETURNING entity_id`;
+}

@@ -13,7 +13,7 @@ describe('loadEnv', () => {
     expect(env.PORT).toBe(3000);
     expect(env.REDIS_PREFIX).toBe('chorus');
     expect(env.X_API_BASE_URL).toBe('https://api.x.com');
-    expect(env.WORKER_CONCURRENCY).toBe(8);
+    expect(env.WORKER_CONCURRENCY).toBe(400);
   });
 
   it('names a missing variable on one line', () => {

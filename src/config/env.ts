@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { DEFAULT_LINKEDIN_API_VERSION, DEFAULT_META_GRAPH_VERSION } from '../channels/adapters/api-versions';
 
 const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -37,9 +38,25 @@ export class Env {
   @IsOptional() @IsUrl(url) PUBLIC_URL?: string;
 
   @IsOptional() @IsUrl(url) X_API_BASE_URL = 'https://api.x.com';
-  @IsOptional() @IsUrl(url) FACEBOOK_API_BASE_URL = 'https://graph.facebook.com/v20.0';
-  @IsOptional() @IsUrl(url) INSTAGRAM_API_BASE_URL = 'https://graph.facebook.com/v20.0';
+  /** Graph root; a trailing /vNN.N is ignored: META_GRAPH_VERSION sets the version. */
+  @IsOptional() @IsUrl(url) FACEBOOK_API_BASE_URL = 'https://graph.facebook.com';
+  @IsOptional() @IsUrl(url) INSTAGRAM_API_BASE_URL = 'https://graph.facebook.com';
   @IsOptional() @IsUrl(url) LINKEDIN_API_BASE_URL = 'https://api.linkedin.com';
+  /** Meta Graph API version for Facebook and Instagram (see docs/networks.md: versions expire). */
+  @IsOptional() @Matches(/^v\d{1,3}\.\d$/, { message: 'META_GRAPH_VERSION must look like v25.0' })
+  META_GRAPH_VERSION = DEFAULT_META_GRAPH_VERSION;
+  /** LinkedIn-Version header, YYYYMM (LinkedIn serves each monthly version for about a year). */
+  @IsOptional() @Matches(/^20\d{2}(0[1-9]|1[0-2])(\.\d{2})?$/, { message: 'LINKEDIN_API_VERSION must be YYYYMM, e.g. 202607' })
+  LINKEDIN_API_VERSION = DEFAULT_LINKEDIN_API_VERSION;
+  /** Posts per X account per 15 minutes (POST /2/tweets per-user limit of the app's plan). */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 100 : Number(value))) @IsInt() @Min(1)
+  X_POSTS_PER_15MIN = 100;
+  /** Posts per X account per 24 hours when the app's plan caps them; unset: no daily cap. */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1)
+  X_POSTS_PER_24H?: number;
+  /** How long Chorus waits for a Mastodon instance to process an uploaded image or video (ms). */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 300_000 : Number(value))) @IsInt() @Min(1000)
+  MASTODON_MEDIA_WAIT_MS = 300_000;
   @IsOptional() @IsUrl(url) BLUESKY_API_BASE_URL = 'https://bsky.social';
   @IsOptional() @IsString() X_CLIENT_ID?: string;
   @IsOptional() @IsString() X_CLIENT_SECRET?: string;
@@ -50,8 +67,19 @@ export class Env {
   @IsOptional() @Transform(({ value }) => (value === undefined ? 20 : Number(value))) @IsInt() @Min(1)
   MEDIA_MAX_MB = 20;
 
-  @IsOptional() @Transform(({ value }) => (value === undefined ? 8 : Number(value))) @IsInt() @Min(1) @Max(512)
-  WORKER_CONCURRENCY = 8;
+  /**
+   * Publish jobs one worker runs at once. A job mostly waits on a network (hundreds of ms per
+   * call) and holds no database connection meanwhile, so this is sized for that wait, not for cores.
+   */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 400 : Number(value))) @IsInt() @Min(1) @Max(1024)
+  WORKER_CONCURRENCY = 400;
+
+  /**
+   * Deliveries get their Redis job only once due within this many minutes (fractions allowed);
+   * the rest wait in Postgres alone, so Redis memory follows the near future, not the calendar.
+   */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 60 : Number(value))) @IsNumber() @Min(0.01) @Max(10_080)
+  PUBLISH_HORIZON_MINUTES = 60;
 
   /** How often each worker's reconciler re-enqueues due deliveries without a job and resolves stuck ones (ms). */
   @IsOptional() @Transform(({ value }) => (value === undefined ? 30_000 : Number(value))) @IsInt() @Min(100)

@@ -21,13 +21,15 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
 }
 
 /**
- * DATABASE_POOL_SIZE when given; otherwise enough connections for every publish job a worker runs
- * at once (WORKER_CONCURRENCY) plus a few for its reconciler and heartbeats, so jobs do not queue
- * for a connection. Connections open only when needed, so the API process pays nothing for it.
+ * DATABASE_POOL_SIZE when given, else 10, whatever WORKER_CONCURRENCY is: a publish job holds a
+ * connection only for the one statement it is running (claim, record…), never while it waits on a
+ * network, so a few connections serve hundreds of jobs. Three workers and the API stay well within
+ * PostgreSQL's default 100 connections. Nothing relies on session state, so the URL may point at
+ * PgBouncer in transaction pooling mode.
  */
 function poolSize(): number {
   if (process.env.DATABASE_POOL_SIZE) return Number(process.env.DATABASE_POOL_SIZE);
-  return Math.max(10, Number(process.env.WORKER_CONCURRENCY ?? 8) + 4);
+  return 10;
 }
 
 /** Used by `npm run migration:run` (typeorm CLI). */

@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
 import { Public } from '../common/access.decorator';
 import { QueueLagIndicator } from './queue-lag.indicator';
+import { ApiVersionsIndicator } from './api-versions.indicator';
 
 @ApiTags('health')
 @Controller('health')
@@ -14,6 +15,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly queueLag: QueueLagIndicator,
+    private readonly apiVersions: ApiVersionsIndicator,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -33,6 +35,7 @@ export class HealthController {
         }
       },
       () => this.queueLag.check('queue'),
+      () => this.apiVersions.check('networkApiVersions'),
     ]);
   }
 }

@@ -16,7 +16,7 @@ export class QueueLagIndicator {
     const indicator = this.indicators.check(key);
     const [row] = await this.dataSource.query(
       `SELECT coalesce(extract(epoch FROM now() - min(due_at)), 0)::float AS lag, count(*)::int AS due
-         FROM deliveries WHERE status IN ('approved', 'queued') AND due_at <= now()`,
+         FROM deliveries WHERE status = 'approved' AND due_at <= now()`,
     );
     const lagSeconds = Math.max(0, Math.round(Number(row.lag)));
     const details = { lagSeconds, dueDeliveries: Number(row.due) };

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { AttemptHistory, DeliveryAttempts } from '../campaigns/deliveries/delivery-attempts';
+import { AuditService } from '../audit/audit.service';
+import { AttemptHistory, ClaimedChannel, DeliveryRepository, DeliveryRow, PostingLimitTable } from '../campaigns/deliveries/delivery.repository';
 import { AdapterRegistry } from '../channels/adapters/adapter-registry';
 import { ChannelContext, NetworkAdapter, PublishRequest, PublishedPost } from '../channels/adapters/network-adapter';
 import { ChannelContextService } from '../channels/channel-context.service';
@@ -9,16 +10,12 @@ import { NETWORKS } from '../channels/network';
 import { ENV, Env } from '../config/env';
 import { MetricsService } from '../metrics/metrics.service';
 import { NotificationService } from '../notifications/notification.service';
-import { ClaimedChannel, DeliveryRow, DeliveryTransitions, PostingLimitTable } from './delivery-transitions';
+import { AppPacer } from './app-pacer.service';
 import { PublishDeliveryJob } from './publish-job';
 import { asNetworkError, decide, MAX_PUBLISH_ATTEMPTS } from './retry-policy';
 
-/**
- * What the job should do next: nothing (finished or not ours), or wake up again at `until`.
- * `recording` is a publication's record still being written (see DeliveryPublisher.publish): the
- * job may end, the channel's next delivery waits for it.
- */
-export type PublishOutcome = { kind: 'done'; recording?: Promise<void> } | { kind: 'wait'; until: Date };
+/** What the job should do next: nothing (finished, not ours, or back to Postgres alone), or wake up again at `until`. */
+export type PublishOutcome = { kind: 'done' } | { kind: 'wait'; until: Date };
 
 const DONE: PublishOutcome = { kind: 'done' };
 /** Lookups reach this far before the earliest moment the post could have gone out (clocks drift, claims are renewed). */
@@ -59,24 +56,22 @@ export class DeliveryPublisher {
   private readonly localTurns = new Map<string, Promise<void>>();
   /** Every adapter's posting limits, in the form the claim statement checks them. */
   private readonly limits: PostingLimitTable;
-  /** Records of publications being written after their job ended (see publish). */
-  private readonly recordings = new Set<Promise<void>>();
-  /** Past this many, a job waits for its own record: a slow Postgres slows the jobs rather than piling records up. */
-  private readonly maxRecordings: number;
+  private readonly horizonMs: number;
   /** How long a lost answer's request is given to land before the post is looked for (PUBLISH_RECHECK_MS). */
   private readonly recheckMs: number;
 
   constructor(
-    private readonly transitions: DeliveryTransitions,
-    private readonly attemptsMemory: DeliveryAttempts,
+    private readonly deliveries: DeliveryRepository,
     private readonly adapters: AdapterRegistry,
     private readonly contexts: ChannelContextService,
     private readonly notifications: NotificationService,
+    private readonly audit: AuditService,
+    private readonly pacer: AppPacer,
     private readonly metrics: MetricsService,
     @Inject(ENV) env: Env,
   ) {
     this.leaseMs = env.PUBLISH_LEASE_MS;
-    this.maxRecordings = 2 * env.WORKER_CONCURRENCY;
+    this.horizonMs = env.PUBLISH_HORIZON_MINUTES * 60_000;
     this.recheckMs = env.PUBLISH_RECHECK_MS;
     this.limits = { networks: [], posts: [], windowMs: [] };
     for (const network of NETWORKS) {
@@ -103,7 +98,7 @@ export class DeliveryPublisher {
   }
 
   private async handleRead(job: PublishDeliveryJob): Promise<PublishOutcome> {
-    const row = await this.transitions.load(job.deliveryId, this.leaseMs);
+    const row = await this.deliveries.load(job.deliveryId, this.leaseMs);
     // A job for an older version: the delivery was edited and re-approved; its new job handles it.
     if (!row || row.postVersion !== job.version) return DONE;
     switch (row.status) {
@@ -122,20 +117,19 @@ export class DeliveryPublisher {
 
   private async handleWaiting(row: DeliveryRow): Promise<PublishOutcome> {
     if (row.postCancelled) {
-      await this.transitions.cancelUnclaimed(row.id);
+      await this.deliveries.cancelUnclaimed(row.id);
       return DONE;
     }
-    const approved = row.approvedVersion === row.postVersion && row.currentPostVersion === row.postVersion;
-    if (!approved || row.status === 'pending_approval') {
-      if (row.isDue) await this.transitions.skipUnapprovedDue(row.id);
+    if (!row.ready) {
+      if (row.isDue) await this.deliveries.skipUnapprovedDue(row.id);
       return DONE;
     }
-    if (!row.isDue) return this.waitFor(row.dueAt);
-    // Paused: the delivery waits in `queued`, without a job; resuming the channel enqueues it again.
+    if (!row.isDue) return this.waitUntilDue(row.id, row.dueAt);
+    // Paused: the delivery waits, without a job; resuming the channel enqueues it again.
     if (row.channelStatus === 'paused') return DONE;
     if (row.channelStatus !== 'active') {
       const why = row.channelStatus === 'needs_reauth' ? 'must be reconnected' : 'is disabled';
-      await this.transitions.failUnclaimed(
+      await this.deliveries.failUnclaimed(
         row.id,
         'channel_unavailable',
         `Not published: the ${row.network} account ${row.handle} ${why}. Reconnect it, then retry this post.`,
@@ -150,7 +144,7 @@ export class DeliveryPublisher {
   /** Under the channel's lock: claims and publishes, or null when the claim matched nothing. */
   private async claimAndRun(deliveryId: string, version: number): Promise<PublishOutcome | null> {
     const claimToken = this.newClaimToken();
-    const claimed = await this.transitions.claim(deliveryId, version, claimToken, this.limits);
+    const claimed = await this.deliveries.claim(deliveryId, version, claimToken, this.limits);
     if (!claimed) return null;
     return this.run(claimed.row, this.adapters.for(claimed.row.network), claimToken, claimed.row.attempts, false, claimed.channel);
   }
@@ -158,10 +152,10 @@ export class DeliveryPublisher {
   private async publishWaiting(row: DeliveryRow): Promise<PublishOutcome> {
     const published = await this.claimAndRun(row.id, row.postVersion);
     if (published) return published;
-    const freesAt = await this.transitions.windowFreesAt(row.channelId, this.adapters.for(row.network).postingLimits);
+    const freesAt = await this.deliveries.windowFreesAt(row.channelId, this.adapters.for(row.network).postingLimits);
     if (freesAt && freesAt.getTime() > Date.now()) {
-      await this.transitions.postpone(row.id, freesAt);
-      return this.waitFor(freesAt);
+      await this.deliveries.postpone(row.id, freesAt);
+      return this.waitUntilDue(row.id, freesAt);
     }
     // Lost the claim (cancelled, rescheduled, taken, or the channel taken by another worker meanwhile): look again shortly.
     return this.channelBusy('live');
@@ -174,7 +168,7 @@ export class DeliveryPublisher {
 
   private async resumeAbandoned(row: DeliveryRow): Promise<PublishOutcome> {
     const claimToken = this.newClaimToken();
-    const attempts = await this.transitions.reclaimStale(row.id, claimToken, this.leaseMs);
+    const attempts = await this.deliveries.reclaimStale(row.id, claimToken, this.leaseMs);
     if (attempts === null) return this.waitFor(new Date(Date.now() + 200));
     this.logger.warn({ deliveryId: row.id, attempts }, 'resuming a delivery abandoned in publishing');
     return this.run(row, this.adapters.for(row.network), claimToken, attempts, true);
@@ -190,14 +184,14 @@ export class DeliveryPublisher {
     claimed?: ClaimedChannel,
   ): Promise<PublishOutcome> {
     const heartbeat = setInterval(() => {
-      this.transitions.renewClaim(row.id, claimToken).catch(() => undefined);
+      this.deliveries.renewClaim(row.id, claimToken).catch(() => undefined);
     }, Math.max(1000, Math.floor(this.leaseMs / 3)));
     try {
       const channel = claimed ? this.contexts.contextOf(claimed) : await this.contexts.load(row.channelId);
       // Only a retry can have a history (a lost answer always counts as an attempt).
-      const history = attempts > 1 || lookFirst ? await this.attemptsMemory.history(row.id) : FIRST_ATTEMPT;
+      const history = attempts > 1 || lookFirst ? await this.deliveries.attemptHistory(row.id) : FIRST_ATTEMPT;
       // A worker died during the call: its outcome is as unknown as a lost answer's.
-      if (lookFirst && !history.uncertain) await this.attemptsMemory.markUncertain(row.id, claimToken);
+      if (lookFirst && !history.uncertain) await this.deliveries.markUncertain(row.id, claimToken);
       const uncertain = lookFirst || history.uncertain;
       const firstPossible = Math.min(row.dueAt.getTime(), row.claimedAt ? row.claimedAt.getTime() - this.leaseMs : Date.now());
       const attempt: Attempt = {
@@ -214,7 +208,7 @@ export class DeliveryPublisher {
           link: row.link,
           attemptRefs: history.attemptRefs,
           rememberAttemptRef: async (ref) => {
-            if (!(await this.attemptsMemory.rememberRef(row.id, claimToken, ref))) throw new Error('the claim was taken over');
+            if (!(await this.deliveries.rememberAttemptRef(row.id, claimToken, ref))) throw new Error('the claim was taken over');
           },
         },
         since: new Date(firstPossible - LOOKUP_MARGIN_MS),
@@ -239,7 +233,7 @@ export class DeliveryPublisher {
    */
   private async giveUp(a: Attempt): Promise<PublishOutcome> {
     const message = `Not published: ${a.attempts - 1} attempts got no clear answer from ${a.row.network}, and ${a.row.handle} shows no such post. Retry it when the network is back.`;
-    await this.transitions.markFailed(a.row.id, a.claimToken, 'transient', message);
+    await this.deliveries.markFailed(a.row.id, a.claimToken, 'transient', message);
     await this.tell(a, 'delivery_failed', { deliveryId: a.row.id, postId: a.row.postId, channelId: a.row.channelId, handle: a.channel.handle, errorKind: 'transient', reason: message }, `failed:${a.row.id}`);
     return DONE;
   }
@@ -252,7 +246,7 @@ export class DeliveryPublisher {
     } catch (raw) {
       const err = asNetworkError(raw);
       if (a.attempts >= MAX_PUBLISH_ATTEMPTS) {
-        await this.transitions.markFailed(
+        await this.deliveries.markFailed(
           a.row.id,
           a.claimToken,
           'unknown',
@@ -269,44 +263,35 @@ export class DeliveryPublisher {
   }
 
   /**
-   * Once the network has the post, the job's part is over: its slot goes to the next delivery
-   * while the record (publishing → published) is written, and only the channel's own next
-   * delivery waits for it (withChannel). On a release this takes Postgres' round trip out of every
-   * job's time (bench/publish). Nothing is lost if the worker dies before the record lands: the
-   * delivery stays `publishing`, and after the lease the reconciler finds the post on the network
-   * (lookUp) before anything is sent again, exactly as for a worker that dies during the call.
+   * The network call, then its record (publishing → published) before the job ends: a worker
+   * that dies between the two leaves the delivery `publishing`, and after the lease the
+   * reconciler's job finds the post on the network (lookUp) before anything is sent again.
    */
   private async publish(a: Attempt, refreshed: boolean): Promise<PublishOutcome> {
+    const app = a.adapter.appPostingLimits;
+    const freesAt = app && !refreshed ? await this.pacer.take(app, a.row.id) : null;
+    if (freesAt) {
+      // The app's own limit (all its accounts together) is reached: wait for a slot, not an attempt.
+      const message = `Waiting: the ${a.row.network} app has reached its posting limit across all accounts; it goes out when a slot frees.`;
+      await this.deliveries.requeue(a.row.id, a.claimToken, freesAt, 'rate_limited', message, false);
+      return this.waitUntilDue(a.row.id, freesAt);
+    }
     let post: PublishedPost;
     try {
       post = await a.adapter.publish(a.channel, a.request);
     } catch (raw) {
       return this.onFailure(a, raw, refreshed);
     }
-    const recording = this.recordPublished(a, post, 'published').then(
-      (recorded) => {
-        if (!recorded) this.logger.error({ deliveryId: a.row.id }, 'published but the claim was taken over; the new owner will find it');
-      },
-      (err: unknown) => {
-        this.logger.error({ deliveryId: a.row.id, err: err instanceof Error ? err.message : String(err) }, 'published but not recorded; the reconciler will find it after the lease');
-      },
-    );
-    this.recordings.add(recording);
-    void recording.finally(() => this.recordings.delete(recording));
-    if (this.recordings.size > this.maxRecordings) await recording;
-    return { kind: 'done', recording };
+    const recorded = await this.recordPublished(a, post, 'published');
+    if (!recorded) this.logger.error({ deliveryId: a.row.id }, 'published but the claim was taken over; the new owner will find it');
+    return DONE;
   }
 
   /** publishing → published, and its lateness observed once the record holds. */
   private async recordPublished(a: Attempt, post: PublishedPost, how: 'published' | 'found_after_crash' | 'duplicate'): Promise<boolean> {
-    const recorded = await this.transitions.markPublished(a.row.id, a.claimToken, post, how);
+    const recorded = await this.deliveries.markPublished(a.row.id, a.claimToken, post, how);
     if (recorded) this.metrics.publicationRecorded(a.row.dueAt, post.publishedAt);
     return recorded;
-  }
-
-  /** Waits for the records still being written (at shutdown, after the last job ended: PublishProcessor). */
-  async drainRecordings(): Promise<void> {
-    await Promise.allSettled([...this.recordings]);
   }
 
   private async onFailure(a: Attempt, raw: unknown, refreshed: boolean): Promise<PublishOutcome> {
@@ -326,16 +311,16 @@ export class DeliveryPublisher {
         return DONE;
       case 'find_original':
       case 'recheck_later': {
-        if (!a.uncertain) await this.attemptsMemory.markUncertain(id, a.claimToken);
+        if (!a.uncertain) await this.deliveries.markUncertain(id, a.claimToken);
         // A look at once settles the common case (a 5xx after the post was stored); an empty
         // result proves nothing yet, so the verdict waits for the look at retryAt.
         const found = a.canList ? await a.adapter.findPublished(a.channel, a.request, a.since).catch(() => null) : null;
         if (found) {
-          await this.transitions.markPublished(id, a.claimToken, found, decision.action === 'find_original' ? 'duplicate' : 'found_after_crash');
+          await this.recordPublished(a, found, decision.action === 'find_original' ? 'duplicate' : 'found_after_crash');
           return DONE;
         }
-        await this.transitions.requeue(id, a.claimToken, decision.retryAt, err.kind, err.message, true);
-        return this.waitFor(decision.retryAt);
+        await this.deliveries.requeue(id, a.claimToken, decision.retryAt, err.kind, err.message, true);
+        return this.waitUntilDue(id, decision.retryAt);
       }
       case 'refresh_credentials':
         try {
@@ -349,11 +334,11 @@ export class DeliveryPublisher {
       case 'needs_reauth':
         return this.needsReauth(a, decision.message);
       case 'retry':
-        await this.transitions.requeue(id, a.claimToken, decision.retryAt, err.kind, err.message, decision.countsAsAttempt);
-        if (decision.delayChannel) await this.transitions.postponeChannel(a.row.channelId, decision.retryAt);
-        return this.waitFor(decision.retryAt);
+        await this.deliveries.requeue(id, a.claimToken, decision.retryAt, err.kind, err.message, decision.countsAsAttempt);
+        if (decision.delayChannel) await this.deliveries.postponeChannel(a.row.channelId, decision.retryAt);
+        return this.waitUntilDue(id, decision.retryAt);
       case 'fail':
-        await this.transitions.markFailed(id, a.claimToken, err.kind, decision.message);
+        await this.deliveries.markFailed(id, a.claimToken, err.kind, decision.message);
         await this.tell(a, 'delivery_failed', { deliveryId: id, postId: a.row.postId, channelId: a.row.channelId, handle: a.channel.handle, errorKind: err.kind, reason: decision.message }, `failed:${id}`);
         return DONE;
     }
@@ -372,8 +357,17 @@ export class DeliveryPublisher {
   private async needsReauth(a: Attempt, message: string): Promise<PublishOutcome> {
     const changed = await this.contexts.setStatus(a.row.channelId, 'needs_reauth', message, ['active']);
     // The notification feature reads this event to tell the partner.
-    if (changed) await this.transitions.auditChannel(a.row.channelId, 'channel.needs_reauth', { status: 'needs_reauth', reason: message });
-    await this.transitions.markFailed(a.row.id, a.claimToken, 'auth', message);
+    if (changed) {
+      await this.audit.record({
+        actor: { userId: null, label: 'publishing worker' },
+        action: 'channel.needs_reauth',
+        entityType: 'channel',
+        entityId: a.row.channelId,
+        partnerId: a.row.partnerId,
+        after: { status: 'needs_reauth', reason: message },
+      });
+    }
+    await this.deliveries.markFailed(a.row.id, a.claimToken, 'auth', message);
     const payload = { deliveryId: a.row.id, postId: a.row.postId, channelId: a.row.channelId, handle: a.channel.handle, errorKind: 'auth', reason: message };
     if (changed) await this.tell(a, 'channel_needs_reauth', payload, `reauth:${a.row.channelId}:${a.row.id}`);
     await this.tell(a, 'delivery_failed', payload, `failed:${a.row.id}`);
@@ -383,9 +377,8 @@ export class DeliveryPublisher {
   /**
    * One publication at a time per channel. Across processes Postgres decides (the claim skips a
    * channel with a delivery in `publishing`, and a unique index settles races: see
-   * DeliveryTransitions.claim). Inside this process, deliveries of one channel line up behind
-   * each other (no polling, no claim bound to lose), so concurrent jobs of one channel neither
-   * spin nor share a claim batch.
+   * DeliveryRepository.claim). Inside this process, deliveries of one channel line up behind
+   * each other (no polling, no claim bound to lose).
    */
   private async withChannel<T extends PublishOutcome | null>(channelId: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.localTurns.get(channelId) ?? Promise.resolve();
@@ -397,21 +390,26 @@ export class DeliveryPublisher {
       done();
       if (this.localTurns.get(channelId) === turn) this.localTurns.delete(channelId);
     };
-    let recording: Promise<void> | undefined;
     try {
       await previous;
-      const outcome = await fn();
-      recording = outcome?.kind === 'done' ? outcome.recording : undefined;
-      return outcome;
+      return await fn();
     } finally {
-      // A publication still being recorded keeps the channel's turn until its record lands (it never rejects).
-      if (recording) void recording.finally(release);
-      else release();
+      release();
     }
   }
 
   private waitFor(until: Date): PublishOutcome {
     return { kind: 'wait', until };
+  }
+
+  /**
+   * A waiting (approved) delivery's next minute: its job waits for it, unless it lies beyond the
+   * horizon, where Redis keeps nothing: the job ends and the promoter adds a new one in time.
+   */
+  private async waitUntilDue(deliveryId: string, until: Date): Promise<PublishOutcome> {
+    const horizon = new Date(Date.now() + this.horizonMs);
+    if (until > horizon && (await this.deliveries.leaveQueue(deliveryId, horizon))) return DONE;
+    return this.waitFor(until);
   }
 
   private newClaimToken(): string {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AuditActor } from '../audit/audit.service';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { DeliveryRepository } from '../campaigns/deliveries/delivery.repository';
 import { ChannelContextService } from '../channels/channel-context.service';
 import { DomainError } from '../common/errors/domain-error';
 import { PublishScheduler } from './publish-scheduler.service';
-import { sqlRows } from './sql-rows';
 
 export interface OperationResult {
   /** Deliveries the operation changed. */
@@ -13,41 +13,38 @@ export interface OperationResult {
 
 /**
  * What a manager may do to the schedule: cancel a post, retry a failed delivery, pause and resume a
- * channel. (Moving a post is an edit of its scheduledAt: PATCH /api/posts/:id, PostService.) Postgres changes first (conditional UPDATEs), then the queue follows;
- * if the queue step fails, the worker and the reconciler still read the new state from Postgres.
+ * channel. (Moving a post is an edit of its scheduledAt: PATCH /api/posts/:id, PostService.)
+ * Postgres changes first (DeliveryRepository's transitions), then the queue follows; if the queue
+ * step fails, the worker and the reconciler still read the new state from Postgres.
  */
 @Injectable()
 export class ManagerOperationsService {
   constructor(
     private readonly db: DataSource,
+    private readonly deliveries: DeliveryRepository,
     private readonly scheduler: PublishScheduler,
     private readonly channels: ChannelContextService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Deliveries not yet sent are cancelled; one already being sent finishes (it cannot be stopped midway). */
   async cancelPost(postId: string, actor: AuditActor): Promise<OperationResult> {
-    await this.requirePost(postId);
-    const rows: Array<{ id: string; post_version: number }> = await this.db.transaction(async (tx) => {
+    const post = await this.requirePost(postId);
+    const changed = await this.db.transaction(async (tx) => {
       await tx.query(`UPDATE posts SET cancelled_at = coalesce(cancelled_at, now()), updated_at = now() WHERE id = $1`, [postId]);
-      const [changed] = await tx.query(
-        `UPDATE deliveries SET status = 'cancelled', updated_at = now()
-          WHERE post_id = $1 AND status IN ('pending_approval', 'approved', 'queued')
-          RETURNING id, post_version`,
-        [postId],
+      const rows = await this.deliveries.cancelWaitingOfPost(tx, postId);
+      await this.audit.record(
+        { actor, action: 'post.cancelled', entityType: 'post', entityId: postId, campaignId: post.campaignId, postId, after: { cancelledDeliveries: rows.length } },
+        tx,
       );
-      await tx.query(
-        `INSERT INTO audit_events (actor_user_id, actor_label, action, entity_type, entity_id, campaign_id, post_id, after)
-         SELECT $3, $4, 'post.cancelled', 'post', p.id::text, p.campaign_id, p.id, jsonb_build_object('cancelledDeliveries', $2::int)
-           FROM posts p WHERE p.id = $1`,
-        [postId, changed.length, actor.userId, actor.label],
-      );
-      return changed;
+      return rows;
     });
-    await this.scheduler.removeJobs(rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version) })));
-    return { deliveryIds: rows.map((r) => r.id) };
+    // Beyond the publish horizon nothing sits in Redis: only the deliveries that had a job touch it.
+    await this.scheduler.follow(changed);
+    return { deliveryIds: changed.map((r) => r.id) };
   }
 
-  /** A failed delivery goes back to the queue with its attempts reset, due now (or at its minute if still ahead). */
+  /** A failed delivery goes back to its minute's line with its attempts reset, due now (or at its minute if still ahead). */
   async retryDelivery(deliveryId: string): Promise<OperationResult> {
     const [row]: Array<{ status: string; channel_status: string; handle: string }> = await this.db.query(
       `SELECT d.status, c.status AS channel_status, c.handle FROM deliveries d JOIN channels c ON c.id = d.channel_id WHERE d.id = $1`,
@@ -60,20 +57,14 @@ export class ManagerOperationsService {
         channelStatus: row.channel_status,
       });
     }
-    const changed = sqlRows(await this.db.query(
-      `UPDATE deliveries d SET status = 'approved', attempts = 0, error_kind = NULL, error_message = NULL,
-              due_at = greatest(d.due_at, now()), claimed_at = NULL, claimed_by = NULL, updated_at = now()
-         FROM posts p
-        WHERE d.id = $1 AND p.id = d.post_id AND d.status = 'failed'
-          AND d.approved_version = d.post_version AND p.version = d.post_version AND p.cancelled_at IS NULL
-        RETURNING d.id`,
-      [deliveryId],
-    ));
-    if (changed.length === 0) throw new DomainError('state_conflict', 'This delivery cannot be retried: its post was edited or cancelled since it was approved.');
-    return { deliveryIds: await this.scheduler.enqueue([deliveryId]) };
+    if (!(await this.deliveries.retryFailed(deliveryId))) {
+      throw new DomainError('state_conflict', 'This delivery cannot be retried: its post was edited or cancelled since it was approved.');
+    }
+    await this.scheduler.enqueue([deliveryId]);
+    return { deliveryIds: [deliveryId] };
   }
 
-  /** A paused channel's deliveries wait (they stay queued); nothing is published on it until resumed. */
+  /** A paused channel's deliveries wait (they stay approved); nothing is published on it until resumed. */
   async pauseChannel(channelId: string): Promise<OperationResult> {
     await this.requireChannel(channelId);
     const changed = await this.channels.setStatus(channelId, 'paused', 'Paused by a manager', ['active']);
@@ -86,20 +77,15 @@ export class ManagerOperationsService {
     await this.requireChannel(channelId);
     const changed = await this.channels.setStatus(channelId, 'active', null, ['paused']);
     if (!changed) throw new DomainError('state_conflict', 'Only a paused channel can be resumed.');
-    const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM deliveries WHERE channel_id = $1 AND status IN ('approved', 'queued')`,
-      [channelId],
-    );
-    return { deliveryIds: await this.scheduler.enqueue(rows.map((r) => r.id)) };
+    const ready = await this.deliveries.readyOfChannel(channelId);
+    await this.scheduler.enqueue(ready);
+    return { deliveryIds: ready };
   }
 
-  private async requirePost(postId: string): Promise<{ cancelled: boolean; timeZone: string }> {
-    const [row]: Array<{ cancelled: boolean; time_zone: string }> = await this.db.query(
-      `SELECT p.cancelled_at IS NOT NULL AS cancelled, c.time_zone FROM posts p JOIN campaigns c ON c.id = p.campaign_id WHERE p.id = $1`,
-      [postId],
-    );
+  private async requirePost(postId: string): Promise<{ campaignId: string }> {
+    const [row]: Array<{ campaign_id: string }> = await this.db.query(`SELECT campaign_id FROM posts WHERE id = $1`, [postId]);
     if (!row) throw DomainError.notFound('post', postId);
-    return { cancelled: row.cancelled, timeZone: row.time_zone };
+    return { campaignId: row.campaign_id };
   }
 
   private async requireChannel(channelId: string): Promise<void> {

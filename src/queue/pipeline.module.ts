@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
+import { DeliveriesModule } from '../campaigns/deliveries/deliveries.module';
 import { AdapterRegistry } from '../channels/adapters/adapter-registry';
 import { ChannelsModule } from '../channels/channels.module';
-import { DeliveryAttempts } from '../campaigns/deliveries/delivery-attempts';
-import { DeliveryTransitions } from './delivery-transitions';
 import { ManagerOperationsController } from './manager-operations.controller';
 import { ManagerOperationsService } from './manager-operations.service';
 import { PublishScheduler } from './publish-scheduler.service';
@@ -13,9 +12,9 @@ import { QueueModule } from './queue.module';
  * PublishScheduler.enqueue; managers cancel, reschedule, retry, pause) and by the worker.
  */
 @Module({
-  imports: [QueueModule, ChannelsModule],
+  imports: [QueueModule, ChannelsModule, DeliveriesModule],
   controllers: [ManagerOperationsController],
-  providers: [DeliveryTransitions, DeliveryAttempts, PublishScheduler, ManagerOperationsService, AdapterRegistry],
-  exports: [DeliveryTransitions, DeliveryAttempts, PublishScheduler, AdapterRegistry, ChannelsModule, QueueModule],
+  providers: [PublishScheduler, ManagerOperationsService, AdapterRegistry],
+  exports: [DeliveriesModule, PublishScheduler, AdapterRegistry, ChannelsModule, QueueModule],
 })
 export class PipelineModule {}

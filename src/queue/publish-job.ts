@@ -8,11 +8,8 @@ export interface PublishDeliveryJob {
   deliveryId: string;
   /** The post version the delivery was approved at; a job for an older version does nothing. */
   version: number;
-  /**
-   * The delivery's channel (it never changes), so the worker can take the channel's lock and
-   * claim without reading the delivery first. Absent on jobs added without it: those read first.
-   */
-  channelId?: string;
+  /** The delivery's channel (it never changes), so the worker can line the channel's jobs up and claim without reading first. */
+  channelId: string;
 }
 
 /**

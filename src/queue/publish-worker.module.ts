@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AppPacer } from './app-pacer.service';
 import { DeliveryPublisher } from './delivery-publisher.service';
 import { PipelineModule } from './pipeline.module';
+import { PublishPromoter } from './publish-promoter.service';
 import { PublishProcessor } from './publish.processor';
 import { Reconciler } from './reconciler.service';
 
-/** Worker-only side of the pipeline: the publish processor and the reconciler schedule. */
+/** Worker-only side of the pipeline: the publish processor, the promoter, the reconciler and the app-wide pacing. */
 @Module({
   imports: [PipelineModule],
-  providers: [DeliveryPublisher, PublishProcessor, Reconciler],
-  exports: [Reconciler],
+  providers: [AppPacer, DeliveryPublisher, PublishProcessor, PublishPromoter, Reconciler],
+  exports: [Reconciler, PublishPromoter],
 })
 export class PublishWorkerModule {}

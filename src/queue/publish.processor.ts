@@ -27,13 +27,11 @@ export class PublishProcessor extends WorkerHost implements OnApplicationBootstr
   }
 
   /**
-   * Before anything closes the database: the running jobs end (BullMQ's close waits for them; it
-   * is closed again, harmlessly, by @nestjs/bullmq), then the publications they recorded in the
-   * background land (DeliveryPublisher.publish).
+   * Before anything closes the database, the running jobs end and record what they did (BullMQ's
+   * close waits for them; @nestjs/bullmq closes it again, harmlessly).
    */
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker.close();
-    await this.publisher.drainRecordings();
   }
 
   /**
@@ -46,7 +44,7 @@ export class PublishProcessor extends WorkerHost implements OnApplicationBootstr
   }
 
   /**
-   * A job that threw (Postgres out of reach, a claim that waited too long for a row lock…) ends
+   * A job that threw (Postgres out of reach…) ends
    * failed and is removed. The delivery keeps its state in Postgres, and the reconciler's next pass
    * gives it a new job.
    */

@@ -47,11 +47,11 @@ describe('post status', () => {
 
   it.each([
     [['pending_approval', 'pending_approval'], { submitted: false }, 'draft'],
-    [['pending_approval', 'queued'], {}, 'awaiting_approval'],
+    [['pending_approval', 'approved'], {}, 'awaiting_approval'],
     [['pending_approval', 'pending_approval'], { rejected: true }, 'rejected'],
-    [['approved', 'queued'], {}, 'scheduled'],
-    [['publishing', 'queued'], {}, 'publishing'],
-    [['published', 'queued'], {}, 'publishing'],
+    [['approved', 'approved'], {}, 'scheduled'],
+    [['publishing', 'approved'], {}, 'publishing'],
+    [['published', 'approved'], {}, 'publishing'],
     [['published', 'published'], {}, 'published'],
     [['published', 'cancelled'], {}, 'published'],
     [['published', 'skipped'], {}, 'partially_published'],

@@ -34,7 +34,7 @@ describe('approval links (approve without a password)', () => {
     const token = linkOf(w.partners[1].id);
     const res = await t.http().post(`/api/approval-links/${token}`).send({ decision: 'approved' }).expect(200);
     expect(res.body).toMatchObject({ partnerId: w.partners[1].id, version: 1, decision: 'approved' });
-    expect(['approved', 'queued']).toContain((await deliveryStatuses(ds, w.post.id))[w.partners[1].channelId]);
+    expect(['approved']).toContain((await deliveryStatuses(ds, w.post.id))[w.partners[1].channelId]);
     const [a] = await ds.query(`SELECT via, decided_by FROM approvals WHERE post_id = $1 AND partner_id = $2`, [w.post.id, w.partners[1].id]);
     expect(a).toEqual({ via: 'link', decided_by: null });
     const [audit] = await ds.query(`SELECT actor_label FROM audit_events WHERE post_id = $1 AND action = 'approval.approved' AND partner_id = $2`, [w.post.id, w.partners[1].id]);

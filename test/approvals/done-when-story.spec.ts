@@ -55,7 +55,7 @@ describe('done when: consent before publication', () => {
     await t.http().post(`/api/approval-links/${await linkFor(B.id)}`).send({ decision: 'approved' }).expect(200);
 
     // Bring the minute close, so the test need not wait days: moving the schedule moves the
-    // queued jobs too, and asks nobody again.
+    // waiting deliveries with it, and asks nobody again.
     await w.manager.patch(`/api/posts/${w.post.id}`).send({ scheduledAt: new Date(Date.now() + 3000).toISOString() }).expect(200);
     worker = await startWorker();
     const byChannel = async () =>

@@ -229,6 +229,7 @@ export class BlueskyEmulator extends BaseEmulator {
         id: uri,
         accountId: did,
         text: String(record.text ?? ''),
+        link: externalUri(record.embed),
         createdAt: new Date(this.clock()),
         extra: { rkey, facets: record.facets, embed: record.embed },
       });
@@ -358,4 +359,12 @@ function cidOf(text: string): string {
 
 function randomish(seed: string, n: number): string {
   return createHash('sha256').update(`${seed}:${n}:${Math.random()}`).digest('base64url').slice(0, 24);
+}
+
+/** The card's address of an app.bsky.embed.external (alone or beside media), else null. */
+function externalUri(embed: unknown): string | null {
+  const e = embed as { $type?: string; external?: { uri?: unknown }; media?: unknown } | undefined;
+  if (!e) return null;
+  if (e.$type === 'app.bsky.embed.external' && typeof e.external?.uri === 'string') return e.external.uri;
+  return null;
 }

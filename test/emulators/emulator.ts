@@ -51,7 +51,14 @@ export interface RecordedRequest {
 export interface EmulatedPost {
   id: string;
   accountId: string;
+  /**
+   * The text field exactly as received (X `text`, Graph `message`/`caption`, Mastodon `status`,
+   * Bluesky `record.text`; LinkedIn's `commentary` with its little-text escapes removed), so a
+   * test can compare it byte for byte with the approved text.
+   */
   text: string;
+  /** The link received apart from the text, where the network has such a field (Facebook `link`, Bluesky external embed `uri`, LinkedIn article `source`); undefined otherwise. */
+  link?: string | null;
   createdAt: Date;
   /** Network-specific extras (idempotency key, rkey, media ids…). */
   extra?: Record<string, unknown>;
@@ -63,6 +70,8 @@ export interface EmulatorRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** The query string as sent, before decoding (some networks refuse characters left unencoded). */
+  rawQuery: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
   rawBody: Buffer;
@@ -230,7 +239,7 @@ export abstract class BaseEmulator {
       const params: Record<string, string> = {};
       r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
       try {
-        await r.handler({ method: r.method, path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody, params }, res);
+        await r.handler({ method: r.method, path: url.pathname, query: url.searchParams, rawQuery: url.search.replace(/^\?/, ''), headers: req.headers, body, rawBody, params }, res);
       } catch (err) {
         if (!res.headersSent) sendJson(res, 500, { error: String(err) });
       }

@@ -145,7 +145,7 @@ export class FacebookEmulator extends BaseEmulator {
 
   /** Resolves the page the request acts on and checks its token; answers and returns undefined on failure. */
   private authorize(req: EmulatorRequest, res: http.ServerResponse, params: Record<string, string>, pageId: string): PageState | undefined {
-    if (rejectBadVersion(req, res)) return undefined;
+    if (rejectBadVersion(req, res, this.now())) return undefined;
     const token = graphToken(req, params);
     const owner = token ? this.byToken.get(token) : undefined;
     if (rejectToken(res, owner?.tokenState)) return undefined;
@@ -261,7 +261,7 @@ export class FacebookEmulator extends BaseEmulator {
   }
 
   private store(page: PageState, text: string, extra: Record<string, unknown>): EmulatedPost {
-    const post: EmulatedPost = { id: `${page.id}_${this.nextId()}`, accountId: page.id, text, createdAt: new Date(this.now()), extra };
+    const post: EmulatedPost = { id: `${page.id}_${this.nextId()}`, accountId: page.id, text, link: (extra.link as string | null | undefined) ?? null, createdAt: new Date(this.now()), extra };
     this.posts.push(post);
     page.posts.push(post);
     return post;

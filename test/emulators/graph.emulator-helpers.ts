@@ -95,11 +95,50 @@ export function graphToken(req: EmulatorRequest, params: Record<string, string>)
 }
 
 /**
- * Every emulated route starts with `/:version`; Graph answers 2500 when that segment is not a
- * version. Returns true when it answered.
+ * Graph versions and the day each stops being usable (developers.facebook.com/docs/graph-api/
+ * changelog/versions); null: not announced yet. Versions older than the first row are long gone.
  */
-export function rejectBadVersion(req: EmulatorRequest, res: http.ServerResponse): boolean {
-  if (isVersion(req.params.version)) return false;
+export const GRAPH_VERSIONS: ReadonlyArray<readonly [version: string, usableUntil: string | null]> = [
+  ['v20.0', '2026-09-24'],
+  ['v21.0', '2027-01-21'],
+  ['v22.0', '2027-05-20'],
+  ['v23.0', '2027-10-08'],
+  ['v24.0', '2028-02-18'],
+  ['v25.0', '2028-07-29'],
+  ['v26.0', null],
+];
+
+function versionNumber(version: string): number {
+  const [major, minor] = version.slice(1).split('.').map(Number);
+  return major * 100 + minor;
+}
+
+/**
+ * The version Graph runs a call made to `requested` on, at `now`: the same while it is usable;
+ * once expired, "calls made to it will be defaulted to the next oldest usable version"
+ * (developers.facebook.com/docs/graph-api/guides/versioning). Null for a version that does not exist yet.
+ */
+export function servedGraphVersion(requested: string, now: number): string | null {
+  const usable = GRAPH_VERSIONS.filter(([, until]) => until === null || Date.parse(`${until}T00:00:00Z`) > now).map(([v]) => v);
+  const newest = GRAPH_VERSIONS[GRAPH_VERSIONS.length - 1][0];
+  if (versionNumber(requested) > versionNumber(newest)) return null;
+  if (usable.includes(requested)) return requested;
+  const oldestUsable = usable[0];
+  return versionNumber(requested) < versionNumber(oldestUsable) ? oldestUsable : requested;
+}
+
+/**
+ * Every emulated route starts with `/:version`; Graph answers 2500 when that segment is not a
+ * version (or names one not released). An expired version is served as the oldest usable one,
+ * and every answer says which version ran it in the `facebook-api-version` header, as Graph does.
+ * Returns true when it answered.
+ */
+export function rejectBadVersion(req: EmulatorRequest, res: http.ServerResponse, now: number = Date.now()): boolean {
+  const served = isVersion(req.params.version) ? servedGraphVersion(req.params.version, now) : null;
+  if (served) {
+    res.setHeader('facebook-api-version', served);
+    return false;
+  }
   sendGraphError(res, 400, { message: `Unknown path components: /${req.params.version}`, code: 2500 });
   return true;
 }

@@ -193,7 +193,7 @@ export class InstagramEmulator extends BaseEmulator {
 
   /** Token check; `ownerId` is the account the node belongs to. */
   private authorize(req: EmulatorRequest, res: http.ServerResponse, params: Record<string, string>, ownerId: string | undefined): AccountState | undefined {
-    if (rejectBadVersion(req, res)) return undefined;
+    if (rejectBadVersion(req, res, this.now())) return undefined;
     const token = graphToken(req, params);
     const caller = token ? this.byToken.get(token) : undefined;
     if (rejectToken(res, caller?.tokenState)) return undefined;

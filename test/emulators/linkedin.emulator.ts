@@ -27,7 +27,10 @@ export interface LinkedInEmulatorAccount {
 
 export interface LinkedInEmulatorOptions {
   accounts: LinkedInEmulatorAccount[];
-  /** Versions before this (YYYYMM) are retired: 426 (default '202401'). */
+  /**
+   * Versions before this (YYYYMM) are retired: 426. Default: as LinkedIn does, from the clock: a
+   * version is served until the 15th of its month a year later, and not before its month.
+   */
   oldestActiveVersion?: string;
   clock?: () => number;
 }
@@ -48,13 +51,13 @@ export class LinkedInEmulator extends BaseEmulator {
   private readonly byUrn = new Map<string, StoredPost>();
   private readonly byCommentary = new Map<string, StoredPost>();
   private readonly images = new Map<string, { owner: string; uploaded: boolean }>();
-  private readonly oldestActiveVersion: string;
+  private readonly oldestActiveVersion: string | undefined;
   private readonly clock: () => number;
   private seq = 0n;
 
   constructor(options: LinkedInEmulatorOptions) {
     super();
-    this.oldestActiveVersion = options.oldestActiveVersion ?? '202401';
+    this.oldestActiveVersion = options.oldestActiveVersion;
     this.clock = options.clock ?? Date.now;
     for (const a of options.accounts) {
       this.accountsByToken.set(a.token, a);
@@ -107,7 +110,7 @@ export class LinkedInEmulator extends BaseEmulator {
       sendJson(res, 400, { status: 400, code: 'VERSION_MISSING', message: 'A version must be present. Please specify a version by adding the LinkedIn-Version header.' });
       return undefined;
     }
-    if (!/^\d{6}(\.\d{2})?$/.test(version) || version.slice(0, 6) < this.oldestActiveVersion) {
+    if (!/^\d{6}(\.\d{2})?$/.test(version) || !this.versionServed(version.slice(0, 6))) {
       sendJson(res, 426, { status: 426, code: 'NONEXISTENT_VERSION', message: `Requested version ${version} is not active` });
       return undefined;
     }
@@ -118,6 +121,18 @@ export class LinkedInEmulator extends BaseEmulator {
       return undefined;
     }
     return account;
+  }
+
+  /** learn.microsoft.com/linkedin/marketing/versioning: each monthly version is served about a year, then answers 426. */
+  private versionServed(version: string): boolean {
+    if (this.oldestActiveVersion) return version >= this.oldestActiveVersion;
+    const now = new Date(this.clock());
+    const year = Number(version.slice(0, 4));
+    const month = Number(version.slice(4, 6));
+    if (month < 1 || month > 12) return false;
+    const released = Date.UTC(year, month - 1, 1);
+    const sunset = Date.UTC(year + 1, month - 1, 15);
+    return released <= now.getTime() && now.getTime() < sunset;
   }
 
   private async createPost(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
@@ -134,6 +149,7 @@ export class LinkedInEmulator extends BaseEmulator {
       return sendJson(res, 403, { status: 403, serviceErrorCode: 100, code: 'ACCESS_DENIED', message: `Not enough permissions to access: partnerApiPostsExternal.CREATE.${version(req)}` });
     }
     const commentary = typeof body.commentary === 'string' ? body.commentary : '';
+    const little = parseLittleText(commentary);
     if ([...commentary].length > 3000) {
       return sendJson(res, 422, inputError('Invalid param. Please see errorDetails for more information.', 'Commentary exceeds maximum length of 3000', 'PARAM_INVALID', 'commentary'));
     }
@@ -156,7 +172,14 @@ export class LinkedInEmulator extends BaseEmulator {
     this.stored.push(post);
     this.byUrn.set(urn, post);
     this.byCommentary.set(`${author}\n${commentary}`, post);
-    this.posts.push({ id: urn, accountId: author, text: unescapeCommentary(commentary), createdAt: new Date(post.createdAt), extra: { commentary, content: body.content } });
+    this.posts.push({
+      id: urn,
+      accountId: author,
+      text: little.text,
+      link: articleSource(body),
+      createdAt: new Date(post.createdAt),
+      extra: { commentary, content: body.content, mentions: little.mentions, hashtags: little.hashtags, truncated: little.truncated },
+    });
 
     if (this.postFault(fault, res)) return;
     res.writeHead(201, { 'x-restli-id': urn, 'x-linkedin-id': urn, 'content-length': 0 });
@@ -168,6 +191,11 @@ export class LinkedInEmulator extends BaseEmulator {
     const account = this.guard(req, res);
     if (!account) return;
     if (req.query.get('q') !== 'author') return sendJson(res, 400, { status: 400, code: 'ILLEGAL_ARGUMENT', message: 'Unsupported finder' });
+    // Rest.li 2.0: URNs in query parameters must be URL-encoded (learn.microsoft.com/linkedin/shared/api-guide/concepts/protocol-version).
+    const rawAuthor = /(?:^|&)author=([^&]*)/.exec(req.rawQuery)?.[1] ?? '';
+    if (/[:()]/.test(rawAuthor)) {
+      return sendJson(res, 400, { status: 400, code: 'ILLEGAL_ARGUMENT', message: `Invalid value for param author: ${rawAuthor} (URNs in query parameters must be URL-encoded)` });
+    }
     const author = req.query.get('author') ?? '';
     if (!author.startsWith('urn:li:organization:') || author !== account.urn) {
       // Listing a member's posts needs r_member_social, a restricted permission.
@@ -279,6 +307,56 @@ function serverError(res: http.ServerResponse, status: number, html: boolean): v
   else sendJson(res, status, { message, status });
 }
 
-function unescapeCommentary(text: string): string {
-  return text.replace(/\\([\\<>#~_|[\]*(){}@])/g, '$1');
+const RESERVED = '\\|{}@[]()<>#*_~';
+
+/**
+ * Reads `commentary` as LinkedIn's little text (learn.microsoft.com/linkedin/marketing/
+ * community-management/shares/little-text-format): `\x` is the plain character x; `@[Name](urn)`
+ * a mention; `#word` a hashtag; any other reserved character ends the text there, as LinkedIn
+ * silently cuts a post at an unescaped reserved character. `text` is the commentary back in the
+ * form it was written (escapes removed, mentions and hashtags as typed), to compare with what was approved.
+ */
+export function parseLittleText(commentary: string): { text: string; mentions: string[]; hashtags: string[]; truncated: boolean } {
+  let text = '';
+  const mentions: string[] = [];
+  const hashtags: string[] = [];
+  let i = 0;
+  const chars = [...commentary];
+  while (i < chars.length) {
+    const c = chars[i];
+    if (c === '\\' && i + 1 < chars.length && RESERVED.includes(chars[i + 1])) {
+      text += chars[i + 1];
+      i += 2;
+      continue;
+    }
+    if (c === '@') {
+      const m = /^@\[((?:\\.|[^\]\\\n])+)\]\((urn:li:(?:organization|person):[A-Za-z0-9_-]+)\)/u.exec(chars.slice(i).join(''));
+      if (m) {
+        const name = m[1].replace(/\\(.)/gu, '$1');
+        text += `@[${name}](${m[2]})`;
+        mentions.push(m[2]);
+        i += [...m[0]].length;
+        continue;
+      }
+    }
+    if (c === '#') {
+      const m = /^#([\p{L}\p{N}]+)/u.exec(chars.slice(i).join(''));
+      if (m) {
+        text += m[0];
+        hashtags.push(m[1]);
+        i += [...m[0]].length;
+        continue;
+      }
+    }
+    if (RESERVED.includes(c)) return { text, mentions, hashtags, truncated: true };
+    text += c;
+    i += 1;
+  }
+  return { text, mentions, hashtags, truncated: false };
+}
+
+/** The link of an article post (content.article.source), else null. */
+function articleSource(body: Record<string, unknown>): string | null {
+  const source = (body.content as { article?: { source?: unknown } } | undefined)?.article?.source;
+  return typeof source === 'string' ? source : null;
 }

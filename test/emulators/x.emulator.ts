@@ -47,6 +47,12 @@ export interface XEmulatorAccount {
   followers?: number;
   /** Posts made before the emulator started (added to tweet_count). */
   tweetCount?: number;
+  /**
+   * OAuth 2.0 scopes the user granted; default all Chorus asks for. Media upload needs
+   * `media.write` (docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code): without
+   * it X answers 403 Forbidden on /2/media/upload.
+   */
+  scopes?: string[];
 }
 
 export interface XEmulatorOptions {
@@ -69,6 +75,7 @@ interface AccountState {
   name: string;
   accessToken: string | null;
   refreshToken: string | null;
+  scopes: Set<string>;
   tweetCount: number;
   posts: EmulatedPost[];
   texts: Set<string>;
@@ -90,6 +97,7 @@ const TWITTER_EPOCH = 1288834974657n;
 
 const BODIES = {
   unauthorized: { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' },
+  forbidden: { title: 'Forbidden', type: 'about:blank', status: 403, detail: 'Forbidden' },
   tooMany: { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
   usageCap: {
     title: 'UsageCapExceeded',
@@ -170,6 +178,7 @@ export class XEmulator extends BaseEmulator {
       name: a.name ?? a.username,
       accessToken: a.token,
       refreshToken: a.refreshToken ?? null,
+      scopes: new Set(a.scopes ?? ['tweet.read', 'tweet.write', 'users.read', 'media.write', 'offline.access']),
       tweetCount: a.tweetCount ?? 0,
       posts: [],
       texts: new Set(),
@@ -468,6 +477,10 @@ export class XEmulator extends BaseEmulator {
       sendJson(res, 401, BODIES.unauthorized);
       return undefined;
     }
+    if (!account.scopes.has('media.write')) {
+      sendJson(res, 403, BODIES.forbidden);
+      return undefined;
+    }
     return account;
   }
 
@@ -570,7 +583,7 @@ export class XEmulator extends BaseEmulator {
       token_type: 'bearer',
       expires_in: 7200,
       access_token: account.accessToken,
-      scope: 'tweet.read tweet.write users.read media.write offline.access',
+      scope: [...account.scopes].join(' '),
       refresh_token: account.refreshToken,
     });
   }

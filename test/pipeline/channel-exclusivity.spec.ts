@@ -1,5 +1,5 @@
-import { DeliveryTransitions, PostingLimitTable } from '../../src/queue/delivery-transitions';
-import { claimPlan } from '../support/sent-statements';
+import { DeliveryRepository, PostingLimitTable } from '../../src/campaigns/deliveries/delivery.repository';
+import { claimPlan } from '../support/claim-plan';
 import { usePrivateRedisPrefix, useWorldWithoutWorker } from '../support/pipeline-fixtures';
 
 usePrivateRedisPrefix();
@@ -9,7 +9,7 @@ const NO_LIMITS: PostingLimitTable = { networks: [], posts: [], windowMs: [] };
 /**
  * One publication at a time per channel across processes is Postgres' rule (the claim skips a
  * busy channel; a unique index settles races), not a Redis lock: two "workers" (two
- * DeliveryTransitions, each with its own claim batching) race for two deliveries of one channel.
+ * DeliveryRepository instances) race for two deliveries of one channel.
  */
 describe('one publishing delivery per channel', () => {
   const w = useWorldWithoutWorker();
@@ -24,8 +24,8 @@ describe('one publishing delivery per channel', () => {
 
   it('lets only one of two racing workers claim a channel, and the other once the first is recorded', async () => {
     const [a, b] = await twoDeliveriesOfOneChannel();
-    const workerA = new DeliveryTransitions(w.db);
-    const workerB = new DeliveryTransitions(w.db);
+    const workerA = new DeliveryRepository(w.db);
+    const workerB = new DeliveryRepository(w.db);
     const [ca, cb] = await Promise.all([workerA.claim(a, 1, 'worker-a', NO_LIMITS), workerB.claim(b, 1, 'worker-b', NO_LIMITS)]);
     expect([ca, cb].filter((c) => c !== null)).toHaveLength(1);
 
@@ -47,12 +47,13 @@ describe('one publishing delivery per channel', () => {
     const channels = await w.fixtures.unreachableMastodonChannels(w.partnerId, id, 50);
     const r = await w.fixtures.release({ campaignId: w.campaignId, channelIds: channels, posts: 20, dueAt: new Date(Date.now() - 1000), tag: id });
     const post = (p: number) => r.deliveryIds.slice(p * 50, (p + 1) * 50);
-    const t = new DeliveryTransitions(w.db);
+    const t = new DeliveryRepository(w.db);
     await Promise.all(post(0).map((d) => t.claim(d, 1, `tok-${d}`, NO_LIMITS)));
     await Promise.all(post(0).map((d) => t.markPublished(d, `tok-${d}`, { externalId: d, url: null, publishedAt: new Date() }, 'published')));
     await w.db.query(`ANALYZE deliveries`);
 
-    const { nodes } = await claimPlan(w.db, NO_LIMITS, post(1).slice(0, 5), post(2).slice(0, 20));
+    await Promise.all(post(1).slice(0, 5).map((d) => t.claim(d, 1, `tok-${d}`, NO_LIMITS)));
+    const { nodes } = await claimPlan(NO_LIMITS, post(2)[0]);
     const probes = nodes.filter((n) => n['Index Name'] === 'deliveries_one_publishing_per_channel');
     expect(probes).toHaveLength(1);
     // A lookup keyed by the claimed row's channel: written as a plain NOT EXISTS, Postgres read

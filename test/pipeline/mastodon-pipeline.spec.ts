@@ -186,7 +186,7 @@ describe('publishing pipeline on Mastodon', () => {
       await http.post(`/api/channels/${ch}/pause`).expect(200);
       const r = await release([ch]);
       await new Promise((resolve) => setTimeout(resolve, 2500));
-      expect((await p.fixtures.delivery(r.deliveryIds[0])).status).toBe('queued');
+      expect((await p.fixtures.delivery(r.deliveryIds[0])).status).toBe('approved');
       await http.post(`/api/channels/${ch}/resume`).expect(200);
       await waitForStatus(p, r.deliveryIds[0], 'published');
       await http.post(`/api/channels/${ch}/resume`).expect(409);

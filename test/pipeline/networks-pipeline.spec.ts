@@ -157,7 +157,7 @@ describe('publishing pipeline on every network', () => {
       const row = await p.fixtures.delivery(d.deliveryId);
       return row.error_kind === 'rate_limited' ? row : null;
     }, { what: 'the rate limit to be recorded' });
-    expect(fresh.status).toBe('queued');
+    expect(fresh.status).toBe('approved');
     expect(fresh.attempts).toBe(0);
     expect(new Date(fresh.due_at).getTime()).toBeGreaterThan(Date.now() + 30_000);
     expect(texts(emulators[net], d.text)).toBe(0);

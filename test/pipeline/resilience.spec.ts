@@ -14,6 +14,7 @@ import {
   waitForWorkerStart,
 } from '../support/pipeline-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
+import { aCampaign, mastodonOn } from '../support/builders';
 import { acceptedCounts } from './pipeline-harness';
 
 const { prefix } = usePrivateRedisPrefix();
@@ -132,8 +133,8 @@ describe('publishing pipeline resilience', () => {
   }, 180_000);
 
   it('records every publication it made when a worker is stopped with SIGTERM mid-release', async () => {
-    // A publication's record is written after its job ends (DeliveryPublisher.publish); a worker
-    // that is stopped must still write the records in flight before its database closes.
+    // A worker that is stopped lets its running jobs finish, records included, before its
+    // database closes: nothing stays `publishing`.
     const tag = `term-${Date.now()}`;
     const r = await release(30, 10, tag);
     await interruptMidRelease(r.deliveryIds, 16, 60, 'SIGTERM');
@@ -146,6 +147,29 @@ describe('publishing pipeline resilience', () => {
 
     await finishWithNewWorker(r.deliveryIds);
     expectExactlyOnce(r.texts.values());
+  }, 180_000);
+
+  it('recovers, without sending it again, a post the network accepted right before its worker was SIGKILLed', async () => {
+    const tag = `accepted-${Date.now()}`;
+    const campaign = await aCampaign().withPartners(1).withChannels(1, mastodonOn(emulator, tag)).build(fixtures);
+    const r = await campaign.release({ posts: 1, dueAt: new Date(Date.now() + 1000), tag });
+    const [deliveryId] = r.deliveryIds;
+    const text = r.texts.get(deliveryId)!;
+    // The emulator stores the post, then holds its answer: the worker is killed before it hears it.
+    emulator.inject({ kind: 'hang', ms: 30_000, afterCommit: true }, 'publish', 1);
+    const worker = spawnWorker({ WORKER_CONCURRENCY: '4' });
+    children.push(worker);
+    await waitForWorkerStart(worker);
+    await scheduler.enqueue(r.deliveryIds);
+    await waitFor(async () => acceptedCounts(emulator, [text]).get(text) === 1, { timeoutMs: 60_000, intervalMs: 20, what: 'the network to accept the post' });
+    worker.kill('SIGKILL');
+    await new Promise((resolve) => worker.once('exit', resolve));
+    expect((await fixtures.delivery(deliveryId)).status).toBe('publishing');
+
+    await finishWithNewWorker(r.deliveryIds);
+    expectExactlyOnce([text]);
+    const [audit] = await db.query(`SELECT after->>'how' AS how FROM audit_events WHERE action = 'delivery.published' AND entity_id = $1`, [deliveryId]);
+    expect(audit.how).toBe('found_after_crash');
   }, 180_000);
 
   it('restores the jobs from Postgres when the run\'s queue keys are deleted mid-release', async () => {

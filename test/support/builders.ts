@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ChannelSpec, PipelineFixtures } from './pipeline-fixtures';
 
 /** Slugs must be unique across a test run (tests share one database per run). */
 export function uniqueSlug(base: string): string {
@@ -83,4 +84,71 @@ export class EmulatedAccountBuilder {
       channel: { network: this.network, externalId, handle, instanceUrl: this.instanceUrl, credentials },
     };
   }
+}
+/**
+ * Test data for the publishing pipeline, written in a sentence:
+ * `await aCampaign().withPartners(3).withChannels(2, mastodonOn(emulator)).build(fixtures)`, then
+ * `await campaign.release({ posts: 10, dueAt, tag })`. Approval by SQL is setup: the pipeline
+ * under test starts where deliveries are approved.
+ */
+
+export interface BuiltCampaign {
+  campaignId: string;
+  partnerIds: string[];
+  /** Every channel, partner by partner. */
+  channelIds: string[];
+  /** Submitted posts, one delivery per channel each (approved unless `approved: false`). */
+  release(options: { posts: number; dueAt: Date; tag: string; approved?: boolean; channelIds?: string[] }): ReturnType<PipelineFixtures['release']>;
+}
+
+export class CampaignBuilder {
+  private partners = 1;
+  private channelsPerPartner = 0;
+  private channelSpec: (n: number) => ChannelSpec = () => {
+    throw new Error('withChannels needs a channel spec');
+  };
+
+  withPartners(n: number): this {
+    this.partners = n;
+    return this;
+  }
+
+  /** `n` channels per partner; `spec(k)` describes the k-th channel of the whole campaign. */
+  withChannels(n: number, spec: (k: number) => ChannelSpec): this {
+    this.channelsPerPartner = n;
+    this.channelSpec = spec;
+    return this;
+  }
+
+  async build(fixtures: PipelineFixtures): Promise<BuiltCampaign> {
+    const campaignId = await fixtures.campaign();
+    const partnerIds: string[] = [];
+    const channelIds: string[] = [];
+    let k = 0;
+    for (let p = 0; p < this.partners; p++) {
+      const partnerId = await fixtures.partner();
+      partnerIds.push(partnerId);
+      const specs = Array.from({ length: this.channelsPerPartner }, () => this.channelSpec(k++));
+      channelIds.push(...(await fixtures.channels(partnerId, specs)));
+    }
+    return {
+      campaignId,
+      partnerIds,
+      channelIds,
+      release: (o) => fixtures.release({ campaignId, channelIds: o.channelIds ?? channelIds, posts: o.posts, dueAt: o.dueAt, tag: o.tag, approved: o.approved }),
+    };
+  }
+}
+
+export function aCampaign(): CampaignBuilder {
+  return new CampaignBuilder();
+}
+
+/** Mastodon accounts on `emulator`, each registered there with its own token, named after `tag`. */
+export function mastodonOn(emulator: { url: string; addAccount(a: { id: string; username: string; token: string }): unknown }, tag: string): (k: number) => ChannelSpec {
+  return (k) => {
+    const id = `${tag}-${k}`;
+    emulator.addAccount({ id, username: id, token: `tok-${id}` });
+    return { network: 'mastodon', externalId: id, handle: `@${id}`, instanceUrl: emulator.url, credentials: { accessToken: `tok-${id}` } };
+  };
 }

@@ -107,7 +107,7 @@ export class PipelineFixtures {
 
   /**
    * `n` active Mastodon channels named after `tag`, on an instance nobody listens on: for tests
-   * that move deliveries through DeliveryTransitions without a worker or a network.
+   * that move deliveries through DeliveryRepository without a worker or a network.
    */
   async unreachableMastodonChannels(partnerId: string, tag: string, n: number): Promise<string[]> {
     return this.channels(
@@ -196,7 +196,7 @@ export interface WorldWithoutWorker {
 
 /**
  * The API app, fixtures, one campaign and one partner, and no worker: for files that move
- * deliveries through DeliveryTransitions themselves, which a worker's reconciler would race.
+ * deliveries through DeliveryRepository themselves, which a worker's reconciler would race.
  * Registers the file's beforeAll and afterAll (call it inside the describe, after
  * usePrivateRedisPrefix); the fields are set once beforeAll has run.
  */

@@ -422,7 +422,7 @@ describe('web pages (browser)', () => {
     await delivery.getByRole('button', { name: 'Réessayer cette publication' }).click();
     await page.getByText('Publication remise dans la file').waitFor();
     const [retried] = await db.query(`SELECT status, attempts, error_kind FROM deliveries WHERE id = $1`, [failed.id]);
-    expect(['approved', 'queued', 'publishing', 'published']).toContain(retried.status);
+    expect(['approved', 'publishing', 'published']).toContain(retried.status);
     expect(retried.error_kind === null || retried.status === 'published').toBe(true);
   });
 });

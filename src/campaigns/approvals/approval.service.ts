@@ -4,6 +4,7 @@ import { AuditActor, AuditService } from '../../audit/audit.service';
 import { actorOf, AuthenticatedUser } from '../../auth/authenticated-user';
 import { DomainError } from '../../common/errors/domain-error';
 import { NotificationService } from '../../notifications/notification.service';
+import { DeliveryRepository } from '../deliveries/delivery.repository';
 import type { ApprovalDecision, ApprovalVia } from './approval.entity';
 import { PUBLISH_ENQUEUER, PublishEnqueuer } from './publish-enqueuer';
 
@@ -50,6 +51,7 @@ export class ApprovalService {
     private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly notifications: NotificationService,
+    private readonly deliveries: DeliveryRepository,
     @Optional() @Inject(PUBLISH_ENQUEUER) private readonly enqueuer?: PublishEnqueuer,
   ) {}
 
@@ -226,15 +228,7 @@ export class ApprovalService {
     }
     let approvedDeliveryIds: string[] = [];
     if (d.decision === 'approved') {
-      const [rows] = (await tx.query(
-        `UPDATE deliveries d SET status = 'approved', approved_version = $3, updated_at = now()
-           FROM channels c
-          WHERE c.id = d.channel_id AND c.partner_id = $2 AND d.post_id = $1
-            AND d.post_version = $3 AND d.status = 'pending_approval'
-          RETURNING d.id`,
-        [post.id, d.partnerId, d.version],
-      )) as [Array<{ id: string }>, number];
-      approvedDeliveryIds = rows.map((r) => r.id);
+      approvedDeliveryIds = await this.deliveries.approve(tx, post.id, d.partnerId, d.version);
     }
     await this.audit.record({
       actor: d.actor,

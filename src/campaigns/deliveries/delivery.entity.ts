@@ -3,7 +3,7 @@ import { Channel } from '../../channels/channel.entity';
 import type { Post } from '../posts/post.entity';
 
 export const DELIVERY_STATUSES = [
-  'pending_approval', 'approved', 'queued', 'publishing', 'published', 'failed', 'skipped', 'cancelled',
+  'pending_approval', 'approved', 'publishing', 'published', 'failed', 'skipped', 'cancelled',
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const TERMINAL_DELIVERY_STATUSES: readonly DeliveryStatus[] = ['published', 'failed', 'skipped', 'cancelled'];
@@ -25,6 +25,8 @@ export class Delivery {
   @Column({ name: 'post_version', type: 'integer' }) postVersion!: number;
   @Column({ name: 'approved_version', type: 'integer', nullable: true }) approvedVersion!: number | null;
   @Column({ name: 'resolved_text' }) resolvedText!: string;
+  /** The link published with the text (its tracked short link with a public address); null: none, or the post's link for older rows. */
+  @Column({ name: 'resolved_link', type: 'text', nullable: true }) resolvedLink!: string | null;
   @Column({ name: 'due_at', type: 'timestamptz' }) dueAt!: Date;
   @Column({ type: 'integer' }) attempts!: number;
   @Column({ name: 'error_kind', type: 'text', nullable: true }) errorKind!: DeliveryErrorKind | null;
@@ -35,9 +37,11 @@ export class Delivery {
   @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true }) claimedAt!: Date | null;
   @Column({ name: 'claimed_by', type: 'text', nullable: true }) claimedBy!: string | null;
   @Column({ name: 'idempotency_key', type: 'uuid' }) idempotencyKey!: string;
-  /** First attempt whose answer was lost (the network may have applied it); see DeliveryAttempts. */
+  /** When its publish job was added (it is due within the horizon); null while it has none. Transport bookkeeping, not a status. */
+  @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true }) enqueuedAt!: Date | null;
+  /** First attempt whose answer was lost (the network may have applied it); see DeliveryRepository. */
   @Column({ name: 'uncertain_since', type: 'timestamptz', nullable: true }) uncertainSince!: Date | null;
-  /** Network-side handles of earlier attempts (Instagram container ids); see DeliveryAttempts. */
+  /** Network-side handles of earlier attempts (Instagram container ids); see DeliveryRepository. */
   @Column({ name: 'attempt_refs', type: 'text', array: true, default: () => "'{}'" }) attemptRefs!: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

@@ -22,7 +22,7 @@ export const POST_STATUS_SQL = `(
     WHEN p.submitted_at IS NULL OR count(*) = 0 THEN 'draft'
     WHEN count(*) FILTER (WHERE d.status = 'publishing') > 0 THEN 'publishing'
     WHEN count(*) FILTER (WHERE d.status <> 'cancelled') = 0 THEN 'cancelled'
-    WHEN count(*) FILTER (WHERE d.status IN ('pending_approval', 'approved', 'queued')) = 0 THEN
+    WHEN count(*) FILTER (WHERE d.status IN ('pending_approval', 'approved')) = 0 THEN
       CASE
         WHEN count(*) FILTER (WHERE d.status = 'published') = count(*) FILTER (WHERE d.status <> 'cancelled') THEN 'published'
         WHEN count(*) FILTER (WHERE d.status = 'published') > 0 THEN 'partially_published'

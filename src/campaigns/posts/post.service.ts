@@ -7,6 +7,7 @@ import { PublishScheduler } from '../../queue/publish-scheduler.service';
 import { TrackedLinkService } from '../../analytics/links/tracked-link.service';
 import { ENV, Env } from '../../config/env';
 import { ApprovalService } from '../approvals/approval.service';
+import { ChangedDelivery, DeliveryRepository } from '../deliveries/delivery.repository';
 import { DomainError } from '../../common/errors/domain-error';
 import { Viewer } from '../../common/viewer';
 import { Action } from '../actions/action.entity';
@@ -33,6 +34,7 @@ export class PostService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly scheduler: PublishScheduler,
+    private readonly deliveries: DeliveryRepository,
     private readonly approvals: ApprovalService,
     private readonly links: TrackedLinkService,
     @Inject(ENV) private readonly env: Env,
@@ -89,7 +91,7 @@ export class PostService {
   /**
    * A content edit bumps the version: every delivery's text is resolved again and, once the post
    * was submitted, its partners are asked again. Moving the schedule alone keeps the version and
-   * the approvals, and moves the queued jobs with it.
+   * the approvals, and moves the deliveries' wake-ups with it (Redis only within the publish horizon).
    */
   async update(id: string, dto: UpdatePostDto, user: AuthenticatedUser): Promise<PostView> {
     const actor = actorOf(user);
@@ -123,16 +125,11 @@ export class PostService {
       const before = { version: post.version, scheduledAt: post.scheduledAt, baseText: post.baseText };
       if (dto.trackId !== undefined) post.trackId = dto.trackId;
       if (dto.actionId !== undefined) post.actionId = dto.actionId;
-      let movedRows: Array<{ id: string; post_version: number; status: string }> = [];
+      let moved: ChangedDelivery[] = [];
       if (scheduledAt) {
         post.scheduledAt = scheduledAt;
-        // Not-yet-final deliveries move with the post; their jobs move after the commit.
-        [movedRows] = await tx.query(
-          `UPDATE deliveries SET due_at = $2, updated_at = now()
-            WHERE post_id = $1 AND status IN ('pending_approval', 'approved', 'queued')
-            RETURNING id, post_version, status`,
-          [id, scheduledAt],
-        );
+        // Not-yet-final deliveries move with the post; their jobs follow after the commit.
+        moved = await this.deliveries.moveWaiting(tx, id, scheduledAt);
       }
       if (composed) {
         post.version += 1;
@@ -155,14 +152,13 @@ export class PostService {
         },
         tx,
       );
-      return { rows: movedRows, at: post.scheduledAt, version: post.version, submitted: !!post.submittedAt };
+      return { moved, submitted: !!post.submittedAt };
     });
     if (composed && outcome.submitted) {
       // "An edit after approval asks again": the new version goes to the partners.
       await this.approvals.submit(id, user);
     } else if (scheduledAt) {
-      const waiting = outcome.rows.filter((r) => r.status === 'queued' || r.status === 'approved');
-      await this.scheduler.moveJobs(waiting.map((r) => ({ id: r.id, postVersion: Number(r.post_version), dueAt: outcome.at })));
+      await this.scheduler.follow(outcome.moved);
     }
     return this.views.get(id);
   }
@@ -195,23 +191,12 @@ export class PostService {
     if (composed.featuredPartnerIds.length) {
       await tx.query(`INSERT INTO post_featured_partners (post_id, partner_id) SELECT $1, unnest($2::uuid[])`, [post.id, composed.featuredPartnerIds]);
     }
-    const targetIds = composed.channels.map((c) => c.id);
-    await tx.query(`DELETE FROM deliveries WHERE post_id = $1 AND NOT (channel_id = ANY($2::uuid[]))`, [post.id, targetIds]);
-    const rows = composed.validation.targets.map((t) => ({
-      post_id: post.id,
-      channel_id: t.channelId,
-      resolved_text: t.text,
-      post_version: post.version,
-      due_at: post.scheduledAt,
-    }));
-    await tx.query(
-      `INSERT INTO deliveries (post_id, channel_id, resolved_text, post_version, due_at, status)
-         SELECT r.post_id, r.channel_id, r.resolved_text, r.post_version, r.due_at, 'pending_approval'
-           FROM jsonb_to_recordset($1::jsonb) AS r(post_id uuid, channel_id uuid, resolved_text text, post_version int, due_at timestamptz)
-       ON CONFLICT (post_id, channel_id) DO UPDATE
-         SET resolved_text = EXCLUDED.resolved_text, post_version = EXCLUDED.post_version, due_at = EXCLUDED.due_at,
-             status = 'pending_approval', attempts = 0, error_kind = NULL, error_message = NULL, updated_at = now()`,
-      [JSON.stringify(rows)],
+    await this.deliveries.writeVersion(
+      tx,
+      post.id,
+      post.version,
+      post.scheduledAt,
+      composed.validation.targets.map((t) => ({ channelId: t.channelId, text: t.text, link: composed.validation.link })),
     );
     await this.useTrackedLinks(tx, post);
   }
@@ -219,14 +204,15 @@ export class PostService {
   /**
    * Where Chorus has a public address (PUBLIC_URL), each delivery's copy of the post's link becomes
    * its own short link (`/l/:code`), which redirects with UTM tags and counts clicks. Done before
-   * approval, so partners approve exactly the text that goes out.
+   * approval, so partners approve exactly the text that goes out; the delivery's resolved_link
+   * becomes that short link too, for networks that carry the link beside the text.
    */
   private async useTrackedLinks(tx: EntityManager, post: Post): Promise<void> {
     if (!this.env.PUBLIC_URL || !post.link) return;
     const deliveries: Array<{ id: string }> = await tx.query(`SELECT id FROM deliveries WHERE post_id = $1`, [post.id]);
     for (const { id } of deliveries) {
       const link = await this.links.linkFor(id, tx);
-      if (link) await tx.query(`UPDATE deliveries SET resolved_text = replace(resolved_text, $2, $3) WHERE id = $1`, [id, post.link, link.shortUrl]);
+      if (link) await this.deliveries.useLinkInText(tx, id, post.link, link.shortUrl);
     }
   }
 

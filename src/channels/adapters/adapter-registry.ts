@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { ENV, Env } from '../../config/env';
 import { measured } from '../../metrics/measured-adapter';
@@ -10,13 +10,11 @@ import { BlueskyAdapter } from './bluesky/bluesky.adapter';
 import { FacebookAdapter } from './facebook/facebook.adapter';
 import { InstagramAdapter } from './instagram/instagram.adapter';
 import { LinkedInAdapter } from './linkedin/linkedin.adapter';
-import { MastodonAdapter } from './mastodon/mastodon.adapter';
+import { MastodonAdapter, MediaUploadMemory } from './mastodon/mastodon.adapter';
 import { NetworkAdapter } from './network-adapter';
+import { graphBaseUrl, linkedInVersionStatus, metaGraphVersionStatus } from './api-versions';
 import { SandboxAdapter, SandboxStore } from './sandbox/sandbox.adapter';
 import { XAdapter } from './x/x.adapter';
-
-/** The LinkedIn Posts API version we speak (versions retire after about a year: see WIRE-FORMATS.md §4). */
-export const LINKEDIN_API_VERSION = '202505';
 
 /**
  * One adapter per network, built once from configuration (base URLs, timeouts, media limits).
@@ -34,21 +32,44 @@ export class AdapterRegistry {
     });
     const timeoutMs = env.NETWORK_TIMEOUT_MS;
     this.adapters = {
-      x: new XAdapter({ baseUrl: env.X_API_BASE_URL, timeoutMs, clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET, mediaFetcher }),
-      facebook: new FacebookAdapter({ baseUrl: env.FACEBOOK_API_BASE_URL, timeoutMs }),
-      instagram: new InstagramAdapter({ baseUrl: env.INSTAGRAM_API_BASE_URL, timeoutMs }),
-      linkedin: new LinkedInAdapter({ baseUrl: env.LINKEDIN_API_BASE_URL, version: LINKEDIN_API_VERSION, timeoutMs, mediaFetcher }),
-      mastodon: new MastodonAdapter({ timeoutMs, mediaFetcher }),
+      x: new XAdapter({
+        baseUrl: env.X_API_BASE_URL, timeoutMs, clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET, mediaFetcher,
+        postsPer15Min: env.X_POSTS_PER_15MIN, postsPer24h: env.X_POSTS_PER_24H,
+      }),
+      facebook: new FacebookAdapter({ baseUrl: graphBaseUrl(env.FACEBOOK_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
+      instagram: new InstagramAdapter({ baseUrl: graphBaseUrl(env.INSTAGRAM_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
+      linkedin: new LinkedInAdapter({ baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher }),
+      mastodon: new MastodonAdapter({ timeoutMs, mediaFetcher, mediaWaitMs: env.MASTODON_MEDIA_WAIT_MS, uploads: redisUploadMemory(redis) }),
       bluesky: new BlueskyAdapter({ baseUrl: env.BLUESKY_API_BASE_URL, timeoutMs, mediaFetcher }),
       // The API and the worker are separate processes: the sandbox keeps its posts and follower counts in Redis.
       sandbox: new SandboxAdapter({ store: redisSandboxStore(redis) }),
     };
     for (const network of Object.keys(this.adapters) as Network[]) this.adapters[network] = measured(this.adapters[network], metrics);
+    this.warnAboutVersions(env);
+  }
+
+  /** Said once per process: an API version Chorus is configured with stops being served soon, or already has. */
+  private warnAboutVersions(env: Env): void {
+    const logger = new Logger('NetworkVersions');
+    for (const status of [linkedInVersionStatus(env.LINKEDIN_API_VERSION), metaGraphVersionStatus(env.META_GRAPH_VERSION)]) {
+      if (status.warning) logger.warn(status.warning);
+    }
   }
 
   for(network: Network): NetworkAdapter {
     return this.adapters[network];
   }
+}
+
+/** Media ids of Mastodon uploads per delivery file, shared by every worker, kept a day (beyond any retry). */
+function redisUploadMemory(redis: Redis): MediaUploadMemory {
+  const DAY_S = 86_400;
+  return {
+    get: (key) => redis.get(`mastodon-media:${key}`),
+    set: async (key, id) => {
+      await redis.set(`mastodon-media:${key}`, id, 'EX', DAY_S);
+    },
+  };
 }
 
 function redisSandboxStore(redis: Redis): SandboxStore {

@@ -1,6 +1,6 @@
 import axios, { AxiosInstance } from 'axios';
 import { classifyGraphError, GraphNetworkName } from './graph-errors';
-import { axiosTransportOptions } from './axios-node-transport';
+import { keepAliveAgents } from './keep-alive-agents';
 import { ChannelContext, NetworkError } from './network-adapter';
 
 /**
@@ -53,7 +53,7 @@ export class GraphClient {
       // Never route Graph calls through an environment proxy.
       proxy: false,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
     });
   }
 

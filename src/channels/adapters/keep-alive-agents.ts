@@ -8,13 +8,12 @@ import https from 'node:https';
 export const AXIOS_SOCKET_KEEPALIVE_MS = 60_000;
 
 /**
- * Keep-alive agents for the adapters' axios clients. A release sends thousands of posts to a
- * few hosts, so sockets are reused; and the agents must set TCP keep-alive with the same delay
- * as axios does. Node's agent re-applies its own `keepAliveMsecs` (default 1 s) each time a
- * socket goes back to the pool, axios applies 60 s each time the socket is handed to a request.
- * With two different values every request changed the socket option back and forth, which costs
- * system calls: measured as about a quarter of the client's CPU per request. With one value, Node
- * sees the option unchanged and makes no system call.
+ * Keep-alive agents for the adapters' axios clients (axios' own Node adapter sends through them).
+ * A release sends thousands of posts to a few hosts, so sockets are reused; and the agents set TCP
+ * keep-alive with the same delay as axios does: Node's agent re-applies its own `keepAliveMsecs`
+ * (default 1 s) each time a socket goes back to the pool, axios applies 60 s each time the socket
+ * is handed to a request, and two different values would change the socket option back and forth
+ * (a system call each time) on every request.
  *
  * Explicit agents also mean no dependence on the process-wide global agent, which anyone may change.
  */

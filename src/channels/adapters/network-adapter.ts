@@ -43,8 +43,19 @@ export interface PublishRequest {
    * Bluesky's record key, and embedded where a network allows, so a retry cannot post twice.
    */
   idempotencyKey: string;
+  /**
+   * The delivery's resolved text, exactly as the partner approved it (its tracked short link
+   * included when Chorus has a PUBLIC_URL). Final: adapters send it as it is and never append,
+   * cut or rebuild it (only a network's own encoding, e.g. LinkedIn's escaping, applies).
+   */
   text: string;
   media: MediaItem[];
+  /**
+   * The delivery's link, the same one the text already carries (the tracked short link when
+   * Chorus has a PUBLIC_URL, else the post's link), or null. Only for networks that take a link
+   * apart from the text: Facebook's `link` (preview card), a Bluesky external embed card, a
+   * LinkedIn article. Never appended to the text.
+   */
   link: string | null;
   /**
    * What earlier attempts left on the network that the adapter asked to keep (Instagram: the
@@ -100,10 +111,19 @@ export interface PostingLimit {
   windowMs: number;
 }
 
+/** Limits a network applies to the whole app (client id), across every account it posts for. */
+export interface AppPostingLimits {
+  /** Names the app's shared window, e.g. `x:<client id>`. */
+  key: string;
+  limits: PostingLimit[];
+}
+
 export interface NetworkAdapter {
   readonly network: Network;
   /** Known publishing limits per channel (e.g. Instagram 50 per 24 h). */
   readonly postingLimits: PostingLimit[];
+  /** Known publishing limits of the whole app, paced across every worker (AppPacer). */
+  readonly appPostingLimits?: AppPostingLimits;
   /** Publish once. Throws NetworkError. */
   publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost>;
   /**

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * What a delivery's earlier attempts left unsettled (see DeliveryAttempts):
+ * What a delivery's earlier attempts left unsettled (see DeliveryRepository.attemptHistory):
  * - uncertain_since: the first attempt whose answer was lost (timeout, reset, 5xx on the create
  *   call) and which the network may therefore have applied. While set, every later attempt first
  *   looks on the network, after the recheck delay, before sending again.

@@ -61,7 +61,7 @@ export function Loaded<T>({ state, children }: { state: Async<T>; children: (dat
 }
 
 export type PostStatus = 'draft' | 'rejected' | 'awaiting_approval' | 'scheduled' | 'publishing' | 'published' | 'partially_published' | 'failed' | 'cancelled';
-export type DeliveryStatus = 'pending_approval' | 'approved' | 'queued' | 'publishing' | 'published' | 'failed' | 'skipped' | 'cancelled';
+export type DeliveryStatus = 'pending_approval' | 'approved' | 'publishing' | 'published' | 'failed' | 'skipped' | 'cancelled';
 
 /** Status shown with a word and a colour, never the colour alone. */
 export function StatusBadge({ status, kind = 'post' }: { status: string; kind?: 'post' | 'delivery' | 'channel' }) {

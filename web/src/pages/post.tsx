@@ -219,7 +219,7 @@ function ManagerActions({ post, deliveries, onDone }: { post: PostPageData['post
     );
   }
   const started = deliveries.some((d) => d.status === 'publishing' || d.status === 'published');
-  const cancellable = deliveries.some((d) => ['pending_approval', 'approved', 'queued'].includes(d.status));
+  const cancellable = deliveries.some((d) => ['pending_approval', 'approved'].includes(d.status));
 
   async function cancel() {
     setBusy(true);

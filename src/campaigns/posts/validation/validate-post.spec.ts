@@ -361,6 +361,7 @@ describe('validatePost', () => {
       const result = validatePost(draft({ targets: [] }));
       expect(result).toEqual({
         ok: false,
+        link: null,
         targets: [],
         problems: [{ code: 'no_targets', message: 'Pick at least one channel to publish this post on.' }],
       });

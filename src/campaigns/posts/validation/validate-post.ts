@@ -77,6 +77,8 @@ export interface TargetValidation {
 
 export interface PostValidation {
   ok: boolean;
+  /** The post's link as every channel publishes it (trimmed), or null when there is none or it is invalid. */
+  link: string | null;
   targets: TargetValidation[];
   /** The post's own problems, then every target's, in target order. */
   problems: Problem[];
@@ -127,7 +129,7 @@ export function validatePost(draft: PostDraft): PostValidation {
 
   const targets = draft.targets.map((target) => validateTarget({ ...draft, link: usableLink }, media, target));
   const problems = [...postProblems, ...targets.flatMap((target) => target.problems)];
-  return { ok: problems.length === 0, targets, problems };
+  return { ok: problems.length === 0, link: usableLink, targets, problems };
 }
 
 function checkPost(draft: PostDraft, media: readonly PostMedia[]): Problem[] {

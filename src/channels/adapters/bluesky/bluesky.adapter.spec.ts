@@ -77,7 +77,7 @@ describe('BlueskyAdapter against the Bluesky emulator', () => {
   });
 
   it('signs in once, then creates the record at the pre-chosen rkey with byte-offset facets', async () => {
-    const req = request();
+    const req = request({ text: `Balade 🚶 avec @tudigo.bsky.social n°${n + 1}\nhttps://costo.example/balade` });
     const before = emulator.requests.length;
     const post = await adapter.publish(channel, req);
     expect(calls(before)).toEqual(['com.atproto.server.createSession', 'com.atproto.identity.resolveHandle', 'com.atproto.repo.createRecord']);
@@ -86,7 +86,8 @@ describe('BlueskyAdapter against the Bluesky emulator', () => {
     expect(create.headers.authorization).toMatch(/^Bearer emu-access\./);
     expect(body.repo).toBe(DID);
     expect(body.rkey).toBe(rkeyFor(req.idempotencyKey));
-    const text = `${req.text}\n\n${req.link}`;
+    // The approved text goes out as it is: its link is not appended a second time.
+    const text = req.text;
     expect(body.record.text).toBe(text);
     const bytes = Buffer.from(text);
     const slices = body.record.facets.map((f) => bytes.subarray(f.index.byteStart, f.index.byteEnd).toString());

@@ -11,7 +11,7 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
+import { keepAliveAgents } from '../keep-alive-agents';
 import { buildFacets } from './bluesky-facets';
 import { rkeyFor } from './bluesky-rkey';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
@@ -76,14 +76,14 @@ export class BlueskyAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
     });
     this.mediaFetcher = options.mediaFetcher;
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
     const session = await this.session(channel);
-    const text = textWithLink(request.text, request.link);
+    const text = request.text;
     const facets = await buildFacets(text, (handle) => this.resolveHandle(handle));
     const record: Record<string, unknown> = { $type: POST, text, createdAt: new Date().toISOString() };
     if (facets.length) record.facets = facets;
@@ -261,11 +261,6 @@ export class BlueskyAdapter implements NetworkAdapter {
     this.sessions.set(channel.channelId, session);
     return session;
   }
-}
-
-function textWithLink(text: string, link: string | null): string {
-  if (!link || text.includes(link)) return text;
-  return text ? `${text}\n\n${link}` : link;
 }
 
 function errorName(res: AxiosResponse<unknown>): string | undefined {

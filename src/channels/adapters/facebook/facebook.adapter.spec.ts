@@ -63,13 +63,13 @@ describe('FacebookAdapter against FacebookEmulator', () => {
       expect(sent?.body).toMatchObject({ message: 'Le pack CoSto arrive', link: 'https://costo.example/pack', access_token: PAGE.token });
     });
 
-    it('posts one image through /photos?url= with the link in the caption', async () => {
+    it('posts one image through /photos?url= with the approved text (its link included) as the caption, unchanged', async () => {
       const post = await adapter.publish(
         channel(),
-        request('Marché Dejean', { link: 'https://costo.example/dejean', media: [{ url: 'https://cdn.example/dejean.jpg', type: 'image', altText: 'Étals' }] }),
+        request('Marché Dejean\nhttps://costo.example/dejean', { link: 'https://costo.example/dejean', media: [{ url: 'https://cdn.example/dejean.jpg', type: 'image', altText: 'Étals' }] }),
       );
       expect(emu.posts).toHaveLength(1);
-      expect(emu.posts[0].text).toBe('Marché Dejean\n\nhttps://costo.example/dejean');
+      expect(emu.posts[0].text).toBe('Marché Dejean\nhttps://costo.example/dejean');
       expect(emu.posts[0].extra).toMatchObject({ kind: 'photo', imageUrl: 'https://cdn.example/dejean.jpg' });
       expect(post.externalId).toBe(emu.posts[0].id);
     });

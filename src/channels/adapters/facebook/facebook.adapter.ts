@@ -61,7 +61,7 @@ export class FacebookAdapter implements NetworkAdapter {
 
     if (request.media.length === 1) {
       const image = request.media[0];
-      const form = new URLSearchParams({ url: image.url, caption: facebookMessage(request), access_token: token });
+      const form = new URLSearchParams({ url: image.url, caption: request.text, access_token: token });
       if (image.altText) form.set('alt_text_custom', image.altText);
       const created = await this.graph.post<PostCreated>(channel, `/${page}/photos`, form, true);
       const id = created.post_id ?? created.id;
@@ -69,7 +69,8 @@ export class FacebookAdapter implements NetworkAdapter {
       return { externalId: id, url: facebookUrl(id), publishedAt: new Date() };
     }
 
-    const form = new URLSearchParams({ message: facebookMessage(request), access_token: token });
+    const form = new URLSearchParams({ message: request.text, access_token: token });
+    // The preview card: the delivery's own link (its tracked short link), the one already in the text.
     if (request.media.length === 0 && request.link) form.set('link', request.link);
     for (const [i, image] of request.media.entries()) {
       const upload = new URLSearchParams({ url: image.url, published: 'false', access_token: token });
@@ -86,7 +87,7 @@ export class FacebookAdapter implements NetworkAdapter {
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
     const token = pageToken(channel);
     const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
-    const wanted = normalizeForMatch(facebookMessage(request));
+    const wanted = normalizeForMatch(request.text);
     const page = await this.graph.get<PostsPage>(channel, `/${encodeURIComponent(channel.externalId)}/posts`, {
       fields: 'id,message,created_time,permalink_url',
       limit: String(LOOKUP_LIMIT),
@@ -117,12 +118,6 @@ export class FacebookAdapter implements NetworkAdapter {
     const token = pageToken(channel);
     return readFacebookPostMetrics((path, params) => this.graph.get(channel, path, { ...params, access_token: token }), post);
   }
-}
-
-/** What Chorus sends as the post's text: with a photo the link cannot be a separate field. */
-export function facebookMessage(request: Pick<PublishRequest, 'text' | 'link' | 'media'>): string {
-  if (request.media.length === 0 || !request.link || request.text.includes(request.link)) return request.text;
-  return request.text ? `${request.text}\n\n${request.link}` : request.link;
 }
 
 function pageToken(channel: ChannelContext): string {

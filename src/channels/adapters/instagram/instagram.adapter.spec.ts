@@ -87,11 +87,11 @@ describe('InstagramAdapter against InstagramEmulator', () => {
 
   describe('publish', () => {
     it('creates a container, waits for FINISHED, publishes, and returns the permalink', async () => {
-      const post = await adapter.publish(channel(), request('Bonjour le 18e', { link: 'https://costo.example/18' }));
+      const post = await adapter.publish(channel(), request('Bonjour le 18e\nhttps://costo.example/18', { link: 'https://costo.example/18' }));
       expect(emu.posts).toHaveLength(1);
       expect(emu.posts[0]).toMatchObject({
         accountId: ACCOUNT.id,
-        text: 'Bonjour le 18e\n\nhttps://costo.example/18',
+        text: 'Bonjour le 18e\nhttps://costo.example/18',
         extra: { imageUrl: IMAGE.url, altText: 'La Halle Pajol', mediaType: 'IMAGE' },
       });
       expect(post.externalId).toBe(emu.posts[0].id);

@@ -84,7 +84,7 @@ export class InstagramAdapter implements NetworkAdapter {
       throw new NetworkError('content', `An Instagram post can carry at most ${MAX_CAROUSEL} images or videos.`);
     }
     const user = encodeURIComponent(channel.externalId);
-    const caption = instagramCaption(request);
+    const caption = request.text;
 
     let containerId: string | undefined = await this.earlierContainer(channel, request);
     if (containerId) {
@@ -150,7 +150,7 @@ export class InstagramAdapter implements NetworkAdapter {
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
     const token = accessToken(channel);
     const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
-    const wanted = normalizeForMatch(instagramCaption(request));
+    const wanted = normalizeForMatch(request.text);
     const page = await this.graph.get<MediaPage>(channel, `/${encodeURIComponent(channel.externalId)}/media`, {
       fields: 'id,caption,media_type,permalink,timestamp',
       limit: String(LOOKUP_LIMIT),
@@ -251,12 +251,6 @@ export class InstagramAdapter implements NetworkAdapter {
       return undefined;
     }
   }
-}
-
-/** Instagram has no link field and no clickable links: the link is appended to the caption as text. */
-export function instagramCaption(request: Pick<PublishRequest, 'text' | 'link'>): string {
-  if (!request.link || request.text.includes(request.link)) return request.text;
-  return request.text ? `${request.text}\n\n${request.link}` : request.link;
 }
 
 function mediaParams(item: MediaItem, carouselItem: boolean): Record<string, string> {

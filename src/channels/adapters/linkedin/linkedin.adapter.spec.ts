@@ -1,7 +1,7 @@
 import { GHOST_URN, LinkedInEmulator } from '../../../../test/emulators/linkedin.emulator';
 import { MediaFetcher } from '../../media/media-fetcher.types';
 import { ChannelContext, NetworkError, PublishRequest } from '../network-adapter';
-import { LinkedInAdapter } from './linkedin.adapter';
+import { LinkedInAdapter, restliQuery } from './linkedin.adapter';
 import { nextMidnightUtc } from './linkedin-commentary';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -14,6 +14,14 @@ async function failure(promise: Promise<unknown>): Promise<NetworkError> {
   expect(err).toBeInstanceOf(NetworkError);
   return err as NetworkError;
 }
+
+describe('restliQuery', () => {
+  it('encodes URNs, inside List(…) too, and keeps the List syntax', () => {
+    expect(restliQuery({ q: 'organizationalEntity', organizationalEntity: ORG, shares: 'List(urn:li:share:1,urn:li:share:2)', count: 50, skip: undefined })).toBe(
+      'q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A2414183&shares=List(urn%3Ali%3Ashare%3A1,urn%3Ali%3Ashare%3A2)&count=50',
+    );
+  });
+});
 
 describe('LinkedInAdapter against the LinkedIn emulator', () => {
   const emulator = new LinkedInEmulator({
@@ -55,7 +63,7 @@ describe('LinkedInAdapter against the LinkedIn emulator', () => {
     expect(sent.headers.authorization).toBe('Bearer li-org-token');
     expect(sent.body).toEqual({
       author: ORG,
-      commentary: `Speed dating \\(commerçants × partenaires\\) \\#CoSto \\@Simplon n°${n} 🎉\n\nhttps://costo.example/speed-dating`,
+      commentary: `Speed dating \\(commerçants × partenaires\\) #CoSto \\@Simplon n°${n} 🎉`,
       visibility: 'PUBLIC',
       distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
       lifecycleState: 'PUBLISHED',
@@ -64,7 +72,21 @@ describe('LinkedInAdapter against the LinkedIn emulator', () => {
     const stored = emulator.posts[emulator.posts.length - 1];
     expect(post.externalId).toBe(stored.id);
     expect(post.url).toBe(`https://www.linkedin.com/feed/update/${stored.id}`);
-    expect(stored.text).toBe(`${req.text}\n\n${req.link}`);
+    expect(stored.text).toBe(req.text);
+    expect(stored.extra).toMatchObject({ hashtags: ['CoSto'], mentions: [], truncated: false });
+  });
+
+  it('sends mentions and hashtags as little-text markup and escapes every other reserved character', async () => {
+    const text = `Avec @[Tudigo (Paris)](urn:li:organization:99) et #Commerce_local* ~ {ok} <3 | a\\b n°${n + 1}\nhttps://chorus.example/l/Ab3_x?a=(1)#frag`;
+    const req = request({ text, link: 'https://chorus.example/l/Ab3_x?a=(1)#frag' });
+    await adapter.publish(page, req);
+    const sent = emulator.requests[emulator.requests.length - 1].body as { commentary: string };
+    expect(sent.commentary).toContain('@[Tudigo \\(Paris\\)](urn:li:organization:99)');
+    expect(sent.commentary).toContain('#Commerce\\_local\\* \\~ \\{ok\\} \\<3 \\| a\\\\b');
+    const stored = emulator.posts[emulator.posts.length - 1];
+    // Byte for byte what was approved: nothing cut at a stray reserved character, nothing appended.
+    expect(stored.text).toBe(text);
+    expect(stored.extra).toMatchObject({ mentions: ['urn:li:organization:99'], hashtags: ['Commerce'], truncated: false });
   });
 
   it('uploads an image with initializeUpload then PUT, and attaches its URN', async () => {
@@ -122,11 +144,42 @@ describe('LinkedInAdapter against the LinkedIn emulator', () => {
     expect(GHOST_URN).toMatch(/^urn:li:share:/);
   });
 
-  it('maps a retired LinkedIn-Version (426) to unknown with a clear message', async () => {
+  it('maps a retired LinkedIn-Version (426) to unknown, telling the manager in plain words what to ask for', async () => {
     const old = new LinkedInAdapter({ baseUrl: emulator.url, version: '202301', mediaFetcher: fetcher });
     const err = await failure(old.publish(page, request()));
     expect(err).toMatchObject({ kind: 'unknown', options: { networkCode: 'NONEXISTENT_VERSION', httpStatus: 426 } });
-    expect(err.message).toMatch(/version/i);
+    expect(err.message).toMatch(/version 202301, which LinkedIn no longer serves/);
+    expect(err.message).toMatch(/Nothing was published/);
+    expect(err.message).toMatch(/LINKEDIN_API_VERSION/);
+  });
+
+  it('is refused like LinkedIn refuses a sunset version, by the calendar (a year after its month), and served otherwise', async () => {
+    const dated = new LinkedInEmulator({ accounts: [{ urn: ORG, token: 'li-org-token' }], clock: () => Date.parse('2026-12-07T10:00:00Z') });
+    await dated.start();
+    try {
+      const sunset = await failure(new LinkedInAdapter({ baseUrl: dated.url, version: '202505', mediaFetcher: fetcher }).publish(page, request()));
+      expect(sunset.options.httpStatus).toBe(426);
+      const lastMonth = await failure(new LinkedInAdapter({ baseUrl: dated.url, version: '202511', mediaFetcher: fetcher }).publish(page, request()));
+      expect(lastMonth.options.httpStatus).toBe(426);
+      const future = await failure(new LinkedInAdapter({ baseUrl: dated.url, version: '202701', mediaFetcher: fetcher }).publish(page, request()));
+      expect(future.options.httpStatus).toBe(426);
+      await new LinkedInAdapter({ baseUrl: dated.url, version: '202607', mediaFetcher: fetcher }).publish(page, request());
+      expect(dated.posts).toHaveLength(1);
+    } finally {
+      await dated.close();
+    }
+  });
+
+  it('sends the author URN URL-encoded in the finder query (the emulator refuses it raw, as Rest.li 2.0 does)', async () => {
+    const req = request();
+    await adapter.publish(page, req);
+    const before = emulator.requests.length;
+    expect(await adapter.findPublished(page, req, new Date(Date.now() - 60_000))).not.toBeNull();
+    const raw = await fetch(`${emulator.url}/rest/posts?q=author&author=${ORG}`, {
+      headers: { authorization: 'Bearer li-org-token', 'linkedin-version': '202405', 'x-restli-protocol-version': '2.0.0' },
+    });
+    expect(raw.status).toBe(400);
+    expect(emulator.requests.length).toBeGreaterThan(before);
   });
 
   it('maps a too-long commentary to content', async () => {

@@ -10,8 +10,8 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
-import { escapeCommentary, nextMidnightUtc, textWithLink, unescapeCommentary } from './linkedin-commentary';
+import { keepAliveAgents } from '../keep-alive-agents';
+import { escapeCommentary, nextMidnightUtc, unescapeCommentary } from './linkedin-commentary';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
 import { readLinkedInPostMetrics } from './linkedin-post-metrics';
 
@@ -76,7 +76,8 @@ export class LinkedInAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
+      paramsSerializer: { serialize: restliQuery },
     });
   }
 
@@ -90,7 +91,7 @@ export class LinkedInAdapter implements NetworkAdapter {
     if (images.length > 20) throw new NetworkError('content', 'LinkedIn accepts at most 20 images per post.');
     const body: Record<string, unknown> = {
       author,
-      commentary: escapeCommentary(textWithLink(request.text, request.link)),
+      commentary: escapeCommentary(request.text),
       visibility: 'PUBLIC',
       distribution: { feedDistribution: 'MAIN_FEED', targetEntities: [], thirdPartyDistributionChannels: [] },
       lifecycleState: 'PUBLISHED',
@@ -128,7 +129,7 @@ export class LinkedInAdapter implements NetworkAdapter {
         `LinkedIn does not let Chorus list the posts of a personal profile (${channel.handle}), so it cannot check whether this post went out.`,
       );
     }
-    const wanted = comparable(textWithLink(request.text, request.link));
+    const wanted = comparable(request.text);
     const oldest = since.getTime() - CLOCK_SKEW_MS;
     for (let page = 0; page < this.lookupPages; page++) {
       const res = await this.call(channel, {
@@ -215,7 +216,7 @@ export class LinkedInAdapter implements NetworkAdapter {
     const token = channel.credentials.accessToken;
     if (!token) throw new NetworkError('auth', `The LinkedIn channel ${channel.handle} has no access token; reconnect it.`);
     try {
-      return await this.http.request({
+      const res = await this.http.request({
         ...config,
         headers: {
           ...config.headers,
@@ -224,10 +225,42 @@ export class LinkedInAdapter implements NetworkAdapter {
           'X-Restli-Protocol-Version': '2.0.0',
         },
       });
+      if (res.status === 426) throw versionRefused(res, this.version);
+      return res;
     } catch (err) {
+      if (err instanceof NetworkError) throw err;
       throw transportError(err, 'LinkedIn', call === 'create');
     }
   }
+}
+
+/**
+ * LinkedIn retired the API version Chorus is configured with: nothing reaches LinkedIn until the
+ * operator sets a current one, so say exactly that (the manager reads it on the delivery).
+ */
+function versionRefused(res: AxiosResponse<unknown>, version: string): NetworkError {
+  const body = (res.data && typeof res.data === 'object' ? res.data : {}) as LinkedInError;
+  return new NetworkError(
+    'unknown',
+    `LinkedIn refused this post because Chorus uses LinkedIn API version ${version}, which LinkedIn no longer serves. Nothing was published. Ask the person who runs Chorus to set LINKEDIN_API_VERSION to a current version (YYYYMM, less than a year old) and restart it; then publish this post again.`,
+    { httpStatus: 426, networkCode: body.code ?? 'NONEXISTENT_VERSION' },
+  );
+}
+
+/**
+ * Rest.li 2.0 query strings (learn.microsoft.com/linkedin/shared/api-guide/concepts/protocol-version):
+ * every value URL-encoded (a URN's colons become %3A), except the `List(…)` syntax around values.
+ * axios's own serializer leaves colons raw, which LinkedIn refuses.
+ */
+export function restliQuery(params: Record<string, unknown>): string {
+  const value = (v: string): string => {
+    const list = /^List\((.*)\)$/.exec(v);
+    return list ? `List(${list[1].split(',').map((item) => encodeURIComponent(item)).join(',')})` : encodeURIComponent(v);
+  };
+  return Object.entries(params)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${value(String(v))}`)
+    .join('&');
 }
 
 function isOrganization(urn: string): boolean {
@@ -268,12 +301,6 @@ export function classify(res: AxiosResponse<unknown>, call: Call, now: Date = ne
     return new NetworkError('auth', 'LinkedIn says this account lacks the permission for this action (for a page, the connected person must be one of its admins); reconnect with the right account.', {
       ...base,
       networkCode: body.code ?? serviceCode,
-    });
-  }
-  if (status === 426) {
-    return new NetworkError('unknown', `LinkedIn no longer accepts the API version Chorus uses (${body.message ?? 'version retired'}); Chorus must be updated to a newer LinkedIn-Version.`, {
-      ...base,
-      networkCode: body.code ?? 'NONEXISTENT_VERSION',
     });
   }
   if (status === 422 && input?.code === 'DUPLICATE_POST') {

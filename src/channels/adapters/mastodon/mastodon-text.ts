@@ -30,8 +30,3 @@ function decodeEntities(text: string): string {
   });
 }
 
-/** The text we send: the post's text, with its link appended when the text does not already carry it. */
-export function textWithLink(text: string, link: string | null): string {
-  if (!link || text.includes(link)) return text;
-  return text ? `${text}\n\n${link}` : link;
-}

@@ -51,18 +51,43 @@ describe('MastodonAdapter against the Mastodon emulator', () => {
     now += 60_000;
   });
 
-  it('publishes with the Idempotency-Key, the text and the link', async () => {
+  it('publishes with the Idempotency-Key and the approved text as it is (the link is not appended again)', async () => {
     const req = request();
     const before = emulator.requests.length;
     const post = await adapter.publish(channel, req);
     const sent = emulator.requests.slice(before).find((r) => r.path === '/api/v1/statuses')!;
     expect(sent.headers['idempotency-key']).toBe(req.idempotencyKey);
     expect(sent.headers.authorization).toBe('Bearer tok-101');
-    expect(sent.body).toEqual({ status: `${req.text}\n\n${req.link}`, visibility: 'public', media_ids: [] });
+    expect(sent.body).toEqual({ status: req.text, visibility: 'public', media_ids: [] });
     const stored = emulator.posts.find((p) => p.id === post.externalId)!;
     expect(stored.accountId).toBe('101');
     expect(post.url).toBe(`${emulator.url}/@petitscommerces/${post.externalId}`);
     expect(post.publishedAt.getTime()).toBe(now);
+  });
+
+  it('waits across attempts for slow processing without ever uploading the same file twice', async () => {
+    const slow = await new MastodonEmulator({ accounts: [{ id: '201', username: 'lent', token: 'tok-201' }], mediaProcessingPolls: 4 }).start();
+    try {
+      // A wait shorter than the instance needs: each attempt gives up after one look, like an attempt cut short by a crash.
+      const impatient = new MastodonAdapter({ mediaFetcher: fetcher, timeoutMs: 300, mediaPollIntervalMs: 0, mediaWaitMs: 1 });
+      const on: ChannelContext = { ...channel, channelId: 'ch-slow', externalId: '201', handle: '@lent', instanceUrl: slow.url, credentials: { accessToken: 'tok-201' } };
+      const req = request({ media: [{ url: 'https://cdn.example/film.mp4', type: 'video' }] });
+      const first = await failure(impatient.publish(on, req));
+      expect(first).toMatchObject({ kind: 'transient', options: { maybeCommitted: false } });
+      let post;
+      for (let attempt = 0; attempt < 10 && !post; attempt++) {
+        post = await impatient.publish(on, req).catch((err: unknown) => {
+          if (!(err instanceof NetworkError) || err.kind !== 'transient') throw err;
+          return undefined;
+        });
+      }
+      expect(post).toBeDefined();
+      expect(slow.requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/media')).toHaveLength(1);
+      expect(slow.posts).toHaveLength(1);
+      expect(slow.posts[0].extra?.mediaIds).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('uploads media with its alt text, waits for processing, then attaches it', async () => {

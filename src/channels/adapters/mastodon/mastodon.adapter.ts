@@ -10,8 +10,8 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
-import { axiosTransportOptions } from '../axios-node-transport';
-import { comparableText, htmlToText, textWithLink } from './mastodon-text';
+import { keepAliveAgents } from '../keep-alive-agents';
+import { comparableText, htmlToText } from './mastodon-text';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
 import { readMastodonPostMetrics } from './mastodon-post-metrics';
 
@@ -19,9 +19,18 @@ export interface MastodonAdapterOptions {
   /** Per-request timeout (default 15 s). */
   timeoutMs?: number;
   mediaFetcher: MediaFetcher;
-  /** Polls of GET /api/v1/media/:id while an upload is processing (default 10), and the pause between them (default 1 s). */
-  mediaPollAttempts?: number;
+  /**
+   * How long one attempt waits for the instance to process an upload (202, then GET
+   * /api/v1/media/:id until `url` is set; default 5 minutes: video transcoding takes minutes on
+   * a busy instance), and the pause between polls (default 2 s).
+   */
+  mediaWaitMs?: number;
   mediaPollIntervalMs?: number;
+  /**
+   * Remembers the media id of each of a delivery's files across attempts (and workers), so a
+   * retry polls the upload it already made instead of sending the file again. Default: in memory.
+   */
+  uploads?: MediaUploadMemory;
   /** Pages of the account's timeline read by findPublished before giving up (default 5 × 40 statuses). */
   lookupPages?: number;
 }
@@ -45,6 +54,22 @@ interface MastodonAccount {
   statuses_count: number;
 }
 
+/** Where the media ids of a delivery's uploads are kept between attempts. */
+export interface MediaUploadMemory {
+  get(key: string): Promise<string | null>;
+  set(key: string, mediaId: string): Promise<void>;
+}
+
+export function inMemoryUploads(): MediaUploadMemory {
+  const ids = new Map<string, string>();
+  return {
+    get: async (key) => ids.get(key) ?? null,
+    set: async (key, id) => {
+      ids.set(key, id);
+    },
+  };
+}
+
 const THREE_HOURS = 3 * 3_600_000;
 /** Clock difference tolerated between us and the instance when comparing with `since`. */
 const CLOCK_SKEW_MS = 2 * 60_000;
@@ -60,8 +85,9 @@ export class MastodonAdapter implements NetworkAdapter {
 
   private readonly http: AxiosInstance;
   private readonly mediaFetcher: MediaFetcher;
-  private readonly mediaPollAttempts: number;
+  private readonly mediaWaitMs: number;
   private readonly mediaPollIntervalMs: number;
+  private readonly uploads: MediaUploadMemory;
   private readonly lookupPages: number;
 
   constructor(options: MastodonAdapterOptions) {
@@ -69,22 +95,23 @@ export class MastodonAdapter implements NetworkAdapter {
       timeout: options.timeoutMs ?? 15_000,
       validateStatus: () => true,
       maxRedirects: 0,
-      ...axiosTransportOptions(),
+      ...keepAliveAgents(),
     });
     this.mediaFetcher = options.mediaFetcher;
-    this.mediaPollAttempts = options.mediaPollAttempts ?? 10;
-    this.mediaPollIntervalMs = options.mediaPollIntervalMs ?? 1000;
+    this.mediaWaitMs = options.mediaWaitMs ?? 300_000;
+    this.mediaPollIntervalMs = options.mediaPollIntervalMs ?? 2000;
+    this.uploads = options.uploads ?? inMemoryUploads();
     this.lookupPages = options.lookupPages ?? 5;
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
     const mediaIds: string[] = [];
-    for (const item of request.media) mediaIds.push(await this.uploadMedia(channel, item));
+    for (const [index, item] of request.media.entries()) mediaIds.push(await this.uploadMedia(channel, request, index, item));
     const status = await this.call<MastodonStatus>(channel, {
       method: 'POST',
       url: '/api/v1/statuses',
       headers: { 'Idempotency-Key': request.idempotencyKey },
-      data: { status: textWithLink(request.text, request.link), visibility: 'public', media_ids: mediaIds },
+      data: { status: request.text, visibility: 'public', media_ids: mediaIds },
     }, true);
     return toPublished(status);
   }
@@ -95,7 +122,7 @@ export class MastodonAdapter implements NetworkAdapter {
    * but it publishes when the first attempt did not, so it is not a lookup.
    */
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
-    const wanted = comparableText(textWithLink(request.text, request.link));
+    const wanted = comparableText(request.text);
     const oldest = since.getTime() - CLOCK_SKEW_MS;
     let maxId: string | undefined;
     for (let page = 0; page < this.lookupPages; page++) {
@@ -128,20 +155,44 @@ export class MastodonAdapter implements NetworkAdapter {
     return readMastodonPostMetrics((url) => this.call(channel, { method: 'GET', url }, false), post);
   }
 
-  private async uploadMedia(channel: ChannelContext, item: MediaItem): Promise<string> {
-    const file = await this.mediaFetcher.fetch(item.url);
-    const form = new FormData();
-    const name = item.type === 'video' ? 'video' : 'image';
-    form.append('file', new Blob([file.bytes], { type: file.contentType }), name);
-    if (item.altText) form.append('description', item.altText);
-    let media = await this.call<MastodonMedia>(channel, { method: 'POST', url: '/api/v2/media', data: form }, false);
-    // 202 (and 206 on polls) mean the instance is still processing the file.
-    for (let attempt = 0; media.url === null && attempt < this.mediaPollAttempts; attempt++) {
-      await sleep(this.mediaPollIntervalMs);
-      media = await this.call<MastodonMedia>(channel, { method: 'GET', url: `/api/v1/media/${encodeURIComponent(media.id)}` }, false);
+  /**
+   * Uploads one file of the delivery, or finds the upload an earlier attempt made, then waits
+   * until the instance has processed it: POST /api/v2/media answers 202 with `url: null` while
+   * it works, GET /api/v1/media/:id answers 206 until done, then 200 with the url.
+   */
+  private async uploadMedia(channel: ChannelContext, request: PublishRequest, index: number, item: MediaItem): Promise<string> {
+    const key = `${channel.channelId}:${request.idempotencyKey}:${index}:${item.url}`;
+    let media: MastodonMedia | null = null;
+    const known = await this.uploads.get(key);
+    if (known) media = await this.mediaStatus(channel, known);
+    if (!media) {
+      const file = await this.mediaFetcher.fetch(item.url);
+      const form = new FormData();
+      const name = item.type === 'video' ? 'video' : 'image';
+      form.append('file', new Blob([file.bytes], { type: file.contentType }), name);
+      if (item.altText) form.append('description', item.altText);
+      media = await this.call<MastodonMedia>(channel, { method: 'POST', url: '/api/v2/media', data: form }, false);
+      await this.uploads.set(key, media.id);
     }
-    if (media.url === null) throw new NetworkError('transient', 'Mastodon is still processing the attached media; will try again.');
+    const deadline = Date.now() + this.mediaWaitMs;
+    while (media.url === null && Date.now() < deadline) {
+      await sleep(Math.min(this.mediaPollIntervalMs, Math.max(0, deadline - Date.now())));
+      media = (await this.mediaStatus(channel, media.id)) ?? media;
+    }
+    if (media.url === null) {
+      throw new NetworkError('transient', 'Mastodon is still processing the attached media; Chorus will check it again without uploading it twice.', { maybeCommitted: false });
+    }
     return media.id;
+  }
+
+  /** The attachment as the instance has it now; null when it no longer exists (deleted, or never attached and cleaned up). */
+  private async mediaStatus(channel: ChannelContext, id: string): Promise<MastodonMedia | null> {
+    try {
+      return await this.call<MastodonMedia>(channel, { method: 'GET', url: `/api/v1/media/${encodeURIComponent(id)}` }, false);
+    } catch (err) {
+      if (err instanceof NetworkError && err.options.httpStatus === 404) return null;
+      throw err;
+    }
   }
 
   private async call<T>(channel: ChannelContext, config: AxiosRequestConfig, isCreate: boolean): Promise<T> {

@@ -6,8 +6,10 @@ import { NetworkError } from '../network-adapter';
 export type XCallKind =
   /** POST /2/tweets: a lost answer may hide a created post. */
   | 'create'
-  /** Reads and media uploads: nothing is published by them. */
+  /** Reads: nothing is published by them. */
   | 'read'
+  /** Media upload: publishes nothing either, and needs the `media.write` scope. */
+  | 'media'
   /** POST /2/oauth2/token: a lost answer may hide a rotation (the old refresh token is then dead). */
   | 'token';
 
@@ -117,6 +119,13 @@ export function classifyXError(err: unknown, call: XCallKind, now = Date.now()):
     }
     if (status === 401) {
       return new NetworkError('auth', 'X refused the account connection (it expired or was revoked).', base);
+    }
+    if (status === 403 && call === 'media') {
+      // A token granted without media.write (connections made before X required it) gets a bare 403 here.
+      return new NetworkError('auth', 'X refused the image or video upload: this account\'s connection lacks the permission to upload media (media.write). Reconnect this account in Chorus.', {
+        ...base,
+        networkCode: base.networkCode ?? 'media-write-scope',
+      });
     }
     if (status === 403) {
       const detail = body?.detail ?? '';

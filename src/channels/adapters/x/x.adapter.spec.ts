@@ -67,14 +67,14 @@ describe('XAdapter against XEmulator', () => {
     expect(sent?.body).toEqual({ text: 'Hello from Chorus' });
   });
 
-  it('appends the link and uploads media with alt text through the v2 media flow', async () => {
-    const req = request('Découvrez le pack', {
-      link: 'https://costo.example/pack',
+  it('sends the approved text as it is (never appends the link) and uploads media with alt text through the v2 media flow', async () => {
+    const req = request('Découvrez le pack\nhttps://chorus.example/l/Ab3dEf9h', {
+      link: 'https://chorus.example/l/Ab3dEf9h',
       media: [{ url: 'https://cdn.example/a.png?sig=secret', type: 'image', altText: 'Une boutique' }],
     });
     await adapter.publish(channel(), req);
     expect(fetched).toContain('https://cdn.example/a.png?sig=secret');
-    expect(emu.posts[0].text).toBe('Découvrez le pack\n\nhttps://costo.example/pack');
+    expect(emu.posts[0].text).toBe('Découvrez le pack\nhttps://chorus.example/l/Ab3dEf9h');
     expect(emu.posts[0].extra).toMatchObject({ mediaBytes: [3000], altTexts: ['Une boutique'] });
     const paths = emu.requests.map((r) => r.path);
     expect(paths).toEqual(
@@ -152,13 +152,26 @@ describe('XAdapter against XEmulator', () => {
       expect(emu.posts).toHaveLength(2);
     });
 
-    it('declares the Free-tier daily cap by default and a configured one otherwise', () => {
-      expect(adapter.postingLimits).toContainEqual({ posts: 17, windowMs: 86_400_000 });
-      expect(new XAdapter({ baseUrl: emu.url, dailyPostCap: 100 }).postingLimits).toContainEqual({ posts: 100, windowMs: 86_400_000 });
+    it('takes its posting limits from the app plan settings, with no daily cap unless one is set', () => {
+      expect(adapter.postingLimits).toEqual([{ posts: 100, windowMs: 15 * 60_000 }]);
+      expect(new XAdapter({ baseUrl: emu.url, postsPer15Min: 50, postsPer24h: 500 }).postingLimits).toEqual([
+        { posts: 50, windowMs: 15 * 60_000 },
+        { posts: 500, windowMs: 86_400_000 },
+      ]);
     });
   });
 
   describe('auth', () => {
+    it('reports a media upload refused for a missing media.write scope as auth (reconnect), not content, and posts nothing', async () => {
+      emu.addAccount({ id: '777', username: 'no_media', token: 'tok-no-media', scopes: ['tweet.read', 'tweet.write', 'users.read', 'offline.access'] });
+      const noMedia: ChannelContext = { ...channel(), externalId: '777', handle: '@no_media', credentials: { accessToken: 'tok-no-media' } };
+      const err = await failure(adapter.publish(noMedia, request('Avec image', { media: [{ url: 'https://cdn.example/a.png', type: 'image' }] })));
+      expect(err).toMatchObject({ kind: 'auth', options: { httpStatus: 403 } });
+      expect(err.message).toMatch(/media\.write/);
+      expect(err.message).toMatch(/Reconnect this account/);
+      expect(emu.posts).toHaveLength(0);
+    });
+
     it.each(['expired_token', 'revoked_token'])('maps %s (401) to auth', async (kind) => {
       emu.inject({ kind });
       const err = await failure(adapter.publish(channel(), request()));

@@ -2,6 +2,7 @@ import type { Agent } from 'node:http';
 import { EUploadMimeType, SendTweetV2Params, TwitterApi, TwitterApiv2 } from 'twitter-api-v2';
 import type { MediaFetcher } from '../../media/media-fetcher.types';
 import {
+  AppPostingLimits,
   ChannelContext,
   ChannelCredentials,
   FollowerReading,
@@ -27,11 +28,12 @@ export interface XAdapterOptions {
   clientSecret?: string;
   /** Fetches the bytes of a post's media before they are uploaded to X. */
   mediaFetcher?: MediaFetcher;
-  /**
-   * Posts per user per 24 h. X's Free tier allows 17 (WIRE-FORMATS.md §1.5); paid tiers allow
-   * more, so set it to the operator's tier. Default 17.
-   */
-  dailyPostCap?: number;
+  /** Posts per account per 15 minutes, as the app's X plan allows (default 100: POST /2/tweets' per-user limit). */
+  postsPer15Min?: number;
+  /** Posts per account per 24 hours when the app's plan caps them; absent: no daily cap. */
+  postsPer24h?: number;
+  /** Posts of the whole app (every account together) per 24 hours (default 10,000: POST /2/tweets' per-app limit). */
+  appPostsPer24h?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -44,17 +46,18 @@ const UPLOAD_TYPES = new Set<string>(Object.values(EUploadMimeType).filter((t) =
 export class XAdapter implements NetworkAdapter {
   readonly network = 'x' as const;
   readonly postingLimits: PostingLimit[];
+  /** POST /2/tweets per app, whichever accounts post (docs.x.com/fundamentals/rate-limits), paced across workers. */
+  readonly appPostingLimits: AppPostingLimits;
   private readonly agent: Agent | undefined;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: XAdapterOptions = {}) {
     this.agent = agentForBaseUrl(options.baseUrl ?? X_PRODUCTION_BASE_URL);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.postingLimits = [
-      // POST /2/tweets: 100 per 15 minutes per user.
-      { posts: 100, windowMs: 15 * 60_000 },
-      { posts: options.dailyPostCap ?? 17, windowMs: 24 * 60 * 60_000 },
-    ];
+    // Settings of the operator's X plan (X_POSTS_PER_15MIN, X_POSTS_PER_24H), not fixed figures: plans differ and change.
+    this.postingLimits = [{ posts: options.postsPer15Min ?? 100, windowMs: 15 * 60_000 }];
+    if (options.postsPer24h) this.postingLimits.push({ posts: options.postsPer24h, windowMs: 24 * 60 * 60_000 });
+    this.appPostingLimits = { key: `x:${options.clientId ?? 'default'}`, limits: [{ posts: options.appPostsPer24h ?? 10_000, windowMs: 24 * 60 * 60_000 }] };
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
@@ -65,8 +68,7 @@ export class XAdapter implements NetworkAdapter {
     const mediaIds: string[] = [];
     for (const item of request.media) mediaIds.push(await this.uploadMedia(client, item));
 
-    const text = composeXText(request);
-    const payload: SendTweetV2Params = { text };
+    const payload: SendTweetV2Params = { text: request.text };
     if (mediaIds.length) payload.media = { media_ids: mediaIds as NonNullable<SendTweetV2Params['media']>['media_ids'] };
     const result = await call('create', () => client.tweet(payload));
     return { externalId: result.data.id, url: postUrl(channel, result.data.id), publishedAt: new Date() };
@@ -75,7 +77,7 @@ export class XAdapter implements NetworkAdapter {
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
     const client = this.client(channel);
     const start = new Date(since.getTime() - LOOKUP_SKEW_MS);
-    const wanted = normalizeForMatch(composeXText(request));
+    const wanted = normalizeForMatch(request.text);
     const page = await call('read', () =>
       client.userTimeline(channel.externalId, {
         max_results: 100,
@@ -169,9 +171,9 @@ export class XAdapter implements NetworkAdapter {
     if (!UPLOAD_TYPES.has(mediaType)) {
       throw new NetworkError('content', `X does not accept this kind of file (${mediaType || 'unknown type'}); use JPEG, PNG, GIF, WebP or MP4.`);
     }
-    const mediaId = await call('read', () => client.uploadMedia(file.bytes, { media_type: mediaType as EUploadMimeType }));
+    const mediaId = await call('media', () => client.uploadMedia(file.bytes, { media_type: mediaType as EUploadMimeType }));
     if (item.altText && item.type === 'image') {
-      await call('read', () => client.createMediaMetadata(mediaId, { alt_text: { text: item.altText!.slice(0, 1000) } }));
+      await call('media', () => client.createMediaMetadata(mediaId, { alt_text: { text: item.altText!.slice(0, 1000) } }));
     }
     return mediaId;
   }
@@ -183,12 +185,6 @@ async function call<T>(kind: XCallKind, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     throw classifyXError(err, kind);
   }
-}
-
-/** X has no link field: the link goes at the end of the text unless the text already holds it. */
-export function composeXText(request: Pick<PublishRequest, 'text' | 'link'>): string {
-  if (!request.link || request.text.includes(request.link)) return request.text;
-  return request.text ? `${request.text}\n\n${request.link}` : request.link;
 }
 
 function postUrl(channel: ChannelContext, id: string): string {
