@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     MIGRATIONS_RUN: 'false',
     MEDIA_ALLOW_PRIVATE_HOSTS: 'true',
+    OUTBOUND_ALLOW_PRIVATE_HOSTS: 'true',
     WORKER_CONCURRENCY: String(CONCURRENCY),
     RECONCILE_INTERVAL_MS: '10000',
     // The pool follows WORKER_CONCURRENCY (src/database/data-source.ts) unless DATABASE_POOL_SIZE is given.

@@ -64,6 +64,16 @@ export interface EmulatedPost {
   extra?: Record<string, unknown>;
 }
 
+/** What a network counts on one post; each emulator answers the ones its network gives. */
+export interface PostCounts {
+  views?: number;
+  likes?: number;
+  reposts?: number;
+  replies?: number;
+  quotes?: number;
+  bookmarks?: number;
+}
+
 export type RouteHandler = (req: EmulatorRequest, res: http.ServerResponse) => void | Promise<void>;
 
 export interface EmulatorRequest {
@@ -90,6 +100,8 @@ export abstract class BaseEmulator {
   readonly posts: EmulatedPost[] = [];
   /** Follower counts by account id; tests set and move them. */
   readonly followers = new Map<string, number>();
+  /** Interaction counts of a post by its network id (issue 21's per-post figures); tests set and move them. Unset: a new post's zeros. */
+  readonly postInteractions = new Map<string, PostCounts>();
   /**
    * How many requests `requests` keeps (oldest dropped first); 0 records none. Unbounded by
    * default; benchmarks should set a cap so memory stays flat.

@@ -1,4 +1,5 @@
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 /** `from` / `to`: a date (YYYY-MM-DD, a whole day in the campaign's zone) or an ISO instant with offset. */
 export class WindowQueryDto {
@@ -9,4 +10,13 @@ export class WindowQueryDto {
 export class SeriesQueryDto extends WindowQueryDto {
   @IsOptional() @IsUUID() channelId?: string;
   @IsOptional() @IsUUID() partnerId?: string;
+}
+
+/** `by`: the level output figures are grouped at (default track). */
+export class OutputsQueryDto extends WindowQueryDto {
+  @IsOptional() @IsIn(['campaign', 'track', 'partner', 'network', 'channel', 'post']) by?: string;
+}
+
+export class TopPostsQueryDto extends WindowQueryDto {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_META_GRAPH_VERSION, graphBaseUrl } from '../api-versions';
 import { isAxiosError } from 'axios';
 import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
@@ -29,7 +30,7 @@ export interface InstagramAdapterOptions extends GraphAdapterOptions {
   dailyPublishLimit?: number;
 }
 
-export const INSTAGRAM_PRODUCTION_BASE_URL = 'https://graph.facebook.com/v20.0';
+export const INSTAGRAM_PRODUCTION_BASE_URL = graphBaseUrl('https://graph.facebook.com', DEFAULT_META_GRAPH_VERSION);
 const MAX_CAROUSEL = 10;
 const LOOKUP_LIMIT = 25;
 /** Container ERROR codes that a fresh container may well not hit again. */
