@@ -48,12 +48,10 @@ const deep = (n: number): unknown => (n === 0 ? 1 : { a: deep(n - 1) });
 /** Replacements for one field: what a careless or hostile client sends (the random phase adds any JSON value). */
 const FIELD_VARIANTS: Array<[string, unknown]> = [
   ['null', null],
-  ['number', 12345678901234567890],
-  ['boolean', true],
+  ['wrong type', true],
   ['NUL', NUL],
   ['lone surrogate', SURROGATE],
   ['huge', HUGE],
-  ['array', ['x', -1.5, null]],
   ['deep', deep(30)],
   ['__proto__', JSON.parse('{"__proto__":{"isAdmin":true}}')],
 ];
@@ -253,7 +251,8 @@ describe('fuzz: every route, malformed input, every role', () => {
     await inPool(requests, 6);
     expect(requests.length).toBeGreaterThan(800);
     expect(failures).toEqual([]);
-  });
+    // Some thousand requests: on a loaded 2-core machine, beside other suites, they can outlast jest's default limit.
+  }, 180_000);
 
   it('answers seeded random bodies and parameters with a 4xx (or a success), as every role', async () => {
     const roles: Array<Role | 'anonymous'> = ['manager', 'partner', 'reviewer', 'anonymous'];

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
 /** `from` / `to`: a date (YYYY-MM-DD, a whole day in the campaign's zone) or an ISO instant with offset. */
 export class WindowQueryDto {
@@ -12,4 +13,15 @@ export class WindowQueryDto {
 export class SeriesQueryDto extends WindowQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() channelId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() partnerId?: string;
+}
+
+/** `by`: the level output figures are grouped at (default track). */
+export class OutputsQueryDto extends WindowQueryDto {
+  @ApiPropertyOptional({ enum: ['campaign', 'track', 'partner', 'network', 'channel', 'post'], default: 'track' })
+  @IsOptional() @IsIn(['campaign', 'track', 'partner', 'network', 'channel', 'post']) by?: string;
+}
+
+export class TopPostsQueryDto extends WindowQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }
