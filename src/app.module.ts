@@ -20,7 +20,7 @@ import { WebModule } from './web/web.module';
 
 /** The API process: REST under /api, OpenAPI at /docs, /health. */
 @Module({
-  imports: [ConfigModule, LoggingModule, DatabaseModule, AuditModule, RedisModule, QueueModule, HealthModule, AuthModule, NotificationsModule, ApprovalsModule, ChannelsModule, CampaignsModule, AnalyticsModule, WebModule, PipelineModule, ApiMetricsModule],
+  imports: [ConfigModule, LoggingModule, DatabaseModule.forApi(), AuditModule, RedisModule, QueueModule, HealthModule, AuthModule, NotificationsModule, ApprovalsModule, ChannelsModule, CampaignsModule, AnalyticsModule, WebModule, PipelineModule, ApiMetricsModule],
   providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
 })
 export class AppModule {}

@@ -2,24 +2,31 @@ import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import helmet, { HelmetOptions } from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { bodyParserErrorHandler } from './common/errors/http-exception.filter';
+import { noStoreByDefault, rejectUnstorableUrl, verifyJsonBody } from './common/request-hygiene';
 import { apiValidationPipe } from './common/validation.pipe';
+import { ENV, Env } from './config/env';
 
 export const BODY_LIMIT = '1mb';
 
 /** Everything main.ts does to the app besides listening, shared with the tests so they run the real thing. */
 export function configureApp(app: NestExpressApplication): INestApplication {
+  const env = app.get<Env>(ENV);
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: BODY_LIMIT });
-  app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
+  app.use(helmet(helmetOptions(env)));
+  app.use(noStoreByDefault);
+  app.use(rejectUnstorableUrl);
+  app.useBodyParser('json', { limit: BODY_LIMIT, verify: verifyJsonBody });
   app.use(bodyParserErrorHandler);
   app.use(cookieParser());
   mountQueueDashboard(app);
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy(env.TRUST_PROXY));
   const config = new DocumentBuilder()
     .setTitle('Chorus API')
     .setDescription('Joint social-media campaigns for networks of partner organizations. Errors are {code, message, details}.')
@@ -28,4 +35,25 @@ export function configureApp(app: NestExpressApplication): INestApplication {
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/** TRUST_PROXY as Express's `trust proxy` setting: a hop count, true/false, or a list of addresses. */
+export function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+/**
+ * Security headers on every answer (API, /docs, pages; the pages then set their own stricter
+ * policy). HSTS only when PUBLIC_URL is https: over plain http it would be ignored, and on a local
+ * demo it would pin the browser to https for the host.
+ */
+function helmetOptions(env: Env): HelmetOptions {
+  const https = env.PUBLIC_URL?.startsWith('https://') ?? false;
+  return {
+    strictTransportSecurity: https ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+  };
 }

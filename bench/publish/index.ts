@@ -43,6 +43,7 @@ import { Env } from '../../src/config/env';
 import { PublishPromoter } from '../../src/queue/publish-promoter.service';
 import type { RouteHandler } from '../../test/emulators/emulator';
 import { MetricsModule } from '../../src/metrics/metrics.module';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { PipelineModule } from '../../src/queue/pipeline.module';
 import { PublishScheduler } from '../../src/queue/publish-scheduler.service';
 import { RedisModule } from '../../src/redis/redis.module';
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     MIGRATIONS_RUN: 'false',
     MEDIA_ALLOW_PRIVATE_HOSTS: 'true',
+    OUTBOUND_ALLOW_PRIVATE_HOSTS: 'true',
     ...(process.env.BENCH_CONCURRENCY ? { WORKER_CONCURRENCY: String(CONCURRENCY) } : {}),
     ...(process.env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE } : {}),
   };
@@ -282,7 +284,7 @@ async function runHorizon(rig: Rig, producer: INestApplicationContext, env: Reco
   if (VACUUM) await ds.query('VACUUM (ANALYZE) deliveries');
   console.log(`horizon: ${HORIZON_DELIVERIES} deliveries COPY-loaded in ${fmt((Date.now() - startedAt) / 1000, 1)} s`);
 
-  const promoter = new PublishPromoter(producer.get(DeliveryRepository), producer.get(PublishScheduler), new SchedulerRegistry(), DEFAULTS);
+  const promoter = new PublishPromoter(producer.get(DeliveryRepository), producer.get(PublishScheduler), new SchedulerRegistry(), DEFAULTS, producer.get(MetricsService));
   const passes: number[] = [];
   let added = 0;
   for (let i = 0; i < HORIZON_PASSES; i++) {

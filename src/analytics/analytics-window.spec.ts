@@ -27,4 +27,10 @@ describe('resolveWindow', () => {
     expect(() => resolveWindow(campaign, { from: '2026-03-10T12:00:00' })).toThrow(DomainError);
     expect(() => resolveWindow(campaign, { from: '2026-03-10', to: '2026-03-09' })).toThrow(/end after/);
   });
+
+  it('refuses windows longer than the cap, however their ends are written', () => {
+    expect(() => resolveWindow(campaign, { from: '0000-01-01', to: '9999-12-31' })).toThrow(/at most \d+ days/);
+    expect(() => resolveWindow(campaign, { from: '1990-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' })).toThrow(/at most \d+ days/);
+    expect(resolveWindow(campaign, { from: '2020-01-01', to: '2040-12-31' }).lastDay).toBe('2040-12-31');
+  });
 });

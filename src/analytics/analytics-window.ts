@@ -14,6 +14,12 @@ export interface AnalyticsWindow {
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
+ * Longest window a request may ask for (25 years): figures are per day, so this bounds every
+ * answer's size and cost, while "since the start of our network" still fits.
+ */
+export const MAX_WINDOW_DAYS = 25 * 366;
+
+/**
  * Reads `from`/`to` query values: an ISO instant with offset, or a date `YYYY-MM-DD` meaning that
  * day in the campaign's zone (`from` = its midnight, `to` = the next midnight, so `to=2026-03-31`
  * covers the whole of 31 March). Missing ends default to the campaign's window.
@@ -24,7 +30,10 @@ export function resolveWindow(
 ): AnalyticsWindow {
   const from = query.from ? parseEnd('from', query.from, campaign.timeZone) : campaign.startsAt;
   const to = query.to ? parseEnd('to', query.to, campaign.timeZone) : campaign.endsAt;
-  if (to <= from) throw DomainError.validation('The window must end after it starts.', { from: from.toISOString(), to: to.toISOString() });
+  if (!(to > from)) throw DomainError.validation('The window must end after it starts.', { from: query.from, to: query.to });
+  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * 86_400_000) {
+    throw DomainError.validation(`The window may cover at most ${MAX_WINDOW_DAYS} days; ask for a shorter one.`, { from: from.toISOString(), to: to.toISOString(), maxDays: MAX_WINDOW_DAYS });
+  }
   return {
     from,
     to,

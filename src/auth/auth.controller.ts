@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Allow, OwnSessionOnly, Public } from '../common/access.decorator';
 import { AuthService, SignedIn } from './auth.service';
@@ -9,7 +8,7 @@ import { CurrentUser } from './current-user.decorator';
 import { AcceptInviteDto } from './dto/accept-invite.dto';
 import { ChangePasswordDto, FirstRunDto, RequestPasswordResetDto } from './dto/account.dto';
 import { LoginDto } from './dto/login.dto';
-import { LOGIN_ATTEMPTS, LoginThrottlerGuard } from './login-throttle';
+import { LoginThrottlerGuard } from './login-throttle';
 import { SESSION_TTL_SECONDS } from './session.store';
 import { SESSION_COOKIE } from './token.service';
 
@@ -23,7 +22,6 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseGuards(LoginThrottlerGuard)
-  @Throttle({ default: LOGIN_ATTEMPTS })
   async login(@Body() dto: LoginDto, @Res({ passthrough: true }) res: Response) {
     return withCookie(res, await this.auth.login(dto.email, dto.password));
   }
@@ -32,7 +30,6 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseGuards(LoginThrottlerGuard)
-  @Throttle({ default: LOGIN_ATTEMPTS })
   async acceptInvite(@Body() dto: AcceptInviteDto, @Res({ passthrough: true }) res: Response) {
     return withCookie(res, await this.auth.acceptInvite(dto));
   }
@@ -42,7 +39,6 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseGuards(LoginThrottlerGuard)
-  @Throttle({ default: LOGIN_ATTEMPTS })
   async resetPassword(@Body() dto: AcceptInviteDto, @Res({ passthrough: true }) res: Response) {
     return withCookie(res, await this.auth.resetPassword(dto));
   }
@@ -52,7 +48,6 @@ export class AuthController {
   @HttpCode(202)
   @Public()
   @UseGuards(LoginThrottlerGuard)
-  @Throttle({ default: LOGIN_ATTEMPTS })
   async requestPasswordReset(@Body() dto: RequestPasswordResetDto): Promise<{ sent: true }> {
     await this.auth.requestPasswordReset(dto.email);
     return { sent: true };
@@ -70,7 +65,6 @@ export class AuthController {
   @HttpCode(201)
   @Public()
   @UseGuards(LoginThrottlerGuard)
-  @Throttle({ default: LOGIN_ATTEMPTS })
   async firstRun(@Body() dto: FirstRunDto, @Res({ passthrough: true }) res: Response) {
     return withCookie(res, await this.auth.firstRun(dto));
   }

@@ -10,7 +10,7 @@ import { REDIS } from '../redis/redis.module';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { LOGIN_ATTEMPTS, RedisThrottlerStorage } from './login-throttle';
+import { loginThrottlers, RedisThrottlerStorage } from './login-throttle';
 import { deriveKey } from './secrets';
 import { SessionStore } from './session.store';
 import { TokenService } from './token.service';
@@ -34,8 +34,8 @@ import { UsersController } from './users.controller';
       useFactory: (env: Env) => ({ secret: deriveKey(env.CHORUS_SECRET_KEY, 'jwt'), signOptions: { algorithm: 'HS256' } }),
     }),
     ThrottlerModule.forRootAsync({
-      inject: [REDIS],
-      useFactory: (redis: Redis) => ({ throttlers: [{ name: 'default', ...LOGIN_ATTEMPTS }], storage: new RedisThrottlerStorage(redis) }),
+      inject: [REDIS, ENV],
+      useFactory: (redis: Redis, env: Env) => ({ throttlers: loginThrottlers(env.LOGIN_ATTEMPTS_PER_ADDRESS), storage: new RedisThrottlerStorage(redis) }),
     }),
   ],
   controllers: [AuthController, UsersController],

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/errors/domain-error';
 import { ENV, Env } from '../config/env';
@@ -97,7 +97,16 @@ export class AuthService {
       const found = await this.db.query(`SELECT 1 FROM partners WHERE id = $1`, [dto.partnerId]);
       if (!found.length) throw DomainError.notFound('partner', dto.partnerId);
     }
-    const user = existing && !existing.deletedAt ? existing : await this.users.create({ email: dto.email, name: dto.name, role: dto.role, partnerId: dto.partnerId ?? null, locale: dto.locale });
+    const pending = existing && !existing.deletedAt ? existing : null;
+    const fields = { email: dto.email, name: dto.name, role: dto.role, partnerId: dto.partnerId ?? null, locale: dto.locale };
+    // Re-inviting someone who has not accepted yet: the newest invitation says who they are, and the older links die.
+    const user = pending ? await this.users.updatePending(pending.id, fields) : await this.users.create(fields);
+    if (pending) {
+      await this.invites.update({ userId: user.id, acceptedAt: IsNull() }, { expiresAt: new Date() });
+      if (pending.role !== user.role || pending.partnerId !== user.partnerId) {
+        await this.audit.record({ actor, action: 'user.updated', entityType: 'user', entityId: user.id, partnerId: user.partnerId, before: { role: pending.role, partnerId: pending.partnerId }, after: { role: user.role, partnerId: user.partnerId } });
+      }
+    }
     const { token, expiresAt } = await this.issueToken(user.id, 'invite', invitedBy);
     await this.audit.record({ actor, action: 'user.invited', entityType: 'user', entityId: user.id, partnerId: user.partnerId, after: { email: user.email, role: user.role } });
     const inviteUrl = `${this.env.PUBLIC_URL ?? ''}/invite?token=${token}`;

@@ -5,8 +5,23 @@ import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-st
 import Redis from 'ioredis';
 import { REDIS } from '../redis/redis.module';
 
-/** Login attempts allowed per (client address, e-mail) per window. */
-export const LOGIN_ATTEMPTS = { limit: 10, ttl: 60_000, blockDuration: 5 * 60_000 };
+/**
+ * Sign-in attempts are counted twice, and either count past its limit answers 429:
+ * - per e-mail (or invitation), from any address: guessing one account's password is slow even
+ *   from many addresses;
+ * - per client address, whatever the e-mail: spraying many e-mails from one address is slow too.
+ * The client address is the connection's unless TRUST_PROXY says which proxies to believe: behind
+ * a reverse proxy without it, every client shares the proxy's address and hence one budget.
+ */
+export const LOGIN_ATTEMPTS_PER_ACCOUNT = { limit: 10, ttl: 60_000, blockDuration: 5 * 60_000 };
+
+/** `perAddress` is LOGIN_ATTEMPTS_PER_ADDRESS (per minute). */
+export function loginThrottlers(perAddress: number) {
+  return [
+    { name: 'account', ...LOGIN_ATTEMPTS_PER_ACCOUNT },
+    { name: 'address', limit: perAddress, ttl: 60_000, blockDuration: 5 * 60_000 },
+  ];
+}
 
 /**
  * Counts in Redis, so the limit holds across every API process (the default store is per process).
@@ -33,19 +48,20 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   }
 }
 
-/** Throttles by client address and the e-mail tried, so one noisy office does not lock everyone out. */
+/** Counts per account and per client address (see LOGIN_THROTTLERS). */
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(req: Record<string, any>): Promise<string> {
     const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase() : '';
-    if (email) return `${req.ip}|${email}`;
-    // Accepting an invite carries a token, not an e-mail: count per invite, so colleagues accepting
-    // theirs from one office do not block each other (tokens are 256-bit: guessing is not the risk).
+    // Accepting an invite carries a token, not an e-mail: count per invite (tokens are 256-bit: guessing is not the risk).
     const token = typeof req.body?.token === 'string' ? req.body.token : '';
-    return `${req.ip}|invite:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+    const account = email ? `email:${email}` : `invite:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+    return JSON.stringify([String(req.ip ?? ''), account]);
   }
 
   protected override generateKey(_ctx: ExecutionContext, tracker: string, name: string): string {
-    return `login:${name}:${tracker}`;
+    const [address, account] = JSON.parse(tracker) as [string, string];
+    const subject = name === 'address' ? address : createHash('sha256').update(account).digest('hex').slice(0, 32);
+    return `login:${name}:${subject}`;
   }
 }

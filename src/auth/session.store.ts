@@ -15,7 +15,13 @@ export class SessionStore {
 
   async open(userId: string): Promise<string> {
     const sessionId = randomUUID();
-    await this.redis.set(`session:${sessionId}`, userId, 'EX', SESSION_TTL_SECONDS);
+    // Each user's open sessions are also listed, so disabling or deleting the user closes them all.
+    await this.redis
+      .multi()
+      .set(`session:${sessionId}`, userId, 'EX', SESSION_TTL_SECONDS)
+      .sadd(`user-sessions:${userId}`, sessionId)
+      .expire(`user-sessions:${userId}`, SESSION_TTL_SECONDS)
+      .exec();
     return sessionId;
   }
 
@@ -25,5 +31,11 @@ export class SessionStore {
 
   async close(sessionId: string): Promise<void> {
     await this.redis.del(`session:${sessionId}`);
+  }
+
+  /** Closes every session of the user: re-enabling an account later does not revive them. */
+  async closeAllOf(userId: string): Promise<void> {
+    const ids = await this.redis.smembers(`user-sessions:${userId}`);
+    await this.redis.del(...ids.map((id) => `session:${id}`), `user-sessions:${userId}`);
   }
 }

@@ -22,9 +22,7 @@ export class UserService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
   async create(input: NewUser): Promise<User> {
-    if ((input.role === 'partner') !== Boolean(input.partnerId)) {
-      throw DomainError.validation('A partner user needs a partnerId; managers and reviewers have none.', { field: 'partnerId' });
-    }
+    checkPartnerBinding(input);
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     const row = this.users.create({
       email: input.email.trim(),
@@ -36,6 +34,13 @@ export class UserService {
     });
     const saved = await this.users.save(row);
     return this.get(saved.id);
+  }
+
+  /** An invited user who has not set a password yet takes the newest invitation's name, role and partner. */
+  async updatePending(id: string, input: NewUser): Promise<User> {
+    checkPartnerBinding(input);
+    await this.users.update({ id }, { name: input.name.trim(), role: input.role, partnerId: input.partnerId ?? null, ...(input.locale ? { locale: input.locale } : {}) });
+    return this.get(id);
   }
 
   async get(id: string): Promise<User> {
@@ -90,5 +95,11 @@ export class UserService {
     await this.get(id);
     await this.users.update({ id }, { disabledAt: disabled ? new Date() : null });
     return this.get(id);
+  }
+}
+
+function checkPartnerBinding(input: Pick<NewUser, 'role' | 'partnerId'>): void {
+  if ((input.role === 'partner') !== Boolean(input.partnerId)) {
+    throw DomainError.validation('A partner user needs a partnerId; managers and reviewers have none.', { field: 'partnerId' });
   }
 }

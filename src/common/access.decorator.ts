@@ -22,3 +22,12 @@ export const OwnSessionOnly = () => SetMetadata(OWN_SESSION_KEY, true);
 
 /** No sign-in needed (health, docs, tracked-link redirects, approval-by-link pages). */
 export const Public = () => SetMetadata(ACCESS_KEY, { public: true } satisfies AccessRule);
+
+export const CAMPAIGN_SCOPE_KEY = 'chorus:campaign-scope';
+
+/**
+ * The route reads or writes inside the campaign named by this route parameter: a partner user
+ * whose partner is neither a member nor the operator of that campaign gets 404, as if it did not
+ * exist. Checked by the access guard, so every route that carries it is scoped the same way.
+ */
+export const CampaignScoped = (param = 'campaignId') => SetMetadata(CAMPAIGN_SCOPE_KEY, param);

@@ -62,6 +62,10 @@ export class Env {
   MASTODON_MEDIA_WAIT_MS = 300_000;
   @IsOptional() @IsUrl(url) BLUESKY_API_BASE_URL = 'https://bsky.social';
   @IsOptional() @IsString() X_CLIENT_ID?: string;
+  /** LinkedIn app credentials, needed only to renew connections with refresh tokens (approved Marketing partners). */
+  @IsOptional() @IsString() LINKEDIN_CLIENT_ID?: string;
+  @IsOptional() @IsString() LINKEDIN_CLIENT_SECRET?: string;
+  @IsOptional() @IsUrl(url) LINKEDIN_OAUTH_BASE_URL = 'https://www.linkedin.com';
   @IsOptional() @IsString() X_CLIENT_SECRET?: string;
 
   /** Media given by URL is fetched only from public addresses unless this is true (tests, local demos). */
@@ -69,6 +73,25 @@ export class Env {
 
   @IsOptional() @Transform(({ value }) => (value === undefined ? 20 : Number(value))) @IsInt() @Min(1)
   MEDIA_MAX_MB = 20;
+
+  /** Mastodon instances and partner webhooks may point to private addresses only when this is true (tests, local demos). */
+  @IsOptional() @IsIn(['true', 'false']) OUTBOUND_ALLOW_PRIVATE_HOSTS = 'false';
+
+  /**
+   * Express's `trust proxy`: unset (default) trusts no proxy and takes the client address from the
+   * connection; behind a reverse proxy give its hop count (1) or its addresses, so the login
+   * throttle counts the real clients and not the proxy.
+   */
+  @IsOptional() @Matches(/^(true|false|\d{1,2}|[0-9a-fA-F.:/, ]+|loopback|linklocal|uniquelocal)$/, { message: 'TRUST_PROXY must be a hop count, true/false, or addresses (Express trust proxy)' })
+  TRUST_PROXY?: string;
+
+  /** Sign-in attempts per minute from one client address, whatever the e-mails (each e-mail has its own limit too). */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 30 : Number(value))) @IsInt() @Min(1)
+  LOGIN_ATTEMPTS_PER_ADDRESS = 30;
+
+  /** Longest SQL statement an API request may run (ms); the worker is not bound by it. */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 10_000 : Number(value))) @IsInt() @Min(100)
+  API_STATEMENT_TIMEOUT_MS = 10_000;
 
   /**
    * Publish jobs one worker runs at once. A job mostly waits on a network (hundreds of ms per
@@ -95,6 +118,13 @@ export class Env {
   /** Per-request timeout of the network adapters (ms). */
   @IsOptional() @Transform(({ value }) => (value === undefined ? 15_000 : Number(value))) @IsInt() @Min(100)
   NETWORK_TIMEOUT_MS = 15_000;
+
+  /**
+   * After a publish attempt whose answer was lost (timeout, reset, 5xx), how long the network is
+   * given to finish applying it before Chorus looks for the post and decides (ms).
+   */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 120_000 : Number(value))) @IsInt() @Min(100)
+  PUBLISH_RECHECK_MS = 120_000;
 
   /** smtp(s)://user:pass@host:port — e-mail (invites, approval links, notifications) is sent only when set. */
   @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ENV, Env } from '../config/env';
 import { dataSourceOptions } from './data-source';
@@ -11,4 +11,27 @@ import { dataSourceOptions } from './data-source';
     }),
   ],
 })
-export class DatabaseModule {}
+export class DatabaseModule {
+  /**
+   * The API's connections: no statement runs longer than API_STATEMENT_TIMEOUT_MS, so one request
+   * cannot hold the database (PostgreSQL cancels it; the client gets a 503). The worker's long
+   * jobs keep the plain module.
+   */
+  static forApi(): DynamicModule {
+    return {
+      module: ApiDatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [ENV],
+          useFactory: (env: Env) => {
+            const options = dataSourceOptions(env.DATABASE_URL);
+            return { ...options, extra: { ...options.extra, statement_timeout: env.API_STATEMENT_TIMEOUT_MS }, migrationsRun: env.MIGRATIONS_RUN === 'true' };
+          },
+        }),
+      ],
+    };
+  }
+}
+
+@Module({})
+class ApiDatabaseModule {}

@@ -4,7 +4,7 @@ import { DataSource, Repository } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { MailService } from './mail.service';
 import { Notification, NotificationKind } from './notification.entity';
-import { PartnerWebhookService } from './partner-webhook.service';
+import { PartnerWebhookService } from './webhooks/partner-webhook.service';
 
 const SUBJECTS: Record<NotificationKind, string> = {
   approval_requested: 'Chorus — une publication attend votre validation',

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { actorOf, type AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Allow, OwnSessionOnly } from '../common/access.decorator';
-import { SetWebhookDto } from './dto/set-webhook.dto';
+import { SetWebhookDto } from './webhooks/set-webhook.dto';
 import { NotificationService } from './notification.service';
-import { PartnerWebhookService } from './partner-webhook.service';
+import { PartnerWebhookService } from './webhooks/partner-webhook.service';
 
 @ApiTags('notifications')
 @Controller('api')
@@ -32,14 +32,14 @@ export class NotificationsController {
 
   @Put('partners/:id/webhook')
   @Allow('manager')
-  setWebhook(@Param('id', ParseUUIDPipe) partnerId: string, @Body() dto: SetWebhookDto) {
-    return this.webhooks.set(partnerId, dto.url, dto.secret);
+  setWebhook(@Param('id', ParseUUIDPipe) partnerId: string, @Body() dto: SetWebhookDto, @CurrentUser() user: AuthenticatedUser) {
+    return this.webhooks.set(partnerId, dto.url, dto.secret, actorOf(user));
   }
 
   @Delete('partners/:id/webhook')
   @HttpCode(204)
   @Allow('manager')
-  async removeWebhook(@Param('id', ParseUUIDPipe) partnerId: string): Promise<void> {
-    await this.webhooks.remove(partnerId);
+  async removeWebhook(@Param('id', ParseUUIDPipe) partnerId: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
+    await this.webhooks.remove(partnerId, actorOf(user));
   }
 }

@@ -1,11 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApprovalReminderService } from './approval-reminder.service';
+import { QueueModule } from '../queue/queue.module';
 import { MailModule } from './mail.module';
 import { Notification } from './notification.entity';
 import { NotificationService } from './notification.service';
 import { NotificationsController } from './notifications.controller';
-import { PartnerWebhookService } from './partner-webhook.service';
+import { PartnerWebhookService } from './webhooks/partner-webhook.service';
 
 /**
  * Inboxes, e-mail and partner webhooks. Global so the pipeline can inject NotificationService
@@ -13,7 +14,7 @@ import { PartnerWebhookService } from './partner-webhook.service';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Notification]), MailModule],
+  imports: [TypeOrmModule.forFeature([Notification]), MailModule, QueueModule],
   controllers: [NotificationsController],
   providers: [NotificationService, PartnerWebhookService, ApprovalReminderService],
   exports: [NotificationService, PartnerWebhookService, ApprovalReminderService],

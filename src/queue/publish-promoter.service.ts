@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { DeliveryRepository } from '../campaigns/deliveries/delivery.repository';
 import { ENV, Env } from '../config/env';
+import { MetricsService } from '../metrics/metrics.service';
 import { PublishScheduler } from './publish-scheduler.service';
 
 const BATCH = 2000;
@@ -22,6 +23,7 @@ export class PublishPromoter implements OnApplicationBootstrap, OnApplicationShu
     private readonly scheduler: PublishScheduler,
     private readonly schedules: SchedulerRegistry,
     @Inject(ENV) private readonly env: Env,
+    private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,7 +39,7 @@ export class PublishPromoter implements OnApplicationBootstrap, OnApplicationShu
     if (this.running || this.stopped) return;
     this.running = true;
     try {
-      await this.promote();
+      await this.metrics.timePass('promoter', () => this.promote());
     } catch (err) {
       if (!this.stopped) this.logger.error({ err }, 'promotion failed; next tick retries');
     } finally {

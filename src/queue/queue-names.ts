@@ -2,6 +2,8 @@
 export enum QueueName {
   Publish = 'publish',
   Followers = 'followers',
+  PostMetrics = 'post-metrics',
+  Webhooks = 'webhooks',
 }
 
 export interface QueueSettings {
@@ -12,4 +14,6 @@ export interface QueueSettings {
 export const QUEUE_CONFIG: Record<QueueName, QueueSettings> = {
   [QueueName.Publish]: { concurrency: 8 },
   [QueueName.Followers]: { concurrency: 4 },
+  [QueueName.PostMetrics]: { concurrency: 2 },
+  [QueueName.Webhooks]: { concurrency: 4 },
 };

@@ -1,10 +1,11 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/current-user.decorator';
-import { Allow, Public } from '../common/access.decorator';
+import { Allow, OwnSessionOnly, Public } from '../common/access.decorator';
 import { ENV, type Env } from '../config/env';
+import { CalendarFeedAccessService } from './calendar/calendar-feed-access.service';
 import { CalendarFeedService, type CalendarFile } from './calendar/calendar-feed.service';
 import { WebReadsService } from './web-reads.service';
 
@@ -15,6 +16,7 @@ export class WebApiController {
   constructor(
     private readonly reads: WebReadsService,
     private readonly feeds: CalendarFeedService,
+    private readonly feedAccess: CalendarFeedAccessService,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -36,26 +38,36 @@ export class WebApiController {
     return this.reads.post(id, user);
   }
 
-  /** The secret address to subscribe to from a calendar app (no sign-in there). */
+  /** The signed-in user's own secret address to subscribe to from a calendar app (no sign-in there). */
   @Get('api/web/campaigns/:id/calendar-feed')
   @Allow('manager', 'partner', 'reviewer')
-  async feedAddress(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser, @Req() req: Request) {
+  async feedAddress(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     await this.reads.calendar(id, user); // same visibility as the calendar page
-    return { url: `${this.origin(req)}${this.feeds.feedPath(id)}` };
+    res.setHeader('Cache-Control', 'no-store');
+    return { url: `${this.origin(req)}${await this.feedAccess.feedPath(id, user)}` };
+  }
+
+  /** Revokes the signed-in user's feed address of this campaign; asking for the address again makes a new one. */
+  @Delete('api/web/campaigns/:id/calendar-feed')
+  @HttpCode(204)
+  @Allow('manager', 'partner', 'reviewer')
+  @OwnSessionOnly()
+  async revokeFeed(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser): Promise<void> {
+    await this.feedAccess.revoke(id, user);
   }
 
   @Get('api/campaigns/:id/calendar.ics')
   @Allow('manager', 'partner', 'reviewer')
   async ics(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthenticatedUser, @Req() req: Request, @Res() res: Response) {
     await this.reads.calendar(id, user);
-    this.sendIcs(res, await this.feeds.render(id, this.origin(req)));
+    this.sendIcs(res, await this.feeds.render(id, this.origin(req), user));
   }
 
   @Get('feeds/campaigns/:id/:key/calendar.ics')
   @Public()
   async publicIcs(@Param('id', ParseUUIDPipe) id: string, @Param('key') key: string, @Req() req: Request, @Res() res: Response) {
-    this.feeds.checkKey(id, key);
-    this.sendIcs(res, await this.feeds.render(id, this.origin(req)));
+    const viewer = await this.feedAccess.viewerOf(id, key);
+    this.sendIcs(res, await this.feeds.render(id, this.origin(req), viewer));
   }
 
   private sendIcs(res: Response, file: CalendarFile) {

@@ -28,9 +28,9 @@ describe('role table: every route, every role', () => {
     expect(Object.keys(ROUTE_TABLE).filter((k) => !registered.includes(k))).toEqual([]);
   });
 
-  it('the table never lets a reviewer write, but for its own session, password and inbox', () => {
+  it('the table never lets a reviewer write, but for its own session, password, inbox and calendar feed address', () => {
     const bad = Object.entries(ROUTE_TABLE).filter(([k, rule]) => WRITE.has(k.split(' ')[0]) && rule !== PUBLIC && rule.includes('reviewer'));
-    expect(bad.map(([k]) => k).sort()).toEqual(['POST /api/auth/logout', 'POST /api/auth/password', 'POST /api/notifications/:id/read']);
+    expect(bad.map(([k]) => k).sort()).toEqual(['DELETE /api/web/campaigns/:id/calendar-feed', 'POST /api/auth/logout', 'POST /api/auth/password', 'POST /api/notifications/:id/read']);
   });
 
   it('each route answers each role as the table says', async () => {

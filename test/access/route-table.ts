@@ -104,12 +104,18 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'POST /api/campaigns/:campaignId/codes': [M, P],
   'GET /api/campaigns/:campaignId/codes': ALL,
   'GET /api/campaigns/:campaignId/report.csv': ALL,
+  'GET /api/campaigns/:campaignId/outputs': ALL,
+  'GET /api/campaigns/:campaignId/report.pdf': [M, R],
+  'GET /api/campaigns/:campaignId/report.xlsx': [M, R],
+  'GET /api/campaigns/:campaignId/outputs/top-posts': ALL,
+  'GET /api/campaigns/:campaignId/outputs/reciprocal-visibility': ALL,
 
   // web API
   'GET /api/web/campaigns/:id/calendar': ALL,
   'GET /api/web/campaigns/:id/composer': [M],
   'GET /api/web/posts/:id': ALL,
   'GET /api/web/campaigns/:id/calendar-feed': ALL,
+  'DELETE /api/web/campaigns/:id/calendar-feed': ALL,
   'GET /api/campaigns/:id/calendar.ics': ALL,
   'GET /feeds/campaigns/:id/:key/calendar.ics': PUBLIC,
 };

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
+import { aJointPost } from '../support/approval-fixtures';
 import { createTestApp, createUser, TestApp } from '../support/test-app';
 
 /**
@@ -66,5 +67,28 @@ describe('logs', () => {
     expect(output).not.toContain(manager.password);
     expect(output).not.toContain('wrong-password-visible');
     expect(output).not.toContain(token);
+  });
+
+  it('never contain approval-link tokens, calendar feed keys or invitation tokens from addresses', async () => {
+    const w = await aJointPost(t);
+    await w.manager.post(`/api/posts/${w.post.id}/submit`).expect(200);
+    const links = (await w.manager.get(`/api/posts/${w.post.id}/approval-links`).expect(200)).body as Array<{ token: string }>;
+    const token = links[0].token;
+    const feedPath = new URL((await w.manager.get(`/api/web/campaigns/${w.campaignId}/calendar-feed`).expect(200)).body.url).pathname;
+    const feedKey = feedPath.split('/')[4];
+    expect(feedKey.length).toBeGreaterThan(20);
+    const inviteToken = `invite${randomUUID().replace(/-/g, '')}`;
+
+    await request(base).get(`/api/approval-links/${token}`).expect(200);
+    await request(base).get(`/approve/${token}`);
+    await request(base).post(`/api/approval-links/${token}`).send({ decision: 'approved' }).expect(200);
+    await request(base).get(feedPath).expect(200);
+    await request(base).get(`/invite?token=${inviteToken}`);
+    await request(base).get(`/api/approval-links/${token}x/nothing`).expect(404);
+    await new Promise((r) => setTimeout(r, 500)); // let the process flush its log lines
+
+    expect(output).toContain('/api/approval-links/[redacted]'); // the requests were logged…
+    expect(output).toContain('/calendar.ics');
+    for (const secret of [token, token.split('.')[2], feedKey, inviteToken]) expect(output).not.toContain(secret); // …without their secrets
   });
 });

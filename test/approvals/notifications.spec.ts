@@ -5,8 +5,11 @@ import { DataSource } from 'typeorm';
 import { ApprovalReminderService } from '../../src/notifications/approval-reminder.service';
 import { NotificationService } from '../../src/notifications/notification.service';
 import { aJointPost } from '../support/approval-fixtures';
-import { waitFor } from '../support/pipeline-fixtures';
+import { startWorker, usePrivateRedisPrefix, waitFor } from '../support/pipeline-fixtures';
 import { createTestApp, TestApp } from '../support/test-app';
+
+// Webhooks are sent by the worker: this file runs one, on its own queues and database.
+usePrivateRedisPrefix();
 
 describe('notifications', () => {
   let t: TestApp;
@@ -39,7 +42,8 @@ describe('notifications', () => {
     expect((await a.get('/api/notifications?unread=true').expect(200)).body).toHaveLength(1);
   });
 
-  it('sends the partner\'s webhook signed with HMAC-SHA256; the secret is never returned', async () => {
+  it('sends the partner\'s webhook from the worker, signed with HMAC-SHA256; the secret is never returned', async () => {
+    const worker = await startWorker();
     const received: Array<{ body: string; signature: string | undefined }> = [];
     const server = http.createServer((req, res) => {
       let body = '';
@@ -66,6 +70,7 @@ describe('notifications', () => {
       expect(JSON.parse(hit.body)).toMatchObject({ kind: 'approval_requested', partnerId: w.partners[0].id, payload: { postId: w.post.id, version: 1 } });
     } finally {
       server.close();
+      await worker.close();
     }
   });
 

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { MastodonEmulator } from '../emulators/mastodon.emulator';
+import { FollowerPoller } from '../../src/analytics/snapshots/follower-poller.service';
 import { WorkerMetricsServer } from '../../src/metrics/worker-metrics.server';
 import { usePrivateRedisPrefix } from '../support/pipeline-fixtures';
 import { Pipeline, startPipeline, waitForStatus } from '../pipeline/pipeline-harness';
@@ -55,13 +56,18 @@ describe('operations metrics', () => {
     return res.text();
   }
 
-  async function oneDelivery(): Promise<string> {
+  async function oneChannel(): Promise<string> {
     const id = `ops${++seq}`;
-    emulator.addAccount({ id, username: id, token: `tok-${id}` });
+    emulator.addAccount({ id, username: id, token: `tok-${id}`, followers: 120 });
     const [channelId] = await p.fixtures.channels(partnerId, [
       { network: 'mastodon', externalId: id, handle: `@${id}`, instanceUrl: emulator.url, credentials: { accessToken: `tok-${id}` } },
     ]);
-    const r = await p.fixtures.release({ campaignId, channelIds: [channelId], posts: 1, dueAt: new Date(Date.now() + 300), tag: `metrics-${id}-${Date.now()}` });
+    return channelId;
+  }
+
+  async function oneDelivery(): Promise<string> {
+    const channelId = await oneChannel();
+    const r = await p.fixtures.release({ campaignId, channelIds: [channelId], posts: 1, dueAt: new Date(Date.now() + 300), tag: `metrics-${channelId}` });
     await p.scheduler.enqueue(r.deliveryIds);
     return r.deliveryIds[0];
   }
@@ -115,13 +121,29 @@ describe('operations metrics', () => {
     expect(sample(after, 'chorus_network_call_duration_seconds_count', { network: 'mastodon', operation: 'publish' })).toBeGreaterThanOrEqual(2);
   });
 
-  it('each reconciler pass is timed', async () => {
-    const before = sample(await workerMetrics(), 'chorus_pass_duration_seconds_count', { pass: 'reconciler' });
+  it('a follower poll is counted by network and outcome', async () => {
+    const counted = { network: 'mastodon', outcome: 'count' };
+    const failed = { network: 'mastodon', outcome: 'failed' };
+    const before = await workerMetrics();
+    const channelId = await oneChannel();
+    const poller = p.worker.get(FollowerPoller);
+    expect(await poller.poll({ channelId, source: 'manual' })).toMatchObject({ outcome: 'count', followers: 120 });
+    emulator.inject({ kind: 'server_error', status: 503 }, 'any', 1);
+    expect(await poller.poll({ channelId, source: 'manual' }, new Date(Date.now() + 1000))).toMatchObject({ outcome: 'failed' });
+    const after = await workerMetrics();
+    expect(sample(after, 'chorus_follower_polls_total', counted) - sample(before, 'chorus_follower_polls_total', counted)).toBe(1);
+    expect(sample(after, 'chorus_follower_polls_total', failed) - sample(before, 'chorus_follower_polls_total', failed)).toBe(1);
+    const readFailed = { network: 'mastodon', operation: 'readFollowers', outcome: 'transient' };
+    expect(sample(after, 'chorus_network_calls_total', readFailed) - sample(before, 'chorus_network_calls_total', readFailed)).toBe(1);
+  });
+
+  it.each(['reconciler', 'promoter'])('each %s pass is timed', async (pass) => {
+    const before = sample(await workerMetrics(), 'chorus_pass_duration_seconds_count', { pass });
     // RECONCILE_INTERVAL_MS is 1 s in pipeline tests: wait for the next passes rather than for a duration.
     let now = before;
     for (let i = 0; i < 100 && now <= before; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      now = sample(await workerMetrics(), 'chorus_pass_duration_seconds_count', { pass: 'reconciler' });
+      now = sample(await workerMetrics(), 'chorus_pass_duration_seconds_count', { pass });
     }
     expect(now).toBeGreaterThan(before);
   });

@@ -34,6 +34,10 @@ export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL ??= 'silent';
   process.env.MIGRATIONS_RUN = 'false';
   process.env.MEDIA_ALLOW_PRIVATE_HOSTS = 'true';
+  // Mastodon instances and webhooks run on local emulators in tests; the strict default has its own tests.
+  process.env.OUTBOUND_ALLOW_PRIVATE_HOSTS = 'true';
+  // Every test signs in from 127.0.0.1; the per-address limit has its own test (test/security).
+  process.env.LOGIN_ATTEMPTS_PER_ADDRESS = '1000000';
   // Workers started by the tests serve no metrics unless a test gives them a port of its own.
   process.env.WORKER_METRICS_PORT ??= '0';
 

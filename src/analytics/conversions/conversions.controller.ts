@@ -2,11 +2,12 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/commo
 import { ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../../auth/authenticated-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
-import { Allow } from '../../common/access.decorator';
+import { Allow, CampaignScoped } from '../../common/access.decorator';
 import { ConversionService } from './conversion.service';
 import { CreateCampaignCodeDto, RecordConversionDto } from './dto/record-conversion.dto';
 
 @ApiTags('conversions')
+@CampaignScoped()
 @Controller('api/campaigns/:campaignId')
 export class ConversionsController {
   constructor(private readonly conversions: ConversionService) {}

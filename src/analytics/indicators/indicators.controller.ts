@@ -1,11 +1,12 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Allow } from '../../common/access.decorator';
+import { Allow, CampaignScoped } from '../../common/access.decorator';
 import { SeriesQueryDto, WindowQueryDto } from '../dto/window-query.dto';
 import { IndicatorsService } from './indicators.service';
 
 /** Follower figures are shared: every signed-in role reads them. */
 @ApiTags('indicators')
+@CampaignScoped()
 @Controller('api/campaigns/:campaignId/indicators')
 export class IndicatorsController {
   constructor(private readonly indicators: IndicatorsService) {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Allow, Public } from '../../common/access.decorator';
+import { Allow, CampaignScoped, Public } from '../../common/access.decorator';
 import { DomainError } from '../../common/errors/domain-error';
 import { TrackedLinkService } from './tracked-link.service';
 
@@ -23,6 +23,7 @@ export class LinksController {
 
   @Get('api/campaigns/:campaignId/links')
   @Allow('manager', 'partner', 'reviewer')
+  @CampaignScoped()
   list(@Param('campaignId', ParseUUIDPipe) campaignId: string) {
     return this.links.list(campaignId);
   }

@@ -1,12 +1,13 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Allow } from '../../common/access.decorator';
+import { Allow, CampaignScoped } from '../../common/access.decorator';
 import { WindowQueryDto } from '../dto/window-query.dto';
 import { ReportService } from './report.service';
 
 /** Figures only (conversion totals, never their notes): every role may download it. */
 @ApiTags('indicators')
+@CampaignScoped()
 @Controller('api/campaigns/:campaignId/report.csv')
 export class ReportsController {
   constructor(private readonly reports: ReportService) {}

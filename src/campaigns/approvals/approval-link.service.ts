@@ -113,19 +113,24 @@ export class ApprovalLinkService {
   /** Records the decision and burns the link in one transaction: if the decision is refused, the link stays unused. */
   async answer(token: string, input: { decision: ApprovalDecision; comment?: string }): Promise<DecisionResult> {
     const claims = await this.verify(token);
-    const result = await this.db.transaction(async (tx) => {
-      const burnt = (await tx.query(
-        `INSERT INTO approval_link_uses (jti, post_id, partner_id, post_version) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (jti) DO NOTHING RETURNING jti`,
-        [claims.jti, claims.post, claims.partner, claims.v],
-      )) as Array<{ jti: string }>;
-      if (!burnt.length) throw new DomainError('approval_link_used', 'This approval link has already been used.');
-      const [partner] = (await tx.query(`SELECT slug FROM partners WHERE id = $1`, [claims.partner])) as Array<{ slug: string }>;
-      return this.approvals.decideWithLock(tx, {
-        postId: claims.post, partnerId: claims.partner, version: claims.v, decision: input.decision, comment: input.comment ?? '',
-        actor: { userId: null, label: `approval-link:${partner?.slug ?? claims.partner}` }, userId: null, via: 'link',
-      });
-    });
+    const [partner] = (await this.db.query(`SELECT slug FROM partners WHERE id = $1`, [claims.partner])) as Array<{ slug: string }>;
+    const result = await this.db.transaction((tx) =>
+      this.approvals.decideWithLock(
+        tx,
+        {
+          postId: claims.post, partnerId: claims.partner, version: claims.v, decision: input.decision, comment: input.comment ?? '',
+          actor: { userId: null, label: `approval-link:${partner?.slug ?? claims.partner}` }, userId: null, via: 'link',
+        },
+        async () => {
+          const burnt = (await tx.query(
+            `INSERT INTO approval_link_uses (jti, post_id, partner_id, post_version) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (jti) DO NOTHING RETURNING jti`,
+            [claims.jti, claims.post, claims.partner, claims.v],
+          )) as Array<{ jti: string }>;
+          if (!burnt.length) throw new DomainError('approval_link_used', 'This approval link has already been used.');
+        },
+      ),
+    );
     await this.approvals.afterDecision(result);
     return result;
   }

@@ -107,9 +107,15 @@ export class ApprovalService {
     return result;
   }
 
-  /** For approval links: the caller has already checked the link and runs this in its transaction. */
-  async decideWithLock(tx: EntityManager, decision: Decision): Promise<DecisionResult> {
+  /**
+   * For approval links: the caller has already checked the link and runs this in its transaction.
+   * `afterLock` runs once the post's row is locked (the link burns there): the post is always the
+   * first row locked, so concurrent decisions queue on it instead of deadlocking (an insert that
+   * references the post takes a share lock on it, which must not come before FOR UPDATE).
+   */
+  async decideWithLock(tx: EntityManager, decision: Decision, afterLock?: () => Promise<void>): Promise<DecisionResult> {
     const post = await this.lockPost(tx, decision.postId);
+    await afterLock?.();
     return this.decideInTx(tx, post, decision);
   }
 

@@ -1,11 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { IsOmittable } from '../../common/is-omittable.decorator';
 
 export class UpdateCampaignDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 5000) objective?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() startsAt?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() endsAt?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() baselineStartsAt?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() baselineEndsAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(1, 200) name?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() @Length(0, 5000) objective?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() startsAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() endsAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() baselineStartsAt?: string;
+  @ApiPropertyOptional() @IsOmittable() @IsString() baselineEndsAt?: string;
 }

@@ -5,13 +5,14 @@ import { measured } from '../../metrics/measured-adapter';
 import { MetricsService } from '../../metrics/metrics.service';
 import { REDIS } from '../../redis/redis.module';
 import { HttpMediaFetcher } from '../media/media-fetcher';
+import { PublicAddressError, resolvePublicUrl } from '../media/public-address';
 import { Network } from '../network';
 import { BlueskyAdapter } from './bluesky/bluesky.adapter';
 import { FacebookAdapter } from './facebook/facebook.adapter';
 import { InstagramAdapter } from './instagram/instagram.adapter';
 import { LinkedInAdapter } from './linkedin/linkedin.adapter';
 import { MastodonAdapter, MediaUploadMemory } from './mastodon/mastodon.adapter';
-import { NetworkAdapter } from './network-adapter';
+import { NetworkAdapter, NetworkError } from './network-adapter';
 import { graphBaseUrl, linkedInVersionStatus, metaGraphVersionStatus } from './api-versions';
 import { SandboxAdapter, SandboxStore } from './sandbox/sandbox.adapter';
 import { XAdapter } from './x/x.adapter';
@@ -38,8 +39,14 @@ export class AdapterRegistry {
       }),
       facebook: new FacebookAdapter({ baseUrl: graphBaseUrl(env.FACEBOOK_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
       instagram: new InstagramAdapter({ baseUrl: graphBaseUrl(env.INSTAGRAM_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
-      linkedin: new LinkedInAdapter({ baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher }),
-      mastodon: new MastodonAdapter({ timeoutMs, mediaFetcher, mediaWaitMs: env.MASTODON_MEDIA_WAIT_MS, uploads: redisUploadMemory(redis) }),
+      linkedin: new LinkedInAdapter({
+        baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher,
+        oauthBaseUrl: env.LINKEDIN_OAUTH_BASE_URL, clientId: env.LINKEDIN_CLIENT_ID, clientSecret: env.LINKEDIN_CLIENT_SECRET,
+      }),
+      mastodon: new MastodonAdapter({
+        timeoutMs, mediaFetcher, mediaWaitMs: env.MASTODON_MEDIA_WAIT_MS, uploads: redisUploadMemory(redis),
+        instanceGuard: publicInstanceGuard(env.OUTBOUND_ALLOW_PRIVATE_HOSTS === 'true'),
+      }),
       bluesky: new BlueskyAdapter({ baseUrl: env.BLUESKY_API_BASE_URL, timeoutMs, mediaFetcher }),
       // The API and the worker are separate processes: the sandbox keeps its posts and follower counts in Redis.
       sandbox: new SandboxAdapter({ store: redisSandboxStore(redis) }),
@@ -59,6 +66,19 @@ export class AdapterRegistry {
   for(network: Network): NetworkAdapter {
     return this.adapters[network];
   }
+}
+
+/** A Mastodon instance must resolve to public addresses at each connection, as when it was saved. */
+function publicInstanceGuard(allowPrivateHosts: boolean): (instanceUrl: string) => Promise<void> {
+  return async (instanceUrl) => {
+    try {
+      await resolvePublicUrl(instanceUrl, { allowPrivateHosts });
+    } catch (err) {
+      if (!(err instanceof PublicAddressError)) throw err;
+      if (err.problem === 'lookup_failed') throw new NetworkError('transient', `${err.message} Will try again.`);
+      throw new NetworkError('auth', `The Mastodon instance ${err.host} cannot be used: ${err.message} Fix the channel's instance and reconnect it.`);
+    }
+  };
 }
 
 /** Media ids of Mastodon uploads per delivery file, shared by every worker, kept a day (beyond any retry). */

@@ -14,10 +14,21 @@ interface ErrorBody {
 const PG_CLIENT_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   '23505': { code: 'conflict', message: 'This already exists.' },
   '23503': { code: 'validation_failed', message: 'A referenced record does not exist.' },
+  '23502': { code: 'validation_failed', message: 'A required value is missing (null is not accepted here).' },
   '23514': { code: 'validation_failed', message: 'A value is out of the allowed range.' },
   '22P02': { code: 'validation_failed', message: 'A value has the wrong format.' },
   '22007': { code: 'validation_failed', message: 'A date or time has the wrong format.' },
   '22008': { code: 'validation_failed', message: 'A date or time is out of range.' },
+  '22003': { code: 'validation_failed', message: 'A number is out of range.' },
+  '22021': { code: 'validation_failed', message: 'A text contains a character that cannot be stored (such as a NUL byte).' },
+  '22P05': { code: 'validation_failed', message: 'A text contains a character that cannot be stored (such as a NUL byte).' },
+  '54001': { code: 'validation_failed', message: 'A value is too deeply nested or too complex.' },
+  // statement_timeout: the request asked for more work than an API request may do.
+  '57014': { code: 'service_unavailable', message: 'This request took too long and was stopped; narrow it (a shorter window, fewer rows).' },
+  // Deadlock or serialization failure left after retries: the client may simply try again.
+  '40P01': { code: 'conflict', message: 'A concurrent change got in the way; try again.' },
+  '40001': { code: 'conflict', message: 'A concurrent change got in the way; try again.' },
+  '55P03': { code: 'conflict', message: 'A concurrent change got in the way; try again.' },
 };
 
 /**
@@ -100,5 +111,7 @@ const BODY_ERRORS: Record<string, ErrorBody> = {
   'entity.parse.failed': { code: 'malformed_json', message: 'The request body is not valid JSON. Check quotes, commas and brackets.' },
   'entity.too.large': { code: 'payload_too_large', message: 'The request body is larger than 1 MB. Send media by URL, not inline.' },
   'charset.unsupported': { code: 'unsupported_media_type', message: 'Send the body as UTF-8 JSON.' },
+  'entity.too.deep': { code: 'validation_failed', message: 'The JSON body is nested too deeply (at most 32 levels).', details: { where: 'body' } },
+  'entity.invalid.text': { code: 'validation_failed', message: 'The JSON body holds a NUL character or a lone UTF-16 surrogate, which no text field accepts.', details: { where: 'body' } },
   'encoding.unsupported': { code: 'unsupported_media_type', message: 'Send the body as UTF-8 JSON (gzip, deflate or identity).' },
 };

@@ -1,8 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../common/errors/domain-error';
-import { ENV, type Env } from '../../config/env';
+import { isPartnerViewer, type Viewer } from '../../common/viewer';
 import { POST_STATUS_SQL } from '../../campaigns/posts/post-status.sql';
 import { placeholdersToNames } from '../../campaigns/posts/validation/placeholders';
 import { renderCalendar, type IcsEvent } from './icalendar';
@@ -19,39 +18,15 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 /**
- * The campaign's iCalendar feed: every post (at its minute) and every action (milestone).
- * Calendar apps cannot send our session cookie, so the feed also has a secret address whose
- * key is an HMAC of the campaign id (derived from CHORUS_SECRET_KEY, nothing stored).
+ * The campaign's iCalendar feed: every post (at its minute) and every action (milestone), as
+ * `viewer` may read them (a partner user: the posts on its own accounts). Who may read which feed
+ * is CalendarFeedAccessService's business.
  */
 @Injectable()
 export class CalendarFeedService {
-  private readonly feedKey: Buffer;
+  constructor(private readonly db: DataSource) {}
 
-  constructor(
-    private readonly db: DataSource,
-    @Inject(ENV) private readonly env: Env,
-  ) {
-    const secret = env.CHORUS_SECRET_KEY;
-    const ikm = /^[0-9a-fA-F]{64}$/.test(secret) ? Buffer.from(secret, 'hex') : Buffer.from(secret, 'base64');
-    this.feedKey = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), 'chorus:calendar-feed:v1', 32));
-  }
-
-  keyFor(campaignId: string): string {
-    return createHmac('sha256', this.feedKey).update(campaignId).digest('base64url');
-  }
-
-  checkKey(campaignId: string, key: string): void {
-    const expected = Buffer.from(this.keyFor(campaignId));
-    const given = Buffer.from(key);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw DomainError.notFound('calendar feed', campaignId);
-  }
-
-  /** Path of the secret feed address (the pages prefix it with their origin). */
-  feedPath(campaignId: string): string {
-    return `/feeds/campaigns/${campaignId}/${this.keyFor(campaignId)}/calendar.ics`;
-  }
-
-  async render(campaignId: string, origin: string): Promise<CalendarFile> {
+  async render(campaignId: string, origin: string, viewer: Viewer): Promise<CalendarFile> {
     const campaigns = await this.db.query(`SELECT id, name, objective, time_zone AS "timeZone" FROM campaigns WHERE id = $1`, [campaignId]);
     if (!campaigns.length) throw DomainError.notFound('campaign', campaignId);
     const campaign = campaigns[0] as { id: string; name: string; objective: string; timeZone: string };
@@ -62,8 +37,10 @@ export class CalendarFeedService {
                 (SELECT string_agg(DISTINCT pa.name, ', ') FROM deliveries d JOIN channels c ON c.id = d.channel_id
                    JOIN partners pa ON pa.id = c.partner_id WHERE d.post_id = p.id) AS "partnerNames"
            FROM posts p LEFT JOIN tracks t ON t.id = p.track_id
-          WHERE p.campaign_id = $1 ORDER BY p.scheduled_at`,
-        [campaignId],
+          WHERE p.campaign_id = $1
+            AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM deliveries d JOIN channels c ON c.id = d.channel_id WHERE d.post_id = p.id AND c.partner_id = $2))
+          ORDER BY p.scheduled_at`,
+        [campaignId, isPartnerViewer(viewer) ? viewer.partnerId : null],
       ),
       this.db.query(
         `SELECT a.id, a.title, a.description, a.occurs_at AS "occursAt", a.updated_at AS "updatedAt", t.name AS "trackName"

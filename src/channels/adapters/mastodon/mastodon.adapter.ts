@@ -33,6 +33,8 @@ export interface MastodonAdapterOptions {
   uploads?: MediaUploadMemory;
   /** Pages of the account's timeline read by findPublished before giving up (default 5 × 40 statuses). */
   lookupPages?: number;
+  /** Checked before every call: the instance must still be a public server (throws NetworkError). */
+  instanceGuard?: (instanceUrl: string) => Promise<void>;
 }
 
 interface MastodonStatus {
@@ -89,6 +91,7 @@ export class MastodonAdapter implements NetworkAdapter {
   private readonly mediaPollIntervalMs: number;
   private readonly uploads: MediaUploadMemory;
   private readonly lookupPages: number;
+  private readonly instanceGuard?: (instanceUrl: string) => Promise<void>;
 
   constructor(options: MastodonAdapterOptions) {
     this.http = axios.create({
@@ -102,6 +105,7 @@ export class MastodonAdapter implements NetworkAdapter {
     this.mediaPollIntervalMs = options.mediaPollIntervalMs ?? 2000;
     this.uploads = options.uploads ?? inMemoryUploads();
     this.lookupPages = options.lookupPages ?? 5;
+    this.instanceGuard = options.instanceGuard;
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
@@ -199,6 +203,8 @@ export class MastodonAdapter implements NetworkAdapter {
     if (!channel.instanceUrl) throw new NetworkError('auth', `The Mastodon channel ${channel.handle} has no instance address; reconnect it.`);
     const token = channel.credentials.accessToken;
     if (!token) throw new NetworkError('auth', `The Mastodon channel ${channel.handle} has no access token; reconnect it.`);
+    // The bearer token goes to this address: a name that now resolves to a private one gets nothing.
+    await this.instanceGuard?.(channel.instanceUrl);
     let res: AxiosResponse<unknown>;
     try {
       res = await this.http.request({ ...config, baseURL: channel.instanceUrl, headers: { ...config.headers, Authorization: `Bearer ${token}` } });
