@@ -3,10 +3,12 @@
  *
  * Loads 5,000,000 follower snapshots (500 channels, hourly for 10,000 hours ≈ 14 months, written
  * in time order as a collector writes them) with COPY into its own fresh database, plus 100,000
- * published deliveries, then times (median of 5, after one warm-up) the queries the API runs:
- * campaign indicators for all 500 channels with baseline trend and lift, one channel's daily
- * series over a year, and the reciprocity matrix. Each figure is printed with the plan's index
- * use; the last line is `BENCH {...}`. The database is dropped at the end.
+ * published deliveries with 10 per-post metric snapshots each (1,000,000 rows), then times (median
+ * of 5, after one warm-up) the queries the API runs: campaign indicators for all 500 channels with
+ * baseline trend and lift, one channel's daily series over a year, the reciprocity matrix, output
+ * indicators per track, top posts, and the funder report's data (its queries run together on a
+ * pool, as the report service runs them). Each figure is printed with the plan's index use; the last line is
+ * `BENCH {...}`. The database is dropped at the end.
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
@@ -14,23 +16,27 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source';
 import {
   CHANNEL_INDICATORS_WITH_LIFT_SQL,
+  CLICK_TOTALS_SQL,
+  CONVERSION_TOTALS_SQL,
   DAILY_SERIES_SQL,
   RECIPROCITY_PAIRS_SQL,
   RECIPROCITY_PLANNER_SETTING,
   ROLLUP_INDICATORS_SQL,
 } from '../../src/analytics/indicators.sql';
+import { outputsSql, RECIPROCAL_VIEWS_SQL, TOP_POSTS_SQL } from '../../src/analytics/outputs.sql';
 import { projectRoot } from '../project-root';
 
 const CHANNELS = 500;
 const PARTNERS = 50;
 const HOURS = 10_000;
 const DELIVERIES = 100_000;
+const METRIC_SNAPSHOTS_PER_DELIVERY = 10;
 const RUNS = 5;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -139,6 +145,34 @@ async function run(databaseUrl: string): Promise<void> {
   const deliveries = Number((await db.query(`SELECT count(*) FROM deliveries WHERE status = 'published'`)).rows[0].count);
   console.log(`inserted ${deliveries} published deliveries of ${posts} posts`);
 
+  // Every post in one of the two tracks; 10 readings per delivery, ages spread over 28 days, in
+  // slices of 10,000 deliveries (one statement each, as the reader's trigger would see them).
+  // Mastodon and Bluesky channels give no views or reach; LinkedIn gives clicks: as the networks do.
+  await db.query(`UPDATE posts p SET track_id = t.id FROM tracks t WHERE t.campaign_id = p.campaign_id AND (t.name = 'Retail') = (substr(p.base_text, 6)::int % 2 = 0)`);
+  await db.query(`CREATE TEMP TABLE delivery_seq AS SELECT d.id, d.published_at, c.network, row_number() OVER (ORDER BY d.id) AS n FROM deliveries d JOIN channels c ON c.id = d.channel_id`);
+  await db.query(`CREATE INDEX ON delivery_seq (n)`);
+  const t1 = Date.now();
+  for (let from = 1; from <= DELIVERIES; from += 10_000) {
+    await db.query(
+      `INSERT INTO post_metric_snapshots (delivery_id, taken_at, age, outcome, source, views, reach, likes, reposts, replies, quotes, link_clicks)
+       SELECT d.id, d.published_at + k * interval '67 hours', (ARRAY['1h','24h','7d','28d','manual'])[1 + k % 5], 'ok', 'bench',
+              CASE WHEN d.network IN ('mastodon', 'bluesky') THEN NULL ELSE 100 * k + d.n % 97 END,
+              CASE WHEN d.network IN ('mastodon', 'bluesky', 'x') THEN NULL ELSE 60 * k + d.n % 53 END,
+              k + d.n % 11, d.n % 3, d.n % 5,
+              CASE WHEN d.network IN ('x', 'bluesky', 'mastodon') THEN d.n % 2 END,
+              CASE WHEN d.network = 'linkedin' THEN d.n % 7 END
+         FROM delivery_seq d CROSS JOIN generate_series(1, $3) k
+        WHERE d.n >= $1 AND d.n < $2`,
+      [from, from + 10_000, METRIC_SNAPSHOTS_PER_DELIVERY],
+    );
+  }
+  const metricsLoadMs = Date.now() - t1;
+  await db.query(`VACUUM ANALYZE post_metric_snapshots`);
+  await db.query(`VACUUM ANALYZE post_metrics_latest`);
+  await db.query(`VACUUM ANALYZE posts`);
+  const metricRows = Number((await db.query(`SELECT count(*) FROM post_metric_snapshots`)).rows[0].count);
+  console.log(`inserted ${metricRows} per-post metric snapshots in ${metricsLoadMs} ms (latest figures: ${(await db.query(`SELECT count(*) FROM post_metrics_latest`)).rows[0].count})`);
+
   const windowParams = [campaign.id, startsAt, end];
   const indicators = await time(db, 'campaign indicators, 500 channels, baseline trend and lift', CHANNEL_INDICATORS_WITH_LIFT_SQL, windowParams);
   const rollup = await time(db, 'campaign indicators rolled up per partner, network, track, campaign', ROLLUP_INDICATORS_SQL, windowParams);
@@ -146,6 +180,23 @@ async function run(databaseUrl: string): Promise<void> {
     [channelIds[0]], new Date(end.getTime() - 365 * DAY), end, 'Europe/Paris',
   ]);
   const matrix = await time(db, 'reciprocity matrix over 100,000 deliveries', RECIPROCITY_PAIRS_SQL, [campaign.id, '-infinity', 'infinity'], RECIPROCITY_PLANNER_SETTING);
+
+  const outputs = await time(db, 'output indicators per track over 100,000 deliveries', outputsSql('track'), windowParams);
+  const topPosts = await time(db, 'top 10 posts by views', TOP_POSTS_SQL, [...windowParams, 10]);
+  // What FunderReportService asks for: the follower indicators (IndicatorsService.forCampaign's
+  // queries) and the output figures per track and for the campaign (OutputsService.forCampaign).
+  const days = [startsAt.toISOString().slice(0, 10), end.toISOString().slice(0, 10)];
+  const report = await timeReport(databaseUrl, [
+    { sql: CHANNEL_INDICATORS_WITH_LIFT_SQL, params: windowParams },
+    { sql: ROLLUP_INDICATORS_SQL, params: windowParams },
+    { sql: CONVERSION_TOTALS_SQL, params: [campaign.id, ...days] },
+    { sql: CLICK_TOTALS_SQL, params: [campaign.id, ...days] },
+    { sql: outputsSql('track'), params: windowParams },
+    { sql: outputsSql('campaign'), params: windowParams },
+  ]);
+  await time(db, 'reciprocal visibility (views) over 100,000 deliveries', RECIPROCAL_VIEWS_SQL, windowParams);
+  const [totals] = (await db.query(outputsSql('campaign'), windowParams)).rows;
+  console.log(`outputs: ${totals.deliveries} deliveries, ${totals.posts} posts, views ${totals.views} over ${totals.views_n} deliveries, engagements ${totals.engagements}`);
 
   // A sanity check that the figures are real: a steady channel's lift is ~0.
   const check = (await db.query(CHANNEL_INDICATORS_WITH_LIFT_SQL, windowParams)).rows;
@@ -160,8 +211,12 @@ async function run(databaseUrl: string): Promise<void> {
       rollupMs: rollup.medianMs,
       seriesMs: series.medianMs,
       matrixMs: matrix.medianMs,
+      outputMs: outputs.medianMs,
+      topPostsMs: topPosts.medianMs,
+      reportMs: report.medianMs,
       rows,
       deliveries,
+      metricRows,
       loadMs,
     })}`,
   );
@@ -177,6 +232,30 @@ function* snapshotLines(channelIds: string[], firstMs: number, h0: number, h1: n
       chunk += `${channelIds[c]}\t${takenAt}\tcount\t${followers}\timport\n`;
     }
     yield chunk;
+  }
+}
+
+/**
+ * The funder report's data: its queries at once on a pool, as ReportService runs them (each on its
+ * own connection); median of RUNS after one warm-up.
+ */
+async function timeReport(databaseUrl: string, queries: Array<{ sql: string; params: unknown[] }>): Promise<{ medianMs: number }> {
+  const pool = new Pool({ connectionString: databaseUrl, max: queries.length });
+  try {
+    const once = () => Promise.all(queries.map((q) => pool.query(q.sql, q.params)));
+    await once();
+    const samples: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = process.hrtime.bigint();
+      await once();
+      samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    samples.sort((a, b) => a - b);
+    const medianMs = Math.round(samples[Math.floor(RUNS / 2)] * 100) / 100;
+    console.log(`funder report data (${queries.length} queries at once): median ${medianMs} ms of ${RUNS} (${samples.map((s) => s.toFixed(1)).join(', ')})`);
+    return { medianMs };
+  } finally {
+    await pool.end();
   }
 }
 

@@ -7,6 +7,9 @@ import { FollowerPoller } from './snapshots/follower-poller.service';
 import { PollTicker } from './snapshots/poll-ticker.service';
 import { SnapshotRetention } from './snapshots/snapshot-retention.service';
 import { SnapshotRequestModule } from './snapshots/snapshot-request.module';
+import { PostMetricsProcessor } from './post-metrics/post-metrics.processor';
+import { PostMetricsReader } from './post-metrics/post-metrics-reader.service';
+import { PostMetricsTicker } from './post-metrics/post-metrics-ticker.service';
 
 /** The worker side of result indicators: scheduled follower polls, boundary snapshots, retention. */
 @Module({
@@ -18,6 +21,9 @@ import { SnapshotRequestModule } from './snapshots/snapshot-request.module';
     FollowerPollProcessor,
     PollTicker,
     SnapshotRetention,
+    PostMetricsReader,
+    PostMetricsProcessor,
+    PostMetricsTicker,
   ],
   exports: [SnapshotRequestModule],
 })

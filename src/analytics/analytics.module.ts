@@ -11,12 +11,16 @@ import { ReciprocityService } from './reciprocity/reciprocity.service';
 import { ReportService } from './reports/report.service';
 import { ReportsController } from './reports/reports.controller';
 import { SnapshotRequestModule } from './snapshots/snapshot-request.module';
+import { OutputsController } from './outputs/outputs.controller';
+import { FunderReportController } from './reports/funder-report.controller';
+import { FunderReportService } from './reports/funder-report.service';
+import { OutputsService } from './outputs/outputs.service';
 
 /** The API side of result indicators: indicators, reciprocity, tracked links, conversions, reports. */
 @Module({
   imports: [SnapshotRequestModule, TrackedLinksModule],
-  controllers: [IndicatorsController, ReciprocityController, LinksController, ConversionsController, ReportsController],
-  providers: [CampaignLookupService, IndicatorsService, ReciprocityService, ConversionService, ReportService],
+  controllers: [IndicatorsController, ReciprocityController, LinksController, ConversionsController, ReportsController, OutputsController, FunderReportController],
+  providers: [CampaignLookupService, IndicatorsService, ReciprocityService, ConversionService, ReportService, OutputsService, FunderReportService],
   exports: [TrackedLinksModule, SnapshotRequestModule],
 })
 export class AnalyticsModule {}

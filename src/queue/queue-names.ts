@@ -2,6 +2,7 @@
 export enum QueueName {
   Publish = 'publish',
   Followers = 'followers',
+  PostMetrics = 'post-metrics',
   Webhooks = 'webhooks',
 }
 
@@ -13,5 +14,6 @@ export interface QueueSettings {
 export const QUEUE_CONFIG: Record<QueueName, QueueSettings> = {
   [QueueName.Publish]: { concurrency: 8 },
   [QueueName.Followers]: { concurrency: 4 },
+  [QueueName.PostMetrics]: { concurrency: 2 },
   [QueueName.Webhooks]: { concurrency: 4 },
 };

@@ -106,6 +106,11 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'POST /api/campaigns/:campaignId/codes': [M, P],
   'GET /api/campaigns/:campaignId/codes': ALL,
   'GET /api/campaigns/:campaignId/report.csv': ALL,
+  'GET /api/campaigns/:campaignId/outputs': ALL,
+  'GET /api/campaigns/:campaignId/report.pdf': [M, R],
+  'GET /api/campaigns/:campaignId/report.xlsx': [M, R],
+  'GET /api/campaigns/:campaignId/outputs/top-posts': ALL,
+  'GET /api/campaigns/:campaignId/outputs/reciprocal-visibility': ALL,
 
   // web API
   'GET /api/web/campaigns/:id/calendar': ALL,

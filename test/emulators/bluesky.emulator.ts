@@ -84,6 +84,7 @@ export class BlueskyEmulator extends BaseEmulator {
     this.route('GET', '/xrpc/com.atproto.repo.listRecords', (req, res) => this.listRecords(req, res));
     this.route('POST', '/xrpc/com.atproto.repo.uploadBlob', (req, res) => this.uploadBlob(req, res));
     this.route('GET', '/xrpc/app.bsky.actor.getProfile', (req, res) => this.getProfile(req, res));
+    this.route('GET', '/xrpc/app.bsky.feed.getPosts', (req, res) => this.getPosts(req, res));
   }
 
   /** Every access token issued so far now answers ExpiredToken (as after 2 hours). */
@@ -198,8 +199,8 @@ export class BlueskyEmulator extends BaseEmulator {
     sendJson(res, 200, { did });
   }
 
-  private createRecord(req: EmulatorRequest, res: http.ServerResponse): void {
-    const fault = this.takeFault(req.path, true);
+  private async createRecord(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
+    const fault = await this.applyLate(this.takeFault(req.path, true));
     if (this.preFault(fault, req.path, res)) return;
     const did = this.authenticate(req, res);
     if (!did) return;
@@ -275,6 +276,36 @@ export class BlueskyEmulator extends BaseEmulator {
     const link = `bafkrei${createHash('sha256').update(data).digest('hex').slice(0, 52)}`;
     this.blobs.set(link, { mimeType, size: data.length });
     sendJson(res, 200, { blob: { $type: 'blob', ref: { $link: link }, mimeType, size: data.length } });
+  }
+
+  /**
+   * app.bsky.feed.getPosts: post views for up to 25 at:// URIs (more is InvalidRequest); a URI
+   * that is gone is left out of the answer, not an error.
+   */
+  private getPosts(req: EmulatorRequest, res: http.ServerResponse): void {
+    if (this.preFault(this.takeFault(req.path, false), req.path, res)) return;
+    if (!this.authenticate(req, res)) return;
+    const uris = req.query.getAll('uris');
+    if (uris.length === 0) return sendJson(res, 400, { error: 'InvalidRequest', message: 'Error: Params must have the property "uris"' });
+    if (uris.length > 25) return sendJson(res, 400, { error: 'InvalidRequest', message: 'Error: uris must not have more than 25 elements' });
+    if (uris.some((u) => !u.startsWith('at://'))) return sendJson(res, 400, { error: 'InvalidRequest', message: 'Error: uris/0 must be a valid at-uri' });
+    const posts = uris.map((u) => this.records.get(u)).filter((r): r is StoredRecord => !!r && r.uri.includes(`/${POST}/`)).map((r) => {
+      const counts = this.postInteractions.get(r.uri) ?? {};
+      const account = this.accounts.get(r.did);
+      return {
+        uri: r.uri,
+        cid: r.cid,
+        author: { did: r.did, handle: account?.handle ?? r.did, labels: [] },
+        record: r.value,
+        replyCount: counts.replies ?? 0,
+        repostCount: counts.reposts ?? 0,
+        likeCount: counts.likes ?? 0,
+        quoteCount: counts.quotes ?? 0,
+        indexedAt: String(r.value.createdAt ?? new Date().toISOString()),
+        labels: [],
+      };
+    });
+    sendJson(res, 200, { posts });
   }
 
   private getProfile(req: EmulatorRequest, res: http.ServerResponse): void {

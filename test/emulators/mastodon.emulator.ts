@@ -85,6 +85,7 @@ export class MastodonEmulator extends BaseEmulator {
     this.route('GET', '/api/v1/accounts/:id/statuses', (req, res) => this.accountStatuses(req, res));
     this.route('POST', '/api/v2/media', (req, res) => this.uploadMedia(req, res));
     this.route('GET', '/api/v1/media/:id', (req, res) => this.getMedia(req, res));
+    this.route('GET', '/api/v1/statuses/:id', (req, res) => this.getStatus(req, res));
   }
 
   addAccount(account: MastodonEmulatorAccount): void {
@@ -144,8 +145,8 @@ export class MastodonEmulator extends BaseEmulator {
     return account;
   }
 
-  private createStatus(req: EmulatorRequest, res: http.ServerResponse): void {
-    const fault = this.takeFault(req.path, true);
+  private async createStatus(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
+    const fault = await this.applyLate(this.takeFault(req.path, true));
     if (this.preFault(fault, res)) return;
     const account = this.authenticate(req, res);
     if (!account) return;
@@ -206,6 +207,16 @@ export class MastodonEmulator extends BaseEmulator {
       source: { privacy: 'public', sensitive: false, language: '', note: '', fields: [], follow_requests_count: 0, attribution_domains: [], hide_collections: false, discoverable: false, indexable: true },
       role: { id: '-99', name: '', permissions: '65536', color: '', highlighted: false },
     });
+  }
+
+  /** GET /api/v1/statuses/:id: a public status to anyone signed in; Mastodon answers 404 for an unknown or unreachable one. */
+  private getStatus(req: EmulatorRequest, res: http.ServerResponse): void {
+    if (this.preFault(this.takeFault(req.path, false), res)) return;
+    const account = this.authenticate(req, res);
+    if (!account) return;
+    const status = this.statusesById.get(req.params.id);
+    if (!status || (status.visibility === 'direct' && status.accountId !== account.id)) return sendJson(res, 404, { error: 'Record not found' });
+    sendJson(res, 200, this.statusJson(status));
   }
 
   private accountStatuses(req: EmulatorRequest, res: http.ServerResponse): void {
@@ -334,10 +345,10 @@ export class MastodonEmulator extends BaseEmulator {
       language: 'en',
       uri: `${this.url}/users/${account.username}/statuses/${s.id}`,
       url: `${this.url}/@${account.username}/${s.id}`,
-      replies_count: 0,
-      reblogs_count: 0,
-      favourites_count: 0,
-      quotes_count: 0,
+      replies_count: this.postInteractions.get(s.id)?.replies ?? 0,
+      reblogs_count: this.postInteractions.get(s.id)?.reposts ?? 0,
+      favourites_count: this.postInteractions.get(s.id)?.likes ?? 0,
+      quotes_count: this.postInteractions.get(s.id)?.quotes ?? 0,
       favourited: false,
       reblogged: false,
       muted: false,

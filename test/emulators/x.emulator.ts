@@ -59,7 +59,7 @@ export interface XEmulatorOptions {
   accounts: XEmulatorAccount[];
   /** When set, the token endpoint requires this client id (Basic auth or client_id). */
   clientId?: string;
-  /** Per-user 24 h post cap (Free tier is 17); unset = no cap. */
+  /** Per-user 24 h post cap, as an app plan may set; unset = no cap. */
   userPostCap24h?: number;
   /** Reject identical text from the same account with 403 (X's behaviour). Default true. */
   rejectDuplicates?: boolean;
@@ -163,6 +163,7 @@ export class XEmulator extends BaseEmulator {
     this.route('POST', '/2/tweets', (req, res) => this.createTweet(req, res));
     this.route('GET', '/2/users/me', (req, res) => this.me(req, res));
     this.route('GET', '/2/users/:id/tweets', (req, res) => this.timeline(req, res));
+    this.route('GET', '/2/tweets/:id', (req, res) => this.tweet(req, res));
     this.route('POST', '/2/media/upload/initialize', (req, res) => this.mediaInitialize(req, res));
     this.route('POST', '/2/media/upload/:id/append', (req, res) => this.mediaAppend(req, res));
     this.route('POST', '/2/media/upload/:id/finalize', (req, res) => this.mediaFinalize(req, res));
@@ -326,7 +327,7 @@ export class XEmulator extends BaseEmulator {
   }
 
   private async createTweet(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
-    const fault = this.takeFaultFor({ path: req.path, isPublish: true });
+    const fault = await this.applyLate(this.takeFaultFor({ path: req.path, isPublish: true }));
     const early = await this.answerFault(fault, res, 100);
     if (early === 'handled') return;
 
@@ -406,6 +407,32 @@ export class XEmulator extends BaseEmulator {
       };
     }
     sendJson(res, 200, { data }, this.rateHeaders(75, 74));
+  }
+
+  /**
+   * GET /2/tweets/:id (900 requests / 15 min per user). public_metrics only when asked in
+   * tweet.fields; an unknown id is X's 200 with a resource-not-found error and no data.
+   */
+  private async tweet(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
+    if ((await this.answerFault(this.takeReadFault(req), res, 900)) === 'handled') return;
+    if (!this.authenticate(req)) return sendJson(res, 401, BODIES.unauthorized);
+    const id = req.params.id;
+    if (!/^\d{1,19}$/.test(id)) return sendJson(res, 400, invalidRequest(`The \`id\` query parameter value [${id}] does not match ^[0-9]{1,19}$`, { id: [id] }));
+    const post = this.posts.find((p) => p.id === id);
+    if (!post) {
+      return sendJson(res, 200, {
+        errors: [{ value: id, detail: `Could not find tweet with id: [${id}].`, title: 'Not Found Error', resource_type: 'tweet', parameter: 'id', resource_id: id, type: 'https://api.twitter.com/2/problems/resource-not-found' }],
+      }, this.rateHeaders(900, 899));
+    }
+    const data: Record<string, unknown> = { id: post.id, text: post.text, edit_history_tweet_ids: [post.id] };
+    if ((req.query.get('tweet.fields') ?? '').split(',').includes('public_metrics')) {
+      const c = this.postInteractions.get(post.id) ?? {};
+      data.public_metrics = {
+        retweet_count: c.reposts ?? 0, reply_count: c.replies ?? 0, like_count: c.likes ?? 0, quote_count: c.quotes ?? 0,
+        bookmark_count: c.bookmarks ?? 0, impression_count: c.views ?? 0,
+      };
+    }
+    sendJson(res, 200, { data }, this.rateHeaders(900, 899));
   }
 
   private async timeline(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {

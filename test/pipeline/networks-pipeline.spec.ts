@@ -34,8 +34,8 @@ describe('publishing pipeline on every network', () => {
     await Promise.all(Object.values(emulators).map((e) => e.start()));
     process.env.X_API_BASE_URL = x.url;
     process.env.X_CLIENT_ID = 'chorus-client';
-    process.env.FACEBOOK_API_BASE_URL = `${facebook.url}/v20.0`;
-    process.env.INSTAGRAM_API_BASE_URL = `${instagram.url}/v20.0`;
+    process.env.FACEBOOK_API_BASE_URL = facebook.url;
+    process.env.INSTAGRAM_API_BASE_URL = instagram.url;
     process.env.LINKEDIN_API_BASE_URL = linkedin.url;
     process.env.BLUESKY_API_BASE_URL = bluesky.url;
     p = await startPipeline();
@@ -170,6 +170,19 @@ describe('publishing pipeline on every network', () => {
       return row.status === 'published' || row.status === 'failed' ? row : null;
     }, { what: 'the duplicate to settle' });
     expect(settled.attempts).toBe(1);
+    expect(texts(linkedin, d.text)).toBe(0);
+  });
+
+  it('linkedin: a retired API version is told to the manager in plain words on the delivery, and nothing is published', async () => {
+    // Every attempt is refused (a version stays retired until the operator changes it).
+    linkedin.inject({ kind: 'retired_version' }, 'publish', 10);
+    const d = await publishOne('linkedin');
+    const seen = await waitFor(async () => {
+      const row = await p.fixtures.delivery(d.deliveryId);
+      return row.error_message ? row : null;
+    }, { what: 'the refusal to be recorded' });
+    expect(seen.error_message).toMatch(/LinkedIn API version \d{6}, which LinkedIn no longer serves/);
+    expect(seen.error_message).toMatch(/LINKEDIN_API_VERSION/);
     expect(texts(linkedin, d.text)).toBe(0);
   });
 

@@ -32,7 +32,7 @@ describe('access, sessions and headers', () => {
     const outsider = await t.as('partner');
     const member = await t.as('partner', { partnerId: w.partners[0].id });
     const base = `/api/campaigns/${w.campaignId}`;
-    const reads = ['/indicators', '/indicators/series', '/reciprocity', '/links', '/conversions', '/codes', '/report.csv'];
+    const reads = ['/indicators', '/indicators/series', '/reciprocity', '/links', '/conversions', '/codes', '/report.csv', '/outputs', '/outputs/top-posts', '/outputs/reciprocal-visibility'];
     for (const path of reads) {
       const res = await outsider.get(base + path);
       expect([path, res.status, res.body.code]).toEqual([path, 404, 'not_found']);

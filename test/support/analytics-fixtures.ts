@@ -140,3 +140,31 @@ export async function publishedPost(
   );
   return { postId: res.body.id, deliveryIds };
 }
+
+export interface PostMetricRow {
+  takenAt: Date;
+  age?: string;
+  outcome?: 'ok' | 'unsupported' | 'failed';
+  views?: number | null;
+  reach?: number | null;
+  likes?: number | null;
+  reposts?: number | null;
+  replies?: number | null;
+  quotes?: number | null;
+  linkClicks?: number | null;
+}
+
+/** Inserts per-post readings of one delivery in one statement (as the reader's inserts would, through the latest-figures trigger). */
+export async function insertPostMetrics(t: TestApp, deliveryId: string, rows: PostMetricRow[], source = 'test'): Promise<void> {
+  const db = t.app.get(DataSource);
+  const col = <K extends keyof PostMetricRow>(k: K) => rows.map((r) => (r[k] === undefined ? null : r[k]));
+  await db.query(
+    `INSERT INTO post_metric_snapshots (delivery_id, taken_at, age, outcome, source, error_kind, views, reach, likes, reposts, replies, quotes, link_clicks)
+     SELECT $1, r.taken_at, r.age, r.outcome, $2, CASE WHEN r.outcome = 'failed' THEN 'transient' END,
+            r.views, r.reach, r.likes, r.reposts, r.replies, r.quotes, r.link_clicks
+       FROM unnest($3::timestamptz[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[], $12::int[])
+            AS r(taken_at, age, outcome, views, reach, likes, reposts, replies, quotes, link_clicks)`,
+    [deliveryId, source, col('takenAt'), rows.map((r) => r.age ?? 'manual'), rows.map((r) => r.outcome ?? 'ok'),
+      col('views'), col('reach'), col('likes'), col('reposts'), col('replies'), col('quotes'), col('linkClicks')],
+  );
+}

@@ -404,6 +404,14 @@ describe('web pages (browser)', () => {
     const csv = await page.request.get(`${base}${csvHref}`);
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    // Output indicators: a row per track and the total, and the funder's PDF report downloads.
+    const outputs = page.getByTestId('outputs-table');
+    await outputs.waitFor();
+    expect(await outputs.locator('tbody tr').count()).toBeGreaterThan(0);
+    const pdfHref = await page.getByRole('link', { name: 'Rapport au financeur (PDF)' }).getAttribute('href');
+    const pdf = await page.request.get(`${base}${pdfHref}`);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
 
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Result indicators' }).waitFor();

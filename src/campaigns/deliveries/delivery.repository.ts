@@ -54,6 +54,14 @@ const RETURNING = `RETURNING d.id, d.post_id, p.campaign_id, c.partner_id, d.att
 const JOINED = `FROM posts p, channels c`;
 const JOIN_ON = `p.id = d.post_id AND c.id = d.channel_id`;
 
+/** What earlier attempts of a delivery left unsettled on the network (see attemptHistory). */
+export interface AttemptHistory {
+  /** An earlier attempt's answer was lost, so the network may hold the post: look before sending. */
+  uncertain: boolean;
+  /** Network-side handles those attempts left (Instagram container ids), oldest first. */
+  attemptRefs: string[];
+}
+
 export interface DeliveryRow {
   id: string;
   postId: string;
@@ -453,17 +461,72 @@ export class DeliveryRepository {
     return rows.length > 0;
   }
 
-  /** publishing → published, with its audit row, in one statement. False when our claim was taken over. */
-  async markPublished(deliveryId: string, claimToken: string, post: PublishedPostRecord, how: 'published' | 'found_after_crash' | 'duplicate'): Promise<boolean> {
-    return this.transition(
-      `UPDATE deliveries d SET status = 'published', external_id = $3, external_url = $4, published_at = $5,
-              error_kind = NULL, error_message = NULL, enqueued_at = NULL, updated_at = now()
-         ${JOINED}
-        WHERE d.id = $1 AND d.status = 'publishing' AND d.claimed_by = $2 AND ${JOIN_ON}`,
-      [deliveryId, claimToken, post.externalId, post.url, post.publishedAt, how],
-      'delivery.published',
-      `jsonb_build_object('status', 'published', 'externalId', u.external_id, 'url', u.external_url, 'attempts', u.attempts, 'how', $6::text)`,
+  // ─── What an attempt whose answer was lost leaves behind ───────────────────
+  // Not status changes: the memory that makes later attempts look on the network first
+  // (uncertain_since) and the refs an adapter asked to keep (attempt_refs: Instagram containers).
+  // Both belong to the attempt in progress, so each write requires its claim token. Written only
+  // on those rare paths and read only by a retry: the common publication never touches them.
+
+  /** Read by a retry (attempts > 1) before it talks to the network. */
+  async attemptHistory(deliveryId: string): Promise<AttemptHistory> {
+    const rows: Array<{ uncertain_since: Date | null; attempt_refs: string[] | null }> = await this.db.query(
+      `SELECT uncertain_since, attempt_refs FROM deliveries WHERE id = $1`,
+      [deliveryId],
     );
+    return { uncertain: Boolean(rows[0]?.uncertain_since), attemptRefs: rows[0]?.attempt_refs ?? [] };
+  }
+
+  /** This attempt's answer was lost (or its worker died): from now on every attempt looks first. */
+  async markUncertain(deliveryId: string, claimToken: string): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.db.query(
+      `UPDATE deliveries SET uncertain_since = coalesce(uncertain_since, now())
+        WHERE id = $1 AND status = 'publishing' AND claimed_by = $2 RETURNING id`,
+      [deliveryId, claimToken],
+    );
+    return rows.length > 0;
+  }
+
+  /** Keeps a ref of this attempt, written before the call that may publish it. */
+  async rememberAttemptRef(deliveryId: string, claimToken: string, ref: string): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.db.query(
+      `UPDATE deliveries SET attempt_refs = array_append(attempt_refs, $3::text)
+        WHERE id = $1 AND status = 'publishing' AND claimed_by = $2 RETURNING id`,
+      [deliveryId, claimToken, ref],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * publishing → published, with its audit row, in one statement. False when our claim was taken
+   * over. The delivery's campaign and partner (known from the claim) come as parameters: the
+   * busiest statement of a release then joins nothing, which keeps it cheap to plan.
+   */
+  async markPublished(
+    delivery: Pick<DeliveryRow, 'id' | 'campaignId' | 'partnerId'>,
+    claimToken: string,
+    post: PublishedPostRecord,
+    how: 'published' | 'found_after_crash' | 'duplicate',
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH u AS (
+         UPDATE deliveries d SET status = 'published', external_id = $3, external_url = $4, published_at = $5,
+                error_kind = NULL, error_message = NULL, enqueued_at = NULL, updated_at = now()
+          WHERE d.id = $1 AND d.status = 'publishing' AND d.claimed_by = $2
+          RETURNING d.id, d.post_id, d.attempts, d.external_id, d.external_url)
+       ${auditInsertFrom({
+         from: 'u',
+         actorLabel: WORKER,
+         action: 'delivery.published',
+         entityType: 'delivery',
+         entityId: 'u.id::text',
+         campaignId: '$7::uuid',
+         postId: 'u.post_id',
+         partnerId: '$8::uuid',
+         after: `jsonb_build_object('status', 'published', 'externalId', u.external_id, 'url', u.external_url, 'attempts', u.attempts, 'how', $6::text)`,
+       })}`,
+      [delivery.id, claimToken, post.externalId, post.url, post.publishedAt, how, delivery.campaignId, delivery.partnerId],
+    );
+    return rows.length > 0;
   }
 
   /** publishing → failed (no retry left, content refused, credentials refused). */

@@ -35,11 +35,14 @@ export class AdapterRegistry {
     this.adapters = {
       x: new XAdapter({
         baseUrl: env.X_API_BASE_URL, timeoutMs, clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET, mediaFetcher,
-        postsPer15Min: env.X_POSTS_PER_15MIN, postsPer24h: env.X_POSTS_PER_24H,
+        postsPer15Min: env.X_POSTS_PER_15MIN, postsPer24h: env.X_POSTS_PER_24H, appPostsPer24h: env.X_APP_POSTS_PER_24H,
       }),
       facebook: new FacebookAdapter({ baseUrl: graphBaseUrl(env.FACEBOOK_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
       instagram: new InstagramAdapter({ baseUrl: graphBaseUrl(env.INSTAGRAM_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
-      linkedin: new LinkedInAdapter({ baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher }),
+      linkedin: new LinkedInAdapter({
+        baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher,
+        oauthBaseUrl: env.LINKEDIN_OAUTH_BASE_URL, clientId: env.LINKEDIN_CLIENT_ID, clientSecret: env.LINKEDIN_CLIENT_SECRET,
+      }),
       mastodon: new MastodonAdapter({
         timeoutMs, mediaFetcher, mediaWaitMs: env.MASTODON_MEDIA_WAIT_MS, uploads: redisUploadMemory(redis),
         instanceGuard: publicInstanceGuard(env.OUTBOUND_ALLOW_PRIVATE_HOSTS === 'true'),

@@ -14,6 +14,7 @@ import {
 } from 'chart.js';
 import { get } from '../api';
 import { LiftVerdict } from '../components/lift-verdict';
+import { OutputIndicators } from '../components/output-indicators';
 import { Loaded, NETWORK_LABELS, PageTitle, useAsync } from '../components/ui';
 import type { LiftInterval } from '../../../src/analytics/indicators/lift-interval';
 import { formatDate, formatDayShort, formatNumber, formatPercent, intlLocale, t, useLang } from '../i18n';
@@ -283,6 +284,8 @@ function IndicatorsView({ campaignId, period, indicators, series, reciprocity }:
           </table>
         </div>
       </section>
+
+      <OutputIndicators campaignId={campaignId} />
 
       <section class="card" aria-labelledby="recip-title">
         <h2 id="recip-title">{t('indicators.reciprocityTitle')}</h2>

@@ -1,3 +1,4 @@
+import { NetworkError } from '../network-adapter';
 import { countOf, notAvailable, PostMetricsReading, PublishedPostRef } from '../post-metrics';
 
 export const X_POST_METRICS_SOURCE = 'x GET /2/tweets/:id tweet.fields=public_metrics';
@@ -9,7 +10,9 @@ export const X_POST_METRICS_SOURCE = 'x GET /2/tweets/:id tweet.fields=public_me
  */
 export async function readXPostMetrics(getTweet: (id: string) => Promise<unknown>, post: PublishedPostRef): Promise<PostMetricsReading> {
   const answer = (await getTweet(post.externalId)) as { data?: { public_metrics?: Record<string, unknown> } };
-  const m = answer.data?.public_metrics ?? {};
+  // X answers 200 with only an error for a post that is gone: that is no figure at all, not zeros.
+  if (!answer.data) throw new NetworkError('content', 'X no longer shows this post (deleted, or not visible to this account).');
+  const m = answer.data.public_metrics ?? {};
   return {
     metrics: {
       ...notAvailable(),
