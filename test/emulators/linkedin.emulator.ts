@@ -165,8 +165,8 @@ export class LinkedInEmulator extends BaseEmulator {
     return released <= now.getTime() && now.getTime() < sunset;
   }
 
-  private createPost(req: EmulatorRequest, res: http.ServerResponse): void {
-    const fault = this.takeFault(req.path, true);
+  private async createPost(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
+    const fault = await this.applyLate(this.takeFault(req.path, true));
     if (this.preFault(fault, res)) return;
     const account = this.guard(req, res);
     if (!account) return;

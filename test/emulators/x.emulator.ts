@@ -59,7 +59,7 @@ export interface XEmulatorOptions {
   accounts: XEmulatorAccount[];
   /** When set, the token endpoint requires this client id (Basic auth or client_id). */
   clientId?: string;
-  /** Per-user 24 h post cap (Free tier is 17); unset = no cap. */
+  /** Per-user 24 h post cap, as an app plan may set; unset = no cap. */
   userPostCap24h?: number;
   /** Reject identical text from the same account with 403 (X's behaviour). Default true. */
   rejectDuplicates?: boolean;
@@ -327,7 +327,7 @@ export class XEmulator extends BaseEmulator {
   }
 
   private async createTweet(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
-    const fault = this.takeFaultFor({ path: req.path, isPublish: true });
+    const fault = await this.applyLate(this.takeFaultFor({ path: req.path, isPublish: true }));
     const early = await this.answerFault(fault, res, 100);
     if (early === 'handled') return;
 

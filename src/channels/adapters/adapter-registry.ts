@@ -9,7 +9,7 @@ import { PublicAddressError, resolvePublicUrl } from '../media/public-address';
 import { Network } from '../network';
 import { BlueskyAdapter } from './bluesky/bluesky.adapter';
 import { FacebookAdapter } from './facebook/facebook.adapter';
-import { InstagramAdapter, InstagramContainerStore } from './instagram/instagram.adapter';
+import { InstagramAdapter } from './instagram/instagram.adapter';
 import { LinkedInAdapter } from './linkedin/linkedin.adapter';
 import { MastodonAdapter, MediaUploadMemory } from './mastodon/mastodon.adapter';
 import { NetworkAdapter, NetworkError } from './network-adapter';
@@ -35,14 +35,13 @@ export class AdapterRegistry {
     this.adapters = {
       x: new XAdapter({
         baseUrl: env.X_API_BASE_URL, timeoutMs, clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET, mediaFetcher,
-        postsPer15Min: env.X_POSTS_PER_15MIN, postsPer24h: env.X_POSTS_PER_24H,
+        postsPer15Min: env.X_POSTS_PER_15MIN, postsPer24h: env.X_POSTS_PER_24H, appPostsPer24h: env.X_APP_POSTS_PER_24H,
       }),
       facebook: new FacebookAdapter({ baseUrl: graphBaseUrl(env.FACEBOOK_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
       instagram: new InstagramAdapter({
         baseUrl: graphBaseUrl(env.INSTAGRAM_API_BASE_URL, env.META_GRAPH_VERSION),
         timeoutMs,
         maxWaitMs: env.INSTAGRAM_CONTAINER_WAIT_MINUTES * 60_000,
-        containers: redisInstagramContainers(redis),
       }),
       linkedin: new LinkedInAdapter({
         baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher,
@@ -79,18 +78,6 @@ export class AdapterRegistry {
   for(network: Network): NetworkAdapter {
     return this.adapters[network];
   }
-}
-
-/** A week: longer than any delivery stays in `publishing` before the reconciler decides. */
-const CONTAINER_TTL_SECONDS = 7 * 24 * 3600;
-
-function redisInstagramContainers(redis: Redis): InstagramContainerStore {
-  return {
-    remember: async (key, containerId) => {
-      await redis.set(`instagram-container:${key}`, containerId, 'EX', CONTAINER_TTL_SECONDS);
-    },
-    recall: (key) => redis.get(`instagram-container:${key}`),
-  };
 }
 
 /** A Mastodon instance must resolve to public addresses at each connection, as when it was saved. */

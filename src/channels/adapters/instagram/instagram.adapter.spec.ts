@@ -25,6 +25,12 @@ function request(text?: string, extra: Partial<PublishRequest> = {}): PublishReq
   return { deliveryId: `d-${seq}`, idempotencyKey: `k-${seq}`, text: text ?? `Balade au Marché Vernaison n°${seq}`, media: [IMAGE], link: null, ...extra };
 }
 
+/** A request whose attempts' containers are kept, as the pipeline keeps them (attemptRefs). */
+function kept(req: PublishRequest): PublishRequest {
+  const refs: string[] = [];
+  return { ...req, attemptRefs: refs, rememberAttemptRef: async (ref) => void refs.push(ref) };
+}
+
 async function failure(p: Promise<unknown>): Promise<NetworkError> {
   try {
     await p;
@@ -54,6 +60,44 @@ describe('InstagramAdapter against InstagramEmulator', () => {
     adapter = new InstagramAdapter({ baseUrl: `${emu.url}/v20.0`, timeoutMs: 400, pollIntervalMs: 0, maxPolls: 5 });
   });
   afterEach(() => emu.close());
+
+  describe('containers of earlier attempts (lost answers)', () => {
+    it('keeps the container id before media_publish, and publishes a FINISHED earlier container instead of creating another', async () => {
+      const kept: string[] = [];
+      emu.inject({ kind: 'server_error', status: 500 }, 'publish', 1);
+      const first = request('Balade au marché', { rememberAttemptRef: async (ref) => void kept.push(ref) });
+      expect((await failure(adapter.publish(channel(), first))).options.maybeCommitted).toBe(true);
+      expect(kept).toHaveLength(1);
+
+      const post = await adapter.publish(channel(), { ...first, attemptRefs: kept, rememberAttemptRef: async (ref) => void kept.push(ref) });
+      expect(count('POST', /\/media$/)).toBe(1);
+      expect(emu.posts).toHaveLength(1);
+      expect(emu.posts[0].extra?.containerId).toBe(kept[0]);
+      expect(post.externalId).toBe(emu.posts[0].id);
+      expect(kept).toHaveLength(1);
+    });
+
+    it('reports an earlier container already PUBLISHED as a duplicate, without creating another', async () => {
+      const kept: string[] = [];
+      const first = request('Marché aux puces', { rememberAttemptRef: async (ref) => void kept.push(ref) });
+      await adapter.publish(channel(), first);
+      const err = await failure(adapter.publish(channel(), { ...first, attemptRefs: kept }));
+      expect(err.options.duplicate).toBe(true);
+      expect(count('POST', /\/media$/)).toBe(1);
+      expect(emu.posts).toHaveLength(1);
+    });
+
+    it('passes over an earlier container in ERROR and creates a fresh one', async () => {
+      const kept: string[] = [];
+      emu.inject({ kind: 'container_error' }, 'container', 1);
+      const first = request('Vide-grenier', { rememberAttemptRef: async (ref) => void kept.push(ref) });
+      await failure(adapter.publish(channel(), first));
+      await adapter.publish(channel(), { ...first, attemptRefs: kept, rememberAttemptRef: async (ref) => void kept.push(ref) });
+      expect(count('POST', /\/media$/)).toBe(2);
+      expect(emu.posts).toHaveLength(1);
+      expect(kept).toHaveLength(2);
+    });
+  });
 
   describe('publish', () => {
     it('creates a container, waits for FINISHED, publishes, and returns the permalink', async () => {
@@ -251,7 +295,7 @@ describe('InstagramAdapter against InstagramEmulator', () => {
 
     it('finds the post after a committed-then-5xx on media_publish, and null for another caption', async () => {
       const since = new Date();
-      const req = request('Publié puis 500');
+      const req = kept(request('Publié puis 500'));
       emu.inject({ kind: 'server_error_after_commit' });
       expect(await failure(adapter.publish(channel(), req))).toMatchObject({ kind: 'transient', options: { maybeCommitted: true } });
       expect(emu.posts).toHaveLength(1);
@@ -272,7 +316,7 @@ describe('InstagramAdapter against InstagramEmulator', () => {
     });
 
     it('throws, rather than answering "absent", when the container cannot be read', async () => {
-      const req = request();
+      const req = kept(request());
       emu.inject({ kind: 'connection_reset', afterCommit: true });
       await failure(adapter.publish(channel(), req));
       emu.inject({ kind: 'server_error' }, 'status');
@@ -281,9 +325,9 @@ describe('InstagramAdapter against InstagramEmulator', () => {
 
     it('reads the container, not the captions: a post with the same caption from another delivery is not taken for ours', async () => {
       const since = new Date();
-      const published = request('Même légende');
+      const published = kept(request('Même légende'));
       await adapter.publish(channel(), published);
-      const ours = { ...request('Même légende') };
+      const ours = kept(request('Même légende'));
       // Our attempt got its container FINISHED but never reached media_publish (crash before it).
       emu.inject({ kind: 'connection_reset' }, `/${ACCOUNT.id}/media_publish`);
       await failure(adapter.publish(channel(), ours));

@@ -21,16 +21,6 @@ import {
   PublishedPost,
 } from '../network-adapter';
 
-/**
- * Where the adapter notes each delivery's container before media_publish, so that after a crash
- * or a lost answer the container's own status tells whether the post went out. Kept outside the
- * process (Redis in the app): the worker that looks may not be the one that published.
- */
-export interface InstagramContainerStore {
-  remember(idempotencyKey: string, containerId: string): Promise<void>;
-  recall(idempotencyKey: string): Promise<string | null>;
-}
-
 export interface InstagramAdapterOptions extends GraphAdapterOptions {
   /** First pause between container status reads, doubled after each read up to a minute; default 3 s (tests use 0). */
   pollIntervalMs?: number;
@@ -38,8 +28,6 @@ export interface InstagramAdapterOptions extends GraphAdapterOptions {
   maxWaitMs?: number;
   /** A cap on status reads (tests); default none beyond maxWaitMs. */
   maxPolls?: number;
-  /** Default: in memory (one process). */
-  containers?: InstagramContainerStore;
   /** Publications allowed per 24 h (content_publishing_limit quota_total); default 50. */
   dailyPublishLimit?: number;
 }
@@ -72,9 +60,10 @@ const MAX_NOT_READY_RETRIES = 20;
  * poll it until FINISHED, then media_publish. Several media make a carousel. Tokens cannot be
  * refreshed here: an auth error means the partner reconnects the account.
  *
- * Crash recovery: the container of each delivery is noted (InstagramContainerStore) before
- * media_publish; findPublished reads that container's status_code, and only PUBLISHED counts as
- * published. No container noted means media_publish was never called.
+ * Lost answers: the id of each attempt's container is kept by the pipeline (attemptRefs) before
+ * media_publish, and checked before another is created: a FINISHED one is published instead of a
+ * new one, a PUBLISHED one proves the earlier attempt went through. Crash recovery (findPublished)
+ * reads those containers' status_code: only PUBLISHED counts as published, never a caption match.
  */
 export class InstagramAdapter implements NetworkAdapter {
   readonly network = 'instagram' as const;
@@ -83,14 +72,12 @@ export class InstagramAdapter implements NetworkAdapter {
   private readonly pollIntervalMs: number;
   private readonly maxWaitMs: number;
   private readonly maxPolls: number;
-  private readonly containers: InstagramContainerStore;
 
   constructor(options: InstagramAdapterOptions = {}) {
     this.graph = new GraphClient('Instagram', options.baseUrl ?? INSTAGRAM_PRODUCTION_BASE_URL, options.timeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 3000;
     this.maxWaitMs = options.maxWaitMs ?? 10 * 60_000;
     this.maxPolls = Math.max(1, options.maxPolls ?? Number.MAX_SAFE_INTEGER);
-    this.containers = options.containers ?? memoryContainers();
     this.postingLimits = [{ posts: options.dailyPublishLimit ?? 50, windowMs: 24 * 60 * 60_000 }];
   }
 
@@ -105,8 +92,10 @@ export class InstagramAdapter implements NetworkAdapter {
     const user = encodeURIComponent(channel.externalId);
     const caption = request.text;
 
-    let containerId: string;
-    if (request.media.length === 1) {
+    let containerId: string | undefined = await this.earlierContainer(channel, request);
+    if (containerId) {
+      // An earlier attempt's container, still unpublished: publishing it cannot make a second post.
+    } else if (request.media.length === 1) {
       containerId = await this.createContainer(channel, user, { ...mediaParams(request.media[0], false), caption, access_token: token });
     } else {
       const children: string[] = [];
@@ -117,10 +106,8 @@ export class InstagramAdapter implements NetworkAdapter {
       }
       containerId = await this.createContainer(channel, user, { media_type: 'CAROUSEL', children: children.join(','), caption, access_token: token });
     }
+    if (!request.attemptRefs?.includes(containerId)) await this.remember(request, containerId);
     await this.waitUntilFinished(channel, containerId);
-    await this.containers.remember(request.idempotencyKey, containerId).catch(() => {
-      throw new NetworkError('transient', 'Chorus could not note the prepared Instagram post before publishing it; will try again.', { maybeCommitted: false });
-    });
     const mediaId = await this.publishContainer(channel, user, containerId);
     const publishedAt = new Date();
     const details = await this.mediaDetails(channel, mediaId);
@@ -128,16 +115,58 @@ export class InstagramAdapter implements NetworkAdapter {
   }
 
   /**
-   * The delivery's container says whether it was published. Its published media's id and
-   * permalink are then found among the account's recent media (the container does not name
-   * them): the one with our caption since `since`, else the container's id stands in.
+   * The container of an earlier attempt that can still be published (FINISHED or IN_PROGRESS), if
+   * any. A container already PUBLISHED means an earlier attempt went through although its answer
+   * was lost: that is reported as a duplicate, which the pipeline settles by finding the media.
+   * Containers in ERROR or EXPIRED, or that cannot be read, are passed over.
+   */
+  private async earlierContainer(channel: ChannelContext, request: PublishRequest): Promise<string | undefined> {
+    let usable: string | undefined;
+    for (const id of [...(request.attemptRefs ?? [])].reverse()) {
+      let state: ContainerState;
+      try {
+        state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(id)}`, { fields: 'status_code', access_token: accessToken(channel) });
+      } catch (err) {
+        if (err instanceof NetworkError && (err.kind === 'auth' || err.kind === 'rate_limited')) throw err;
+        continue;
+      }
+      if (state.status_code === 'PUBLISHED') {
+        throw new NetworkError('content', 'Instagram already published the container of an earlier attempt of this post.', {
+          networkCode: 'PUBLISHED',
+          duplicate: true,
+        });
+      }
+      if (!usable && (state.status_code === 'FINISHED' || state.status_code === 'IN_PROGRESS')) usable = id;
+    }
+    return usable;
+  }
+
+  /** Keeps the container id before media_publish, so a later attempt checks it before creating another. */
+  private async remember(request: PublishRequest, containerId: string): Promise<void> {
+    if (!request.rememberAttemptRef) return;
+    try {
+      await request.rememberAttemptRef(containerId);
+    } catch {
+      throw new NetworkError('transient', 'Chorus could not note the prepared Instagram post before publishing it. Chorus will try again.', {
+        maybeCommitted: false,
+      });
+    }
+  }
+
+  /**
+   * Whether one of this delivery's containers (attemptRefs) was published: only a PUBLISHED
+   * status_code says so. The media it became is then found among the account's recent media (a
+   * container does not name it): the one with our caption since `since`, else the container's id
+   * stands in. No container kept means media_publish was never called.
    */
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
     const token = accessToken(channel);
-    const containerId = await this.containers.recall(request.idempotencyKey);
-    if (!containerId) return null;
-    const state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(containerId)}`, { fields: 'status_code', access_token: token });
-    if (state.status_code !== 'PUBLISHED') return null;
+    let publishedContainer: string | undefined;
+    for (const id of request.attemptRefs ?? []) {
+      const state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(id)}`, { fields: 'status_code', access_token: token });
+      if (state.status_code === 'PUBLISHED') publishedContainer = id;
+    }
+    if (!publishedContainer) return null;
     const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
     const wanted = normalizeForMatch(request.text);
     const page = await this.graph
@@ -150,7 +179,7 @@ export class InstagramAdapter implements NetworkAdapter {
         return { externalId: media.id, url: media.permalink ?? null, publishedAt: at ?? new Date() };
       }
     }
-    return { externalId: containerId, url: null, publishedAt: new Date() };
+    return { externalId: publishedContainer, url: null, publishedAt: new Date() };
   }
 
   async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
@@ -285,16 +314,6 @@ function containerError(status: string): NetworkError {
     'Instagram could not use the image or video of this post (check its format, size and proportions).',
     { networkCode },
   );
-}
-
-function memoryContainers(): InstagramContainerStore {
-  const byKey = new Map<string, string>();
-  return {
-    remember: async (key, id) => {
-      byKey.set(key, id);
-    },
-    recall: async (key) => byKey.get(key) ?? null,
-  };
 }
 
 function accessToken(channel: ChannelContext): string {

@@ -128,6 +128,11 @@ export class LinkedInAdapter implements NetworkAdapter {
     throw error;
   }
 
+  /** A member's posts cannot be listed by an app (see findPublished). */
+  canListPosts(channel: ChannelContext): boolean {
+    return isOrganization(channel.externalId);
+  }
+
   /**
    * Organisations: reads the page's recent posts for the same commentary after `since`.
    * Members: LinkedIn does not let an app list a member's posts (r_member_social is restricted),
@@ -252,6 +257,7 @@ export class LinkedInAdapter implements NetworkAdapter {
     if (res?.status === 404) {
       return new NetworkError('content', 'LinkedIn refuses this text as a duplicate of an earlier post that has since been deleted; change the text to publish it again.', {
         ...error.options,
+        duplicate: false,
         duplicateOf: undefined,
       });
     }
@@ -355,6 +361,7 @@ export function classify(res: AxiosResponse<unknown>, call: Call, now: Date = ne
     return new NetworkError('content', 'LinkedIn says this exact text was already posted on this account.', {
       ...base,
       networkCode: 'DUPLICATE_POST',
+      duplicate: true,
       duplicateOf: urn ? { externalId: urn, url: postUrl(urn), publishedAt: now } : undefined,
     });
   }
