@@ -60,7 +60,7 @@ export interface XEmulatorOptions {
   accounts: XEmulatorAccount[];
   /** When set, the token endpoint requires this client id (Basic auth or client_id). */
   clientId?: string;
-  /** Per-user 24 h post cap (Free tier is 17); unset = no cap. */
+  /** Per-user 24 h post cap, as an app plan may set; unset = no cap. */
   userPostCap24h?: number;
   /** Reject identical text from the same account with 403 (X's behaviour). Default true. */
   rejectDuplicates?: boolean;
