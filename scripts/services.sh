@@ -88,7 +88,9 @@ admin_users = postgres
 pool_mode = transaction
 max_client_conn = 1000
 default_pool_size = 20
-ignore_startup_parameters = extra_float_digits
+# The API asks for its statement timeout as a startup parameter, which transaction pooling cannot
+# keep per client: PgBouncer is told to accept it (see the README, PgBouncer).
+ignore_startup_parameters = extra_float_digits,statement_timeout
 logfile = $d/pgbouncer.log
 pidfile = $d/pgbouncer.pid
 INI

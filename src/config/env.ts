@@ -54,6 +54,9 @@ export class Env {
   /** Posts per X account per 24 hours when the app's plan caps them; unset: no daily cap. */
   @IsOptional() @Transform(({ value }) => (value === undefined ? undefined : Number(value))) @IsInt() @Min(1)
   X_POSTS_PER_24H?: number;
+  /** Posts of the whole X app (every account together) per 24 hours, paced across all workers through Redis. */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 10_000 : Number(value))) @IsInt() @Min(1)
+  X_APP_POSTS_PER_24H = 10_000;
   /** How long Chorus waits for a Mastodon instance to process an uploaded image or video (ms). */
   @IsOptional() @Transform(({ value }) => (value === undefined ? 300_000 : Number(value))) @IsInt() @Min(1000)
   MASTODON_MEDIA_WAIT_MS = 300_000;

@@ -289,7 +289,7 @@ export class DeliveryPublisher {
 
   /** publishing → published, and its lateness observed once the record holds. */
   private async recordPublished(a: Attempt, post: PublishedPost, how: 'published' | 'found_after_crash' | 'duplicate'): Promise<boolean> {
-    const recorded = await this.deliveries.markPublished(a.row.id, a.claimToken, post, how);
+    const recorded = await this.deliveries.markPublished(a.row, a.claimToken, post, how);
     if (recorded) this.metrics.publicationRecorded(a.row.dueAt, post.publishedAt);
     return recorded;
   }
