@@ -14,6 +14,7 @@ import { BaseEmulator, EmulatorRequest, Fault, sendHtml, sendJson } from './emul
  * - server_error {status=500, html}: 500 InternalServerError / 502 UpstreamFailure / 503 NotEnoughResources /
  *   504 UpstreamTimeout, or an HTML proxy page with html.
  * - server_error_after_commit {status=500}: the record is written, then 500 InternalServerError.
+ * - applied_after_timeout {ms}: the request is held ms (past the client's timeout), then carried out: the post appears late.
  * - connection_reset {afterCommit}: socket destroyed, optionally after writing the record.
  * - hang {ms, afterCommit?}: no answer for ms, then the socket is destroyed.
  * - expired_token: 400 {"error":"ExpiredToken","message":"Token has expired"}.
