@@ -64,6 +64,9 @@ export class Env {
   @IsOptional() @IsUrl(url) BLUESKY_API_BASE_URL = 'https://bsky.social';
   /** The did:plc directory that names each Bluesky account's PDS. */
   @IsOptional() @IsUrl(url) BLUESKY_PLC_DIRECTORY_URL = 'https://plc.directory';
+  /** Where X and LinkedIn post pages are (a delivery links there); the demo points them at its emulators. */
+  @IsOptional() @IsUrl(url) X_WEB_URL = 'https://x.com';
+  @IsOptional() @IsUrl(url) LINKEDIN_WEB_URL = 'https://www.linkedin.com';
   /** Where a Bluesky post's page is (its delivery links there). */
   @IsOptional() @IsUrl(url) BLUESKY_WEB_URL = 'https://bsky.app';
   /** How long an Instagram container (a video or Reel being processed) is awaited before the attempt is retried later. */

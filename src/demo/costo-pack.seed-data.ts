@@ -1,6 +1,6 @@
 import type { PartnerKind } from '../campaigns/partners/partner.entity';
 
-/** The CoSto Pack campaign of DESIGN.md, as demo data, in French as its users speak. Every channel is a `sandbox` channel. */
+/** The CoSto Pack campaign of DESIGN.md, as demo data, in French as its users speak. Each account becomes a real channel on the demo's network emulators (demo-accounts.ts). */
 export interface SeedPartner {
   slug: string;
   name: string;

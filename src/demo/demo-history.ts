@@ -1,26 +1,27 @@
 import { DataSource } from 'typeorm';
 import { ChannelContextService } from '../channels/channel-context.service';
 import { NetworkAdapter } from '../channels/adapters/network-adapter';
+import { Network } from '../channels/network';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * Simulated follower history of the demo's sandbox channels, so the indicators have a baseline
- * from the first minute: a slow trend before the campaign and a steeper one since, for the
- * partners the campaign features. It ends at the sandbox's current count, from which the live
- * polls carry on. Stored with source 'import' so it is never mistaken for a real poll.
+ * Simulated follower history of the demo's channels, so the indicators have a baseline from the
+ * first minute: a slow trend before the campaign and a steeper one since, for the partners the
+ * campaign features. It ends at the count the network (the demo's emulator) gives now, from which
+ * the live polls carry on. Stored with source 'import' so it is never mistaken for a real poll.
  */
 export async function importDemoFollowerHistory(
   ds: DataSource,
   contexts: ChannelContextService,
-  sandbox: NetworkAdapter,
+  adapters: { for(network: Network): NetworkAdapter },
   input: { channelIds: string[]; featured: Set<string>; from: Date; campaignStart: Date; now: Date },
 ): Promise<number> {
   let rows = 0;
   for (const channelId of input.channelIds) {
     const context = await contexts.load(channelId);
-    const current = (await sandbox.readFollowers(context)).followers ?? 0;
+    const current = (await adapters.for(context.network).readFollowers(context)).followers ?? 0;
     const baselinePerDay = 0.5 + pseudoRandom(channelId, 1) * 1.5;
     const campaignPerDay = input.featured.has(channelId) ? baselinePerDay + 2 + pseudoRandom(channelId, 2) * 4 : baselinePerDay + pseudoRandom(channelId, 3);
     const growthUntil = (t: number) => {

@@ -17,8 +17,18 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { UserService } from '../auth/user.service';
 import { importDemoFollowerHistory } from './demo-history';
 import { COSTO_CAMPAIGN, COSTO_PARTNERS, COSTO_TRACKS, DEMO_PASSWORD, demoEmail } from './costo-pack.seed-data';
+import { demoAccounts } from './demo-accounts';
 
 const DAY = 86_400_000;
+
+/**
+ * The demo's images: JPEGs the Instagram emulator serves (Instagram takes JPEG only, 4:5 to
+ * 1.91:1; every network fetches them from this address, as from a partner's site).
+ */
+function demoImage(width: number, height: number): string {
+  const base = process.env.DEMO_MEDIA_BASE_URL ?? 'https://www.costo.paris';
+  return `${base}/_emulator/image?w=${width}&h=${height}&format=jpeg`;
+}
 const MINUTE = 60_000;
 
 /**
@@ -39,14 +49,24 @@ async function seed(): Promise<void> {
     const channels = app.get(ChannelService);
     const idBySlug = new Map<string, string>();
     const channelIds: Record<string, string[]> = {};
+    // Real channels of the six networks, on the local emulators that scripts/demo.sh starts.
+    const accounts = demoAccounts();
+    const mastodonUrl = process.env.DEMO_MASTODON_URL;
     for (const p of COSTO_PARTNERS) {
       const partner = await partners.create({ slug: p.slug, name: p.name, kind: p.kind, website: p.website });
       idBySlug.set(p.slug, partner.id);
       channelIds[p.slug] = [];
-      for (const [i, account] of p.accounts.entries()) {
+      for (const account of accounts.filter((a) => a.partnerSlug === p.slug)) {
         const channel = await channels.create(
           partner.id,
-          { network: 'sandbox', handle: account.handle, externalId: `${p.slug}-${account.standsFor.toLowerCase()}-${i}`, displayName: `${account.standsFor} (simulé)`, credentials: { accessToken: `sandbox-${p.slug}-${i}` } },
+          {
+            network: account.network,
+            handle: account.handle,
+            externalId: account.externalId,
+            displayName: `${p.name} (démo)`,
+            credentials: account.credentials,
+            ...(account.network === 'mastodon' ? { instanceUrl: mastodonUrl } : {}),
+          },
           actor,
         );
         channelIds[p.slug].push(channel.id);
@@ -57,6 +77,7 @@ async function seed(): Promise<void> {
     const campaign = await app.get(CampaignService).create(
       {
         ...COSTO_CAMPAIGN,
+        language: 'fr',
         startsAt: new Date(now - 14 * DAY).toISOString(),
         endsAt: new Date(now + 60 * DAY).toISOString(),
         partnerIds: [...idBySlug.values()],
@@ -88,7 +109,7 @@ async function seed(): Promise<void> {
       {
         baseText: 'Nouvelle vidéo CoSto Pack : {{partner:petitscommerces}} présente ses services dans une boutique du 18e. Regardez-la et partagez ! #CoStoPack',
         link: 'https://www.costo.paris/videos/petitscommerces',
-        media: [{ url: 'https://www.costo.paris/media/petitscommerces.jpg', type: 'image', altText: 'Une commerçante du 18e devant sa vitrine' }],
+        media: [{ url: demoImage(1080, 1350), type: 'image', altText: 'Une commerçante du 18e devant sa vitrine' }],
         channelIds: retailChannels,
         scheduledAt: new Date(now + 2 * MINUTE).toISOString(),
         trackId: trackIds[0],
@@ -100,7 +121,7 @@ async function seed(): Promise<void> {
       {
         baseText: 'Balade officielle dans le 18e avec {{partner:bastina}} et {{partner:ciwy}} : Marché Vernaison, Halle Pajol, Station Rosa Parks… Inscriptions ouvertes !',
         link: 'https://www.costo.paris/balade',
-        media: [{ url: 'https://www.costo.paris/media/balade.jpg', type: 'image', altText: 'Le Marché Vernaison' }],
+        media: [{ url: demoImage(1080, 1080), type: 'image', altText: 'Le Marché Vernaison' }],
         channelIds: tourismChannels,
         scheduledAt: new Date(now + 4 * MINUTE).toISOString(),
         trackId: trackIds[1],
@@ -149,17 +170,17 @@ async function seed(): Promise<void> {
     await conversions.record(campaign.id, partnerUsers.get('petitscommerces')!, { occurredOn: day(10), count: 3, source: 'costo_cheque', note: 'Boutiques de la rue Myrha' });
     await conversions.record(campaign.id, partnerUsers.get('tudigo')!, { occurredOn: day(6), count: 1, source: 'campaign_code' });
     await conversions.record(campaign.id, partnerUsers.get('bastina')!, { occurredOn: day(3), count: 12, source: 'link', note: 'Balade du samedi' });
-    const sandboxChannels = Object.values(channelIds).flat();
+    const allChannels = Object.values(channelIds).flat();
     const featured = new Set(['petitscommerces', 'bastina', 'ciwy', 'tudigo', 'pie'].flatMap((s) => channelIds[s]));
-    const points = await importDemoFollowerHistory(ds, app.get(ChannelContextService), app.get(AdapterRegistry).for('sandbox'), {
-      channelIds: sandboxChannels,
+    const points = await importDemoFollowerHistory(ds, app.get(ChannelContextService), app.get(AdapterRegistry), {
+      channelIds: allChannels,
       featured,
       from: new Date(campaign.baselineStartsAt),
       campaignStart: new Date(campaign.startsAt),
       now: new Date(now),
     });
 
-    console.log(`Imported ${points} simulated follower points for ${sandboxChannels.length} sandbox channels.`);
+    console.log(`Imported ${points} simulated follower points for ${allChannels.length} channels.`);
     console.log(`Seeded demo campaign "${campaign.name}" (${campaign.id}) with ${COSTO_PARTNERS.length} partners.`);
   } finally {
     await app.close();

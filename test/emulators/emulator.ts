@@ -109,6 +109,7 @@ export abstract class BaseEmulator {
   maxRecordedRequests = Number.POSITIVE_INFINITY;
   private readonly faults: FaultRule[] = [];
   private readonly routes: Route[] = [];
+  private readonly postPages: Array<{ pattern: RegExp; find: (m: RegExpExecArray) => EmulatedPost | undefined; network: string }> = [];
   private server?: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   url = '';
@@ -120,6 +121,14 @@ export abstract class BaseEmulator {
       '^' + path.replace(/[.]/g, '\\.').replace(/:([A-Za-z_]+)/g, (_m, k: string) => (keys.push(k), '([^/]+)')) + '$',
     );
     this.routes.push({ method, pattern, keys, handler });
+  }
+
+  /**
+   * Serves each accepted post as a small HTML page at the paths `pattern` matches (the demo links
+   * deliveries there); checked before the API routes.
+   */
+  servePostPages(pattern: RegExp, find: (m: RegExpExecArray) => EmulatedPost | undefined, network: string): void {
+    this.postPages.push({ pattern, find, network });
   }
 
   inject(fault: Fault, on: FaultRule['on'] = 'publish', times = 1): void {
@@ -245,6 +254,12 @@ export abstract class BaseEmulator {
       this.requests.push({ method: req.method ?? 'GET', path: url.pathname, headers: req.headers, body, at: new Date() });
       if (this.requests.length > this.maxRecordedRequests) this.requests.splice(0, this.requests.length - this.maxRecordedRequests);
     }
+    for (const page of this.postPages) {
+      const m = req.method === 'GET' ? page.pattern.exec(url.pathname) : null;
+      if (!m) continue;
+      const post = page.find(m);
+      return sendHtml(res, post ? 200 : 404, post ? postPage(page.network, post) : `<!doctype html><title>Not found</title><p>No such ${page.network} post.</p>`);
+    }
     for (const r of this.routes) {
       const m = r.method === req.method ? r.pattern.exec(url.pathname) : null;
       if (!m) continue;
@@ -265,6 +280,13 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+function postPage(network: string, post: EmulatedPost): string {
+  const esc = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${esc(network)} post (emulator)</title></head>
+<body style="font-family:sans-serif;max-width:40em;margin:2em auto"><p><small>${esc(network)} emulator · ${esc(post.accountId)} · ${post.createdAt.toISOString()}</small></p>
+<p style="white-space:pre-wrap">${esc(post.text)}</p></body></html>`;
 }
 
 export function sendHtml(res: http.ServerResponse, status: number, html: string): void {

@@ -56,6 +56,8 @@ export interface FacebookEmulatorOptions {
   /** Cap on recorded requests (0 = none). Default 1000. */
   recordRequests?: number;
   now?: () => number;
+  /** Where permalinks point (default https://www.facebook.com); the demo serves post pages itself. */
+  webUrl?: string;
 }
 
 interface PageState {
@@ -231,7 +233,7 @@ export class FacebookEmulator extends BaseEmulator {
     const post = this.store(page, message, { link: link ?? null, photoIds: attached, kind: 'feed' });
     if (finishAfterCommit(outcome, res)) return;
     const body: Record<string, string> = { id: post.id };
-    if ((params.fields ?? '').split(',').includes('permalink_url')) body.permalink_url = permalink(post.id);
+    if ((params.fields ?? '').split(',').includes('permalink_url')) body.permalink_url = permalink(post.id, this.options.webUrl);
     sendJson(res, 200, body, usageHeaders(page.faultOptions));
   }
 
@@ -281,7 +283,7 @@ export class FacebookEmulator extends BaseEmulator {
       const item: Record<string, string> = {};
       if (fields.includes('created_time')) item.created_time = graphTime(p.createdAt);
       if (fields.includes('message') && p.text) item.message = p.text;
-      if (fields.includes('permalink_url')) item.permalink_url = permalink(p.id);
+      if (fields.includes('permalink_url')) item.permalink_url = permalink(p.id, this.options.webUrl);
       item.id = p.id;
       return item;
     });
@@ -320,9 +322,9 @@ function sendDuplicate(res: http.ServerResponse): void {
   });
 }
 
-function permalink(postId: string): string {
+function permalink(postId: string, webUrl = 'https://www.facebook.com'): string {
   const [page, post] = postId.split('_');
-  return `https://www.facebook.com/${page}/posts/${post}`;
+  return `${webUrl}/${page}/posts/${post}`;
 }
 
 /** attached_media as `attached_media[0]={"media_fbid":"…"}` fields or one JSON array. */

@@ -69,6 +69,8 @@ export interface InstagramEmulatorOptions {
   containerPolls?: number;
   recordRequests?: number;
   now?: () => number;
+  /** Where permalinks point (default https://www.instagram.com); the demo serves post pages itself. */
+  webUrl?: string;
 }
 
 type ContainerStatus = 'IN_PROGRESS' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'PUBLISHED';
@@ -467,7 +469,7 @@ export class InstagramEmulator extends BaseEmulator {
     const out: Record<string, string> = { id: m.id };
     if (fields.includes('caption') && m.caption) out.caption = m.caption;
     if (fields.includes('media_type')) out.media_type = m.mediaType;
-    if (fields.includes('permalink')) out.permalink = `https://www.instagram.com/p/${BigInt(m.id).toString(36)}/`;
+    if (fields.includes('permalink')) out.permalink = `${this.options.webUrl ?? 'https://www.instagram.com'}/p/${BigInt(m.id).toString(36)}/`;
     if (fields.includes('timestamp')) out.timestamp = graphTime(m.timestamp);
     return out;
   }

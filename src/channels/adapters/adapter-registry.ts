@@ -34,7 +34,7 @@ export class AdapterRegistry {
     const timeoutMs = env.NETWORK_TIMEOUT_MS;
     this.adapters = {
       x: new XAdapter({
-        baseUrl: env.X_API_BASE_URL, timeoutMs, clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET, mediaFetcher,
+        baseUrl: env.X_API_BASE_URL, webUrl: env.X_WEB_URL, timeoutMs, clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET, mediaFetcher,
         postsPer15Min: env.X_POSTS_PER_15MIN, postsPer24h: env.X_POSTS_PER_24H, appPostsPer24h: env.X_APP_POSTS_PER_24H,
       }),
       facebook: new FacebookAdapter({ baseUrl: graphBaseUrl(env.FACEBOOK_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
@@ -44,7 +44,7 @@ export class AdapterRegistry {
         maxWaitMs: env.INSTAGRAM_CONTAINER_WAIT_MINUTES * 60_000,
       }),
       linkedin: new LinkedInAdapter({
-        baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher,
+        baseUrl: env.LINKEDIN_API_BASE_URL, webUrl: env.LINKEDIN_WEB_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher,
         oauthBaseUrl: env.LINKEDIN_OAUTH_BASE_URL, clientId: env.LINKEDIN_CLIENT_ID, clientSecret: env.LINKEDIN_CLIENT_SECRET,
       }),
       mastodon: new MastodonAdapter({

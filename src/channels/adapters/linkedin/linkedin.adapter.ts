@@ -21,6 +21,8 @@ export interface LinkedInAdapterOptions {
   baseUrl: string;
   /** LinkedIn-Version header, YYYYMM, e.g. '202405'. Versions retire after about a year (426). */
   version: string;
+  /** Where post pages are (default https://www.linkedin.com); the demo points it at the emulator. */
+  webUrl?: string;
   timeoutMs?: number;
   mediaFetcher: MediaFetcher;
   /** Pages of 50 organisation posts findPublished reads before giving up (default 4). */
@@ -121,7 +123,7 @@ export class LinkedInAdapter implements NetworkAdapter {
     if (res.status === 201) {
       const urn = String(res.headers['x-restli-id'] ?? res.headers['x-linkedin-id'] ?? '');
       if (!urn) throw new NetworkError('unknown', 'LinkedIn accepted the post but did not say its id.', { maybeCommitted: true, httpStatus: 201 });
-      return { externalId: urn, url: postUrl(urn), publishedAt: new Date() };
+      return { externalId: urn, url: postUrl(urn, this.options.webUrl), publishedAt: new Date() };
     }
     const error = classify(res, 'create');
     if (error.options.networkCode === 'DUPLICATE_POST') throw await this.describeDuplicate(channel, error);
@@ -162,7 +164,7 @@ export class LinkedInAdapter implements NetworkAdapter {
         const at = p.publishedAt ?? p.createdAt ?? 0;
         if (at < oldest) continue;
         anyRecent = true;
-        if (comparable(unescapeCommentary(p.commentary ?? '')) === wanted) return { externalId: p.id, url: postUrl(p.id), publishedAt: new Date(at) };
+        if (comparable(unescapeCommentary(p.commentary ?? '')) === wanted) return { externalId: p.id, url: postUrl(p.id, this.options.webUrl), publishedAt: new Date(at) };
       }
       // Sorted by last modification: once a page holds nothing recent, older pages will not either.
       if (elements.length < PAGE || !anyRecent) return null;
@@ -262,7 +264,7 @@ export class LinkedInAdapter implements NetworkAdapter {
       });
     }
     const at = res?.status === 200 ? ((res.data as LinkedInPost).publishedAt ?? (res.data as LinkedInPost).createdAt) : undefined;
-    return new NetworkError('content', error.message, { ...error.options, duplicateOf: { externalId: urn, url: postUrl(urn), publishedAt: at ? new Date(at) : new Date() } });
+    return new NetworkError('content', error.message, { ...error.options, duplicateOf: { externalId: urn, url: postUrl(urn, this.options.webUrl), publishedAt: at ? new Date(at) : new Date() } });
   }
 
   private async call(channel: ChannelContext, config: AxiosRequestConfig, call: Call): Promise<AxiosResponse<unknown>> {
@@ -320,8 +322,8 @@ function isOrganization(urn: string): boolean {
   return urn.startsWith('urn:li:organization:');
 }
 
-function postUrl(urn: string): string {
-  return `https://www.linkedin.com/feed/update/${urn}`;
+function postUrl(urn: string, webUrl = 'https://www.linkedin.com'): string {
+  return `${webUrl}/feed/update/${urn}`;
 }
 
 function comparable(text: string): string {

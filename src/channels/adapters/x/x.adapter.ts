@@ -21,6 +21,8 @@ import { normalizeForMatch } from '../text-match';
 export interface XAdapterOptions {
   /** https://api.x.com in production; an http:// emulator URL in tests (see x-http-agent.ts). */
   baseUrl?: string;
+  /** Where post pages are (default https://x.com); the demo points it at the emulator. */
+  webUrl?: string;
   /** Per-request timeout; default 15 s. */
   timeoutMs?: number;
   /** OAuth 2.0 app client id and secret, needed by refreshCredentials. */
@@ -71,7 +73,7 @@ export class XAdapter implements NetworkAdapter {
     const payload: SendTweetV2Params = { text: request.text };
     if (mediaIds.length) payload.media = { media_ids: mediaIds as NonNullable<SendTweetV2Params['media']>['media_ids'] };
     const result = await call('create', () => client.tweet(payload));
-    return { externalId: result.data.id, url: postUrl(channel, result.data.id), publishedAt: new Date() };
+    return { externalId: result.data.id, url: postUrl(channel, result.data.id, this.options.webUrl), publishedAt: new Date() };
   }
 
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
@@ -90,7 +92,7 @@ export class XAdapter implements NetworkAdapter {
       const createdAt = tweet.created_at ? new Date(tweet.created_at) : undefined;
       if (createdAt && createdAt < start) continue;
       if (normalizeForMatch(tweet.text) === wanted) {
-        return { externalId: tweet.id, url: postUrl(channel, tweet.id), publishedAt: createdAt ?? new Date() };
+        return { externalId: tweet.id, url: postUrl(channel, tweet.id, this.options.webUrl), publishedAt: createdAt ?? new Date() };
       }
     }
     return null;
@@ -187,9 +189,9 @@ async function call<T>(kind: XCallKind, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function postUrl(channel: ChannelContext, id: string): string {
+function postUrl(channel: ChannelContext, id: string, webUrl = 'https://x.com'): string {
   const handle = channel.handle.replace(/^@/, '');
-  return handle ? `https://x.com/${handle}/status/${id}` : `https://x.com/i/web/status/${id}`;
+  return handle ? `${webUrl}/${handle}/status/${id}` : `${webUrl}/i/web/status/${id}`;
 }
 
 /** Host and path only: signed media URLs carry secrets in their query. */
