@@ -132,6 +132,8 @@ async function seed(): Promise<void> {
       campaign.id,
       {
         baseText: 'Commerçants : financez votre projet avec {{partner:tudigo}} et {{partner:pie}}, partenaires du CoSto Pack.',
+        // Instagram publishes nothing without an image.
+        media: [{ url: demoImage(1080, 1080), type: 'image', altText: 'Une vitrine de la rue Myrha' }],
         channelIds: [...channelIds['costo'], ...channelIds['tudigo'], ...channelIds['pie']],
         scheduledAt: new Date(now + DAY).toISOString(),
         trackId: trackIds[0],
