@@ -48,7 +48,7 @@ emu_port="${DEMO_EMULATORS_PORT:-$((PORT + 1000))}"
 emu() { echo "http://127.0.0.1:$((emu_port + $1))"; }
 export DEMO_EMULATORS_PORT="$emu_port"
 export X_API_BASE_URL="$(emu 0)" X_WEB_URL="$(emu 0)"
-export FACEBOOK_API_BASE_URL="$(emu 1)" INSTAGRAM_API_BASE_URL="$(emu 2)" DEMO_MEDIA_BASE_URL="$(emu 2)"
+export FACEBOOK_API_BASE_URL="$(emu 1)" FACEBOOK_WEB_URL="$(emu 1)" INSTAGRAM_API_BASE_URL="$(emu 2)" DEMO_MEDIA_BASE_URL="$(emu 2)"
 export LINKEDIN_API_BASE_URL="$(emu 3)" LINKEDIN_WEB_URL="$(emu 3)" DEMO_MASTODON_URL="$(emu 4)"
 export BLUESKY_API_BASE_URL="$(emu 5)" BLUESKY_PLC_DIRECTORY_URL="$(emu 5)" BLUESKY_WEB_URL="$(emu 5)"
 # Local servers only: media, link cards and did:web documents come from 127.0.0.1 (the emulators,

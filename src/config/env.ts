@@ -66,6 +66,7 @@ export class Env {
   @IsOptional() @IsUrl(url) BLUESKY_PLC_DIRECTORY_URL = 'https://plc.directory';
   /** Where X and LinkedIn post pages are (a delivery links there); the demo points them at its emulators. */
   @IsOptional() @IsUrl(url) X_WEB_URL = 'https://x.com';
+  @IsOptional() @IsUrl(url) FACEBOOK_WEB_URL = 'https://www.facebook.com';
   @IsOptional() @IsUrl(url) LINKEDIN_WEB_URL = 'https://www.linkedin.com';
   /** Where a Bluesky post's page is (its delivery links there). */
   @IsOptional() @IsUrl(url) BLUESKY_WEB_URL = 'https://bsky.app';

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   x.servePostPages(/^\/[^/]+\/status\/(\d+)$/, (m) => byId(x)(m[1]), 'X');
   x.servePostPages(/^\/i\/web\/status\/(\d+)$/, (m) => byId(x)(m[1]), 'X');
   facebook.servePostPages(/^\/(\d+)\/posts\/(\d+)$/, (m) => byId(facebook)(`${m[1]}_${m[2]}`), 'Facebook');
+  facebook.servePostPages(/^\/(\d+_\d+)$/, (m) => byId(facebook)(m[1]), 'Facebook');
   instagram.servePostPages(/^\/p\/([0-9a-z]+)\/?$/, (m) => instagram.posts.find((p) => BigInt(p.id).toString(36) === m[1]), 'Instagram');
   linkedin.servePostPages(/^\/feed\/update\/(.+)$/, (m) => byId(linkedin)(decodeURIComponent(m[1])), 'LinkedIn');
   mastodon.servePostPages(/^\/@[^/]+\/(\d+)$/, (m) => byId(mastodon)(m[1]), 'Mastodon');

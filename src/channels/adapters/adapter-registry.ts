@@ -37,7 +37,7 @@ export class AdapterRegistry {
         baseUrl: env.X_API_BASE_URL, webUrl: env.X_WEB_URL, timeoutMs, clientId: env.X_CLIENT_ID, clientSecret: env.X_CLIENT_SECRET, mediaFetcher,
         postsPer15Min: env.X_POSTS_PER_15MIN, postsPer24h: env.X_POSTS_PER_24H, appPostsPer24h: env.X_APP_POSTS_PER_24H,
       }),
-      facebook: new FacebookAdapter({ baseUrl: graphBaseUrl(env.FACEBOOK_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
+      facebook: new FacebookAdapter({ baseUrl: graphBaseUrl(env.FACEBOOK_API_BASE_URL, env.META_GRAPH_VERSION), webUrl: env.FACEBOOK_WEB_URL, timeoutMs }),
       instagram: new InstagramAdapter({
         baseUrl: graphBaseUrl(env.INSTAGRAM_API_BASE_URL, env.META_GRAPH_VERSION),
         timeoutMs,

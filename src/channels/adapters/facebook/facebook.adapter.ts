@@ -17,7 +17,10 @@ import {
   PublishedPost,
 } from '../network-adapter';
 
-export type FacebookAdapterOptions = GraphAdapterOptions;
+export interface FacebookAdapterOptions extends GraphAdapterOptions {
+  /** Where post pages are when Graph gives no permalink (default https://www.facebook.com); the demo points it at the emulator. */
+  webUrl?: string;
+}
 
 export const FACEBOOK_PRODUCTION_BASE_URL = graphBaseUrl('https://graph.facebook.com', DEFAULT_META_GRAPH_VERSION);
 /** Graph accepts at most this many photos in one multi-photo post (attached_media). */
@@ -45,9 +48,11 @@ export class FacebookAdapter implements NetworkAdapter {
   /** Facebook publishes no per-day post cap; its spam checks (codes 368, 506) are the practical limit. */
   readonly postingLimits: PostingLimit[] = [];
   private readonly graph: GraphClient;
+  private readonly webUrl?: string;
 
   constructor(options: FacebookAdapterOptions = {}) {
     this.graph = new GraphClient('Facebook', options.baseUrl ?? FACEBOOK_PRODUCTION_BASE_URL, options.timeoutMs);
+    this.webUrl = options.webUrl;
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
@@ -67,7 +72,7 @@ export class FacebookAdapter implements NetworkAdapter {
       const created = await this.graph.post<PostCreated>(channel, `/${page}/photos`, form, true);
       const id = created.post_id ?? created.id;
       if (!id) throw unreadableGraphAnswer('Facebook', true);
-      return { externalId: id, url: facebookUrl(id), publishedAt: new Date() };
+      return { externalId: id, url: facebookUrl(id, this.webUrl), publishedAt: new Date() };
     }
 
     const form = new URLSearchParams({ message: request.text, access_token: token });
@@ -82,7 +87,7 @@ export class FacebookAdapter implements NetworkAdapter {
     }
     const created = await this.graph.post<PostCreated>(channel, `/${page}/feed?fields=id,permalink_url`, form, true);
     if (!created.id) throw unreadableGraphAnswer('Facebook', true);
-    return { externalId: created.id, url: created.permalink_url ?? facebookUrl(created.id), publishedAt: new Date() };
+    return { externalId: created.id, url: created.permalink_url ?? facebookUrl(created.id, this.webUrl), publishedAt: new Date() };
   }
 
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
@@ -98,7 +103,7 @@ export class FacebookAdapter implements NetworkAdapter {
       const createdAt = post.created_time ? parseGraphTime(post.created_time) : undefined;
       if (createdAt && createdAt.getTime() < start) continue;
       if (normalizeForMatch(post.message ?? '') === wanted) {
-        return { externalId: post.id, url: post.permalink_url ?? facebookUrl(post.id), publishedAt: createdAt ?? new Date() };
+        return { externalId: post.id, url: post.permalink_url ?? facebookUrl(post.id, this.webUrl), publishedAt: createdAt ?? new Date() };
       }
     }
     return null;
@@ -127,6 +132,6 @@ function pageToken(channel: ChannelContext): string {
   return token;
 }
 
-function facebookUrl(id: string): string {
-  return `https://www.facebook.com/${id}`;
+function facebookUrl(id: string, webUrl = 'https://www.facebook.com'): string {
+  return `${webUrl}/${id}`;
 }
