@@ -88,8 +88,8 @@ admin_users = postgres
 pool_mode = transaction
 max_client_conn = 1000
 default_pool_size = 20
-# statement_timeout: the API sends it at connect (API_STATEMENT_TIMEOUT_MS); PgBouncer forwards no
-# such setting in transaction mode, so it must be told to accept the connection without it.
+# The API asks for its statement timeout as a startup parameter, which transaction pooling cannot
+# keep per client: PgBouncer is told to accept it (see the README, PgBouncer).
 ignore_startup_parameters = extra_float_digits,statement_timeout
 logfile = $d/pgbouncer.log
 pidfile = $d/pgbouncer.pid
