@@ -77,9 +77,9 @@ groups AS (
 ),
 clicks AS (
   SELECT ${KEY_OF[level]} AS key, sum(lc.clicks)::bigint AS clicks
-    FROM post_metrics_latest m
-    JOIN tracked_links l ON l.delivery_id = m.delivery_id
-    JOIN link_clicks lc ON lc.link_id = l.id
+    FROM link_clicks lc
+    JOIN tracked_links l ON l.id = lc.link_id
+    JOIN post_metrics_latest m ON m.delivery_id = l.delivery_id
    WHERE m.campaign_id = $1 AND m.published_at > $2::timestamptz AND m.published_at <= $3::timestamptz
    GROUP BY 1
 )
@@ -103,22 +103,13 @@ WITH groups AS (
          sum(o.deliveries)::int AS deliveries, count(*)::int AS posts, sum(o.deliveries_read)::int AS deliveries_read,
          ${FIGURE_COLUMNS.map((f) => `sum(o.${f})::bigint AS ${f}, sum(o.${f}_n)::int AS ${f}_n`).join(',\n         ')},
          sum(o.rate_engagements)::bigint AS rate_engagements, sum(o.rate_views)::bigint AS rate_views,
-         max(o.last_read_at) AS last_read_at
+         max(o.last_read_at) AS last_read_at,
+         sum(o.tracked_clicks)::bigint AS tracked_clicks
     FROM post_output_totals o
-   WHERE o.campaign_id = $1 AND o.published_at > $2::timestamptz AND o.published_at <= $3::timestamptz
-   GROUP BY 1
-),
-clicks AS (
-  SELECT ${key} AS key, sum(lc.clicks)::bigint AS clicks
-    FROM post_output_totals o
-    JOIN post_metrics_latest m ON m.post_id = o.post_id
-    JOIN tracked_links l ON l.delivery_id = m.delivery_id
-    JOIN link_clicks lc ON lc.link_id = l.id
    WHERE o.campaign_id = $1 AND o.published_at > $2::timestamptz AND o.published_at <= $3::timestamptz
    GROUP BY 1
 )
-SELECT g.*, coalesce(c.clicks, 0)::bigint AS tracked_clicks
-  FROM groups g LEFT JOIN clicks c ON c.key IS NOT DISTINCT FROM g.key
+SELECT g.* FROM groups g
  ORDER BY g.key`;
 }
 
