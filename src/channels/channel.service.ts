@@ -13,6 +13,7 @@ import { ChannelContextService } from './channel-context.service';
 import { CreateChannelDto } from './dto/create-channel.dto';
 import { UpdateChannelDto } from './dto/update-channel.dto';
 import { ChannelCredentials } from './adapters/network-adapter';
+import { withLinkedInExpiry } from './adapters/linkedin/linkedin.adapter';
 
 /** What the API shows of a channel: everything but the credentials, plus whether there are some. */
 export type ChannelView = Omit<Channel, 'credentialsEncrypted' | 'partner'> & { hasCredentials: boolean };
@@ -80,7 +81,7 @@ export class ChannelService {
       );
       if (dto.credentials) {
         await repo.update(saved.id, {
-          credentialsEncrypted: this.contexts.seal(saved.id, dto.credentials),
+          credentialsEncrypted: this.contexts.seal(saved.id, knownExpiry(dto.network, dto.credentials)),
           credentialsUpdatedAt: new Date(),
         });
       }
@@ -165,7 +166,7 @@ export class ChannelService {
     const channel = await this.get(id);
     await this.dataSource.transaction(async (tx) => {
       await tx.getRepository(Channel).update(id, {
-        credentialsEncrypted: this.contexts.seal(id, credentials),
+        credentialsEncrypted: this.contexts.seal(id, knownExpiry(channel.network, credentials)),
         credentialsUpdatedAt: new Date(),
         ...(channel.status === 'needs_reauth' ? { status: 'active' as ChannelStatus, statusReason: null } : {}),
       });
@@ -181,4 +182,9 @@ const TARGET_FIELDS = ['instanceUrl', 'externalId', 'network'] as const;
 
 function pick(source: object, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, (source as Record<string, unknown>)[k]]));
+}
+
+/** Credentials as stored: a LinkedIn token without a stated expiry gets LinkedIn's 60 days, so the channel knows when it lapses. */
+function knownExpiry(network: string, credentials: ChannelCredentials): ChannelCredentials {
+  return network === 'linkedin' ? withLinkedInExpiry(credentials) : credentials;
 }

@@ -59,6 +59,10 @@ export class Env {
   MASTODON_MEDIA_WAIT_MS = 300_000;
   @IsOptional() @IsUrl(url) BLUESKY_API_BASE_URL = 'https://bsky.social';
   @IsOptional() @IsString() X_CLIENT_ID?: string;
+  /** LinkedIn app credentials, needed only to renew connections with refresh tokens (approved Marketing partners). */
+  @IsOptional() @IsString() LINKEDIN_CLIENT_ID?: string;
+  @IsOptional() @IsString() LINKEDIN_CLIENT_SECRET?: string;
+  @IsOptional() @IsUrl(url) LINKEDIN_OAUTH_BASE_URL = 'https://www.linkedin.com';
   @IsOptional() @IsString() X_CLIENT_SECRET?: string;
 
   /** Media given by URL is fetched only from public addresses unless this is true (tests, local demos). */
@@ -111,6 +115,13 @@ export class Env {
   /** Per-request timeout of the network adapters (ms). */
   @IsOptional() @Transform(({ value }) => (value === undefined ? 15_000 : Number(value))) @IsInt() @Min(100)
   NETWORK_TIMEOUT_MS = 15_000;
+
+  /**
+   * After a publish attempt whose answer was lost (timeout, reset, 5xx), how long the network is
+   * given to finish applying it before Chorus looks for the post and decides (ms).
+   */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 120_000 : Number(value))) @IsInt() @Min(100)
+  PUBLISH_RECHECK_MS = 120_000;
 
   /** smtp(s)://user:pass@host:port — e-mail (invites, approval links, notifications) is sent only when set. */
   @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { AuditService } from '../audit/audit.service';
-import { ClaimedChannel, DeliveryRepository, DeliveryRow, PostingLimitTable } from '../campaigns/deliveries/delivery.repository';
+import { AttemptHistory, ClaimedChannel, DeliveryRepository, DeliveryRow, PostingLimitTable } from '../campaigns/deliveries/delivery.repository';
 import { AdapterRegistry } from '../channels/adapters/adapter-registry';
 import { ChannelContext, NetworkAdapter, PublishRequest, PublishedPost } from '../channels/adapters/network-adapter';
 import { ChannelContextService } from '../channels/channel-context.service';
@@ -33,7 +33,13 @@ interface Attempt {
   channel: ChannelContext;
   request: PublishRequest;
   since: Date;
+  /** An earlier attempt's answer was lost: the network may already hold the post. */
+  uncertain: boolean;
+  /** The adapter can list this account's posts (else only the network's duplicate answer tells). */
+  canList: boolean;
 }
+
+const FIRST_ATTEMPT: AttemptHistory = { uncertain: false, attemptRefs: [] };
 
 /**
  * Carries one delivery through the state machine of DESIGN.md "Publishing pipeline": claim in
@@ -51,6 +57,8 @@ export class DeliveryPublisher {
   /** Every adapter's posting limits, in the form the claim statement checks them. */
   private readonly limits: PostingLimitTable;
   private readonly horizonMs: number;
+  /** How long a lost answer's request is given to land before the post is looked for (PUBLISH_RECHECK_MS). */
+  private readonly recheckMs: number;
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -64,6 +72,7 @@ export class DeliveryPublisher {
   ) {
     this.leaseMs = env.PUBLISH_LEASE_MS;
     this.horizonMs = env.PUBLISH_HORIZON_MINUTES * 60_000;
+    this.recheckMs = env.PUBLISH_RECHECK_MS;
     this.limits = { networks: [], posts: [], windowMs: [] };
     for (const network of NETWORKS) {
       for (const limit of adapters.for(network).postingLimits) {
@@ -179,6 +188,11 @@ export class DeliveryPublisher {
     }, Math.max(1000, Math.floor(this.leaseMs / 3)));
     try {
       const channel = claimed ? this.contexts.contextOf(claimed) : await this.contexts.load(row.channelId);
+      // Only a retry can have a history (a lost answer always counts as an attempt).
+      const history = attempts > 1 || lookFirst ? await this.deliveries.attemptHistory(row.id) : FIRST_ATTEMPT;
+      // A worker died during the call: its outcome is as unknown as a lost answer's.
+      if (lookFirst && !history.uncertain) await this.deliveries.markUncertain(row.id, claimToken);
+      const uncertain = lookFirst || history.uncertain;
       const firstPossible = Math.min(row.dueAt.getTime(), row.claimedAt ? row.claimedAt.getTime() - this.leaseMs : Date.now());
       const attempt: Attempt = {
         row,
@@ -192,17 +206,36 @@ export class DeliveryPublisher {
           text: row.resolvedText,
           media: row.media,
           link: row.link,
+          attemptRefs: history.attemptRefs,
+          rememberAttemptRef: async (ref) => {
+            if (!(await this.deliveries.rememberAttemptRef(row.id, claimToken, ref))) throw new Error('the claim was taken over');
+          },
         },
         since: new Date(firstPossible - LOOKUP_MARGIN_MS),
+        uncertain,
+        canList: adapter.canListPosts?.(channel) ?? true,
       };
-      if (lookFirst) {
+      // Where posts cannot be listed, sending again is the look: the network's duplicate check answers.
+      if (uncertain && attempt.canList) {
         const looked = await this.lookUp(attempt);
         if (looked !== 'absent') return looked;
+        if (attempts > MAX_PUBLISH_ATTEMPTS) return this.giveUp(attempt);
       }
       return await this.publish(attempt, false);
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * The last look after attempts whose answers were lost, made once the network had time to apply
+   * them, shows no post: none of them went through, so "failed" is the truth.
+   */
+  private async giveUp(a: Attempt): Promise<PublishOutcome> {
+    const message = `Not published: ${a.attempts - 1} attempts got no clear answer from ${a.row.network}, and ${a.row.handle} shows no such post. Retry it when the network is back.`;
+    await this.deliveries.markFailed(a.row.id, a.claimToken, 'transient', message);
+    await this.tell(a, 'delivery_failed', { deliveryId: a.row.id, postId: a.row.postId, channelId: a.row.channelId, handle: a.channel.handle, errorKind: 'transient', reason: message }, `failed:${a.row.id}`);
+    return DONE;
   }
 
   /** 'absent' when the network shows the post is not there; otherwise the outcome already recorded. */
@@ -263,16 +296,29 @@ export class DeliveryPublisher {
 
   private async onFailure(a: Attempt, raw: unknown, refreshed: boolean): Promise<PublishOutcome> {
     const err = asNetworkError(raw);
-    const decision = decide(err, a.attempts, new Date(), { canRefresh: typeof a.adapter.refreshCredentials === 'function', refreshed });
+    const decision = decide(err, a.attempts, new Date(), {
+      canRefresh: typeof a.adapter.refreshCredentials === 'function',
+      refreshed,
+      uncertain: a.uncertain,
+      canList: a.canList,
+      recheckMs: this.recheckMs,
+    });
     const id = a.row.id;
     this.logger.warn({ deliveryId: id, kind: err.kind, code: err.options.networkCode, decision: decision.action }, 'publication failed');
     switch (decision.action) {
       case 'published_duplicate':
         await this.recordPublished(a, err.options.duplicateOf!, 'duplicate');
         return DONE;
-      case 'look_then_retry': {
-        const looked = await this.lookUp(a);
-        if (looked !== 'absent') return looked;
+      case 'find_original':
+      case 'recheck_later': {
+        if (!a.uncertain) await this.deliveries.markUncertain(id, a.claimToken);
+        // A look at once settles the common case (a 5xx after the post was stored); an empty
+        // result proves nothing yet, so the verdict waits for the look at retryAt.
+        const found = a.canList ? await a.adapter.findPublished(a.channel, a.request, a.since).catch(() => null) : null;
+        if (found) {
+          await this.recordPublished(a, found, decision.action === 'find_original' ? 'duplicate' : 'found_after_crash');
+          return DONE;
+        }
         await this.deliveries.requeue(id, a.claimToken, decision.retryAt, err.kind, err.message, true);
         return this.waitUntilDue(id, decision.retryAt);
       }

@@ -23,8 +23,26 @@ describe('decide (what each error class does)', () => {
     expect(last.action).toBe('fail');
   });
 
-  it('looks on the network before retrying when the request may have been applied', () => {
-    expect(decide(new NetworkError('transient', 'reset', { maybeCommitted: true }), 1, now, noRefresh).action).toBe('look_then_retry');
+  it('gives a request that may have been applied the recheck delay before any verdict, whatever the attempt count', () => {
+    const lost = new NetworkError('transient', 'timeout', { maybeCommitted: true });
+    for (const attempts of [1, MAX_PUBLISH_ATTEMPTS, MAX_PUBLISH_ATTEMPTS + 3]) {
+      const d = decide(lost, attempts, now, { ...noRefresh, recheckMs: 300_000 });
+      expect(d.action).toBe('recheck_later');
+      expect(d.action === 'recheck_later' && d.retryAt.getTime() - now.getTime()).toBeGreaterThanOrEqual(300_000);
+    }
+  });
+
+  it('reads a duplicate refusal after a lost answer as published (find the original), and as a refusal otherwise', () => {
+    const dup = new NetworkError('content', 'already posted', { duplicate: true });
+    expect(decide(dup, 2, now, { ...noRefresh, uncertain: true }).action).toBe('find_original');
+    expect(decide(dup, 1, now, noRefresh)).toEqual({ action: 'fail', message: 'already posted' });
+  });
+
+  it('never gives up on an account it cannot list while an earlier attempt may be live', () => {
+    const down = new NetworkError('transient', '503');
+    expect(decide(down, MAX_PUBLISH_ATTEMPTS + 1, now, { ...noRefresh, uncertain: true, canList: false }).action).toBe('retry');
+    expect(decide(down, MAX_PUBLISH_ATTEMPTS, now, { ...noRefresh, uncertain: true, canList: true }).action).toBe('fail');
+    expect(decide(down, MAX_PUBLISH_ATTEMPTS, now, { ...noRefresh, uncertain: false, canList: false }).action).toBe('fail');
   });
 
   it('refreshes credentials once when the adapter can, else asks for re-authorisation', () => {

@@ -12,17 +12,45 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
  * unit-tested here; DeliveryPublisher carries it out.
  */
 export type FailureDecision =
-  /** The network says this exact post already exists: it is published. */
+  /** The network says this exact post already exists, and names it: it is published. */
   | { action: 'published_duplicate' }
-  /** The request may have been applied: look before anything else. */
-  | { action: 'look_then_retry'; retryAt: Date }
+  /**
+   * A "duplicate" refusal after an attempt whose answer was lost: that attempt was applied. Find
+   * the original and record it; if it cannot be found yet, look again at `retryAt` (never "failed").
+   */
+  | { action: 'find_original'; retryAt: Date }
+  /**
+   * The request may have been applied (timeout, reset mid-request, 5xx on the create call). No
+   * verdict before the network can have applied it: the delivery is marked uncertain and comes
+   * back at `retryAt` (at least the recheck delay later), when it is looked up before anything is
+   * sent again, or, on an account whose posts cannot be listed, sent again for the network's
+   * duplicate check to answer.
+   */
+  | { action: 'recheck_later'; retryAt: Date }
   | { action: 'refresh_credentials' }
   | { action: 'needs_reauth'; message: string }
   | { action: 'retry'; retryAt: Date; countsAsAttempt: boolean; delayChannel: boolean }
   | { action: 'fail'; message: string };
 
-export function decide(err: NetworkError, attempts: number, now: Date, context: { canRefresh: boolean; refreshed: boolean }): FailureDecision {
+export interface DecisionContext {
+  canRefresh: boolean;
+  refreshed: boolean;
+  /** An earlier attempt of this delivery may have been applied (its answer was lost). */
+  uncertain?: boolean;
+  /** The adapter can list this account's posts (false: LinkedIn member profiles). */
+  canList?: boolean;
+  /** How long after a lost answer the network is assumed to have finished with the request (ms). */
+  recheckMs?: number;
+}
+
+/** Default of PUBLISH_RECHECK_MS. */
+export const DEFAULT_RECHECK_MS = 120_000;
+
+export function decide(err: NetworkError, attempts: number, now: Date, context: DecisionContext): FailureDecision {
   if (err.options.duplicateOf) return { action: 'published_duplicate' };
+  const recheckAt = new Date(now.getTime() + Math.max(context.recheckMs ?? DEFAULT_RECHECK_MS, backoffMs(attempts)));
+  // The network's duplicate check is the proof an earlier, unanswered attempt went through.
+  if (err.options.duplicate && context.uncertain) return { action: 'find_original', retryAt: recheckAt };
   switch (err.kind) {
     case 'rate_limited': {
       const reset = err.options.retryAt?.getTime();
@@ -37,11 +65,15 @@ export function decide(err: NetworkError, attempts: number, now: Date, context: 
       return { action: 'fail', message: err.message };
     case 'transient':
     case 'unknown': {
-      if (attempts >= MAX_PUBLISH_ATTEMPTS) {
+      // Whatever the count: the look (or the next answer) after the recheck delay gives the verdict.
+      if (err.options.maybeCommitted) return { action: 'recheck_later', retryAt: recheckAt };
+      // An earlier attempt may be live and nothing can show it but the network's duplicate answer:
+      // keep asking rather than call it failed.
+      const unverifiable = context.uncertain === true && context.canList === false;
+      if (attempts >= MAX_PUBLISH_ATTEMPTS && !unverifiable) {
         return { action: 'fail', message: `${err.message} Gave up after ${attempts} attempts; retry it when the network is back.` };
       }
       const retryAt = new Date(now.getTime() + backoffMs(attempts));
-      if (err.options.maybeCommitted) return { action: 'look_then_retry', retryAt };
       return { action: 'retry', retryAt, countsAsAttempt: true, delayChannel: false };
     }
   }

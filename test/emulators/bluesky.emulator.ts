@@ -199,8 +199,8 @@ export class BlueskyEmulator extends BaseEmulator {
     sendJson(res, 200, { did });
   }
 
-  private createRecord(req: EmulatorRequest, res: http.ServerResponse): void {
-    const fault = this.takeFault(req.path, true);
+  private async createRecord(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
+    const fault = await this.applyLate(this.takeFault(req.path, true));
     if (this.preFault(fault, req.path, res)) return;
     const did = this.authenticate(req, res);
     if (!did) return;

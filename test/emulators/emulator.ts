@@ -12,8 +12,13 @@ import { AddressInfo } from 'node:net';
 export type Fault =
   | { kind: 'rate_limit'; resetInSeconds?: number }
   | { kind: 'server_error'; status?: number; html?: boolean }
-  /** The post is stored, then the server answers 5xx: the "committed but failed" case. */
+  /** The post is stored, then the server answers 5xx: the "committed but failed" case ("applied, then 5xx"). */
   | { kind: 'server_error_after_commit'; status?: number }
+  /**
+   * The request is held `ms` (longer than the client waits: it times out and leaves), then carried
+   * out as if nothing had happened: the post appears only after the client gave up.
+   */
+  | { kind: 'applied_after_timeout'; ms: number }
   /** The socket is destroyed without an answer; `afterCommit` stores the post first. */
   | { kind: 'connection_reset'; afterCommit?: boolean }
   /** No answer for this many ms (the client should time out). */
@@ -184,6 +189,18 @@ export abstract class BaseEmulator {
       return true;
     }
     return this.answerTransportFault(fault, res, 'after_commit');
+  }
+
+  /**
+   * applied_after_timeout, for the create call of every emulator: waits the fault's `ms`, then
+   * returns no fault so the handler does its work as usual (its answer goes to a client that has
+   * left). Any other fault is returned untouched.
+   */
+  protected async applyLate(fault: Fault | undefined): Promise<Fault | undefined> {
+    if (fault?.kind !== 'applied_after_timeout') return fault;
+    const ms = Number((fault as { ms?: unknown }).ms ?? 0);
+    await new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+    return undefined;
   }
 
   async start(port = 0): Promise<this> {

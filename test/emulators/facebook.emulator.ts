@@ -197,7 +197,7 @@ export class FacebookEmulator extends BaseEmulator {
 
   private async publishFeed(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
     const params = graphParams(req);
-    const fault = this.faultFor(req, true);
+    const fault = await this.applyLate(this.faultFor(req, true));
     const page0 = this.pages.get(req.params.page);
     const outcome = await answerGraphFault(fault, res, page0?.faultOptions ?? defaultFaultOptions(req.params.page));
     if (outcome === 'handled' || this.answerPublishFault(fault, res)) return;
@@ -238,7 +238,7 @@ export class FacebookEmulator extends BaseEmulator {
   private async publishPhoto(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
     const params = graphParams(req);
     const published = params.published !== 'false';
-    const fault = this.faultFor(req, published, published ? undefined : 'photo_upload');
+    const fault = await this.applyLate(this.faultFor(req, published, published ? undefined : 'photo_upload'));
     const page0 = this.pages.get(req.params.page);
     const outcome = await answerGraphFault(fault, res, page0?.faultOptions ?? defaultFaultOptions(req.params.page));
     if (outcome === 'handled' || this.answerPublishFault(fault, res)) return;

@@ -278,6 +278,7 @@ export const GENERIC_GRAPH_FAULTS = new Set([
   'rate_limit',
   'server_error',
   'server_error_after_commit',
+  'applied_after_timeout',
   'connection_reset',
   'hang',
   'expired_token',

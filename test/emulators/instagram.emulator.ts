@@ -289,7 +289,7 @@ export class InstagramEmulator extends BaseEmulator {
 
   private async publish(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
     const params = graphParams(req);
-    const fault = this.fault(req, true, undefined, PUBLISH_FAULTS);
+    const fault = await this.applyLate(this.fault(req, true, undefined, PUBLISH_FAULTS));
     const outcome = await answerGraphFault(fault, res, this.faultOptions(req.params.user));
     if (outcome === 'handled') return;
     const account = this.authorize(req, res, params, req.params.user);

@@ -14,6 +14,7 @@ import { BaseEmulator, EmulatorRequest, Fault, sendHtml, sendJson } from './emul
  * - hang {ms, afterCommit?}: no answer for ms, then the socket is destroyed.
  * - expired_token: 401 serviceErrorCode 65600 EXPIRED_ACCESS_TOKEN; revoked_token: 401 65601 REVOKED_ACCESS_TOKEN.
  * - duplicate: 422 DUPLICATE_POST naming the account's latest post (or a ghost URN that answers 404).
+ * - retired_version: 426 NONEXISTENT_VERSION, as for a sunset LinkedIn-Version.
  * Real state: posting the same commentary twice for one author → 422 DUPLICATE_POST with the original URN;
  * a LinkedIn-Version older than `oldestActiveVersion` → 426 NONEXISTENT_VERSION; unknown token → 401 65600.
  */
@@ -23,10 +24,15 @@ export interface LinkedInEmulatorAccount {
   token: string;
   /** Organisation followers (members have none readable). */
   followers?: number;
+  /** A programmatic refresh token (only approved Marketing partners get one). */
+  refreshToken?: string;
 }
 
 export interface LinkedInEmulatorOptions {
   accounts: LinkedInEmulatorAccount[];
+  /** The app's client credentials the token endpoint requires. */
+  clientId?: string;
+  clientSecret?: string;
   /**
    * Versions before this (YYYYMM) are retired: 426. Default: as LinkedIn does, from the clock: a
    * version is served until the 15th of its month a year later, and not before its month.
@@ -55,7 +61,7 @@ export class LinkedInEmulator extends BaseEmulator {
   private readonly clock: () => number;
   private seq = 0n;
 
-  constructor(options: LinkedInEmulatorOptions) {
+  constructor(private readonly options: LinkedInEmulatorOptions) {
     super();
     this.oldestActiveVersion = options.oldestActiveVersion;
     this.clock = options.clock ?? Date.now;
@@ -69,6 +75,26 @@ export class LinkedInEmulator extends BaseEmulator {
     this.route('POST', '/rest/images', (req, res) => this.initializeUpload(req, res));
     this.route('PUT', '/dms-uploads/:id', (req, res) => this.upload(req, res));
     this.route('GET', '/rest/networkSizes/:urn', (req, res) => this.networkSize(req, res));
+    this.route('POST', '/oauth/v2/accessToken', (req, res) => this.refresh(req, res));
+  }
+
+  /**
+   * The refresh-token grant (learn.microsoft.com/linkedin/shared/authentication/programmatic-refresh-tokens):
+   * a new 60-day access token, the refresh token's own lifetime unchanged. The old access token stops working.
+   */
+  private refresh(req: EmulatorRequest, res: http.ServerResponse): void {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    if (body.grant_type !== 'refresh_token') return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'grant_type must be refresh_token' });
+    if ((this.options.clientId && body.client_id !== this.options.clientId) || (this.options.clientSecret && body.client_secret !== this.options.clientSecret)) {
+      return sendJson(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed' });
+    }
+    const account = [...this.accountsByToken.values()].find((a) => a.refreshToken && a.refreshToken === body.refresh_token);
+    if (!account) return sendJson(res, 400, { error: 'invalid_request', error_description: 'The provided authorization grant or refresh token is invalid, expired or revoked.' });
+    this.accountsByToken.delete(account.token);
+    this.seq += 1n;
+    account.token = `li-refreshed-${this.seq}`;
+    this.accountsByToken.set(account.token, account);
+    sendJson(res, 200, { access_token: account.token, expires_in: 5_184_000, refresh_token: account.refreshToken, refresh_token_expires_in: 31_536_000 - 86_400 });
   }
 
   private preFault(fault: Fault | undefined, res: http.ServerResponse): boolean {
@@ -90,6 +116,10 @@ export class LinkedInEmulator extends BaseEmulator {
         return this.answerTransportFault(fault, res, 'before_commit');
       case 'expired_token':
         sendJson(res, 401, { status: 401, serviceErrorCode: 65600, code: 'EXPIRED_ACCESS_TOKEN', message: 'The token used in the request has expired' });
+        return true;
+      case 'retired_version':
+        // As LinkedIn answers a sunset LinkedIn-Version, whatever version the request named.
+        sendJson(res, 426, { status: 426, code: 'NONEXISTENT_VERSION', message: 'Requested version is not active' });
         return true;
       case 'revoked_token':
         sendJson(res, 401, { status: 401, serviceErrorCode: 65601, code: 'REVOKED_ACCESS_TOKEN', message: 'The token used in the request has been revoked by the user' });
@@ -135,8 +165,8 @@ export class LinkedInEmulator extends BaseEmulator {
     return released <= now.getTime() && now.getTime() < sunset;
   }
 
-  private createPost(req: EmulatorRequest, res: http.ServerResponse): void {
-    const fault = this.takeFault(req.path, true);
+  private async createPost(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
+    const fault = await this.applyLate(this.takeFault(req.path, true));
     if (this.preFault(fault, res)) return;
     const account = this.guard(req, res);
     if (!account) return;

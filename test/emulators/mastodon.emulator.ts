@@ -145,8 +145,8 @@ export class MastodonEmulator extends BaseEmulator {
     return account;
   }
 
-  private createStatus(req: EmulatorRequest, res: http.ServerResponse): void {
-    const fault = this.takeFault(req.path, true);
+  private async createStatus(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
+    const fault = await this.applyLate(this.takeFault(req.path, true));
     if (this.preFault(fault, res)) return;
     const account = this.authenticate(req, res);
     if (!account) return;

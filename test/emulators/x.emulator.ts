@@ -327,7 +327,7 @@ export class XEmulator extends BaseEmulator {
   }
 
   private async createTweet(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {
-    const fault = this.takeFaultFor({ path: req.path, isPublish: true });
+    const fault = await this.applyLate(this.takeFaultFor({ path: req.path, isPublish: true }));
     const early = await this.answerFault(fault, res, 100);
     if (early === 'handled') return;
 

@@ -173,6 +173,19 @@ describe('publishing pipeline on every network', () => {
     expect(texts(linkedin, d.text)).toBe(0);
   });
 
+  it('linkedin: a retired API version is told to the manager in plain words on the delivery, and nothing is published', async () => {
+    // Every attempt is refused (a version stays retired until the operator changes it).
+    linkedin.inject({ kind: 'retired_version' }, 'publish', 10);
+    const d = await publishOne('linkedin');
+    const seen = await waitFor(async () => {
+      const row = await p.fixtures.delivery(d.deliveryId);
+      return row.error_message ? row : null;
+    }, { what: 'the refusal to be recorded' });
+    expect(seen.error_message).toMatch(/LinkedIn API version \d{6}, which LinkedIn no longer serves/);
+    expect(seen.error_message).toMatch(/LINKEDIN_API_VERSION/);
+    expect(texts(linkedin, d.text)).toBe(0);
+  });
+
   it('x: a duplicate-content refusal fails with a clear message and no retry', async () => {
     const d = await publishOne('x', { fault: { kind: 'duplicate' } });
     const row = await waitForStatus(p, d.deliveryId, 'failed');

@@ -6,6 +6,85 @@ export function uniqueSlug(base: string): string {
   return `${base}-${randomBytes(4).toString('hex')}`;
 }
 
+/** The networks a test can reach on a local emulator (test/emulators). */
+export type EmulatedNetwork = 'x' | 'facebook' | 'instagram' | 'linkedin' | 'mastodon' | 'bluesky';
+
+/**
+ * One account on a network's emulator and the channel that publishes on it, from one number:
+ * `anEmulatedAccount('linkedin', 7).asMember().build()`. `channel` goes to
+ * PipelineFixtures.channels (with `instanceUrl` for Mastodon); the emulator is given the same
+ * account (ids, handle, token) by the test.
+ */
+export function anEmulatedAccount(network: EmulatedNetwork, n: number): EmulatedAccountBuilder {
+  return new EmulatedAccountBuilder(network, n);
+}
+
+export interface EmulatedAccount {
+  network: EmulatedNetwork;
+  /** The network-side id the channel stores (X user id, page id, author URN, DID…). */
+  externalId: string;
+  handle: string;
+  token: string;
+  /** Bluesky: the app password the adapter signs in with. */
+  password: string;
+  channel: {
+    network: EmulatedNetwork;
+    externalId: string;
+    handle: string;
+    instanceUrl?: string | null;
+    credentials: Record<string, string>;
+  };
+}
+
+export class EmulatedAccountBuilder {
+  private member = false;
+  private instanceUrl: string | null = null;
+
+  constructor(
+    private readonly network: EmulatedNetwork,
+    private readonly n: number,
+  ) {}
+
+  /** LinkedIn: a member profile (urn:li:person:…) instead of an organisation page. */
+  asMember(): this {
+    this.member = true;
+    return this;
+  }
+
+  /** Mastodon: the instance the account lives on. */
+  on(instanceUrl: string): this {
+    this.instanceUrl = instanceUrl;
+    return this;
+  }
+
+  build(): EmulatedAccount {
+    const n = this.n;
+    const token = `${this.network}${this.member ? '-member' : ''}-token-${n}`;
+    const password = `${this.network}-pw-${n}`;
+    const ids: Record<EmulatedNetwork, string> = {
+      x: `${90_000 + n}`,
+      facebook: `5463${n}`,
+      instagram: `1784${n}`,
+      linkedin: this.member ? `urn:li:person:m${n}` : `urn:li:organization:${n}`,
+      mastodon: `m${n}`,
+      bluesky: `did:plc:acc${n}`,
+    };
+    const externalId = ids[this.network];
+    const handle = this.network === 'bluesky' ? `acc${n}.bsky.social` : `@${this.network}${n}`;
+    const credentials: Record<string, string> =
+      this.network === 'bluesky' ? { identifier: handle, appPassword: password }
+      : this.network === 'x' ? { accessToken: token, refreshToken: `${token}-refresh` }
+      : { accessToken: token };
+    return {
+      network: this.network,
+      externalId,
+      handle,
+      token,
+      password,
+      channel: { network: this.network, externalId, handle, instanceUrl: this.instanceUrl, credentials },
+    };
+  }
+}
 /**
  * Test data for the publishing pipeline, written in a sentence:
  * `await aCampaign().withPartners(3).withChannels(2, mastodonOn(emulator)).build(fixtures)`, then

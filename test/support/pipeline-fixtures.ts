@@ -40,7 +40,9 @@ export function usePrivateRedisPrefix(env: Record<string, string> = {}): { prefi
   });
   // Timeouts leave room for a loaded 2-core CI machine (browser tests run beside these): a network call
   // cut short by load would otherwise be retried until it counts as failed.
-  Object.assign(process.env, { RECONCILE_INTERVAL_MS: '1000', PUBLISH_LEASE_MS: '10000', NETWORK_TIMEOUT_MS: '4000', ...env });
+  // A lost answer is looked for again after PUBLISH_RECHECK_MS: short here, since no emulator applies
+  // a request late unless a test injects applied_after_timeout (and then sets its own).
+  Object.assign(process.env, { RECONCILE_INTERVAL_MS: '1000', PUBLISH_LEASE_MS: '10000', NETWORK_TIMEOUT_MS: '4000', PUBLISH_RECHECK_MS: '2000', ...env });
   return { prefix };
 }
 

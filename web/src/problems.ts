@@ -1,6 +1,6 @@
 import type { Problem } from '../../src/campaigns/posts/validation/validate-post';
 import { NETWORK_RULES } from '../../src/campaigns/posts/validation/network-rules';
-import { currentLang, formatNumber as n } from './i18n';
+import { currentLang, formatNumber as n, t } from './i18n';
 
 /**
  * The validation module's problems in the page's language. English is the module's own
@@ -39,6 +39,10 @@ export function problemText(problem: Problem, whoByChannel: Map<string, string>)
       return `${media(d.mediaIndex)} a le type « ${String(d.type)} » : choisissez « image » ou « vidéo ».`;
     case 'invalid_link':
       return `Le lien « ${String(d.link)} » n’est pas une adresse web complète : il doit commencer par http:// ou https://.`;
+    case 'media_not_supported':
+      return t('problem.mediaNotSupported', { net, media: media(d.mediaIndex), who });
+    case 'media_format_not_supported':
+      return t('problem.mediaFormatNotSupported', { net, media: media(d.mediaIndex), who, extension: String(d.extension), allowed: (d.allowed as string[]).map((e) => `.${e}`).join(', ') });
     case 'unknown_partner_placeholder':
       return `{{partner:${String(d.slug)}}} ne désigne aucun partenaire (texte pour ${who} sur ${net}) : vérifiez l’orthographe.`;
     default:

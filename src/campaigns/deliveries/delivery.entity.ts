@@ -39,6 +39,10 @@ export class Delivery {
   @Column({ name: 'idempotency_key', type: 'uuid' }) idempotencyKey!: string;
   /** When its publish job was added (it is due within the horizon); null while it has none. Transport bookkeeping, not a status. */
   @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true }) enqueuedAt!: Date | null;
+  /** First attempt whose answer was lost (the network may have applied it); see DeliveryRepository. */
+  @Column({ name: 'uncertain_since', type: 'timestamptz', nullable: true }) uncertainSince!: Date | null;
+  /** Network-side handles of earlier attempts (Instagram container ids); see DeliveryRepository. */
+  @Column({ name: 'attempt_refs', type: 'text', array: true, default: () => "'{}'" }) attemptRefs!: string[];
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -51,6 +51,14 @@ const RETURNING = `RETURNING d.id, d.post_id, p.campaign_id, c.partner_id, d.att
 const JOINED = `FROM posts p, channels c`;
 const JOIN_ON = `p.id = d.post_id AND c.id = d.channel_id`;
 
+/** What earlier attempts of a delivery left unsettled on the network (see attemptHistory). */
+export interface AttemptHistory {
+  /** An earlier attempt's answer was lost, so the network may hold the post: look before sending. */
+  uncertain: boolean;
+  /** Network-side handles those attempts left (Instagram container ids), oldest first. */
+  attemptRefs: string[];
+}
+
 export interface DeliveryRow {
   id: string;
   postId: string;
@@ -429,6 +437,41 @@ export class DeliveryRepository {
     const [rows]: [unknown[], number] = await this.db.query(
       `UPDATE deliveries SET claimed_at = now() WHERE id = $1 AND status = 'publishing' AND claimed_by = $2 RETURNING id`,
       [deliveryId, claimToken],
+    );
+    return rows.length > 0;
+  }
+
+  // ─── What an attempt whose answer was lost leaves behind ───────────────────
+  // Not status changes: the memory that makes later attempts look on the network first
+  // (uncertain_since) and the refs an adapter asked to keep (attempt_refs: Instagram containers).
+  // Both belong to the attempt in progress, so each write requires its claim token. Written only
+  // on those rare paths and read only by a retry: the common publication never touches them.
+
+  /** Read by a retry (attempts > 1) before it talks to the network. */
+  async attemptHistory(deliveryId: string): Promise<AttemptHistory> {
+    const rows: Array<{ uncertain_since: Date | null; attempt_refs: string[] | null }> = await this.db.query(
+      `SELECT uncertain_since, attempt_refs FROM deliveries WHERE id = $1`,
+      [deliveryId],
+    );
+    return { uncertain: Boolean(rows[0]?.uncertain_since), attemptRefs: rows[0]?.attempt_refs ?? [] };
+  }
+
+  /** This attempt's answer was lost (or its worker died): from now on every attempt looks first. */
+  async markUncertain(deliveryId: string, claimToken: string): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.db.query(
+      `UPDATE deliveries SET uncertain_since = coalesce(uncertain_since, now())
+        WHERE id = $1 AND status = 'publishing' AND claimed_by = $2 RETURNING id`,
+      [deliveryId, claimToken],
+    );
+    return rows.length > 0;
+  }
+
+  /** Keeps a ref of this attempt, written before the call that may publish it. */
+  async rememberAttemptRef(deliveryId: string, claimToken: string, ref: string): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.db.query(
+      `UPDATE deliveries SET attempt_refs = array_append(attempt_refs, $3::text)
+        WHERE id = $1 AND status = 'publishing' AND claimed_by = $2 RETURNING id`,
+      [deliveryId, claimToken, ref],
     );
     return rows.length > 0;
   }

@@ -39,7 +39,10 @@ export class AdapterRegistry {
       }),
       facebook: new FacebookAdapter({ baseUrl: graphBaseUrl(env.FACEBOOK_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
       instagram: new InstagramAdapter({ baseUrl: graphBaseUrl(env.INSTAGRAM_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
-      linkedin: new LinkedInAdapter({ baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher }),
+      linkedin: new LinkedInAdapter({
+        baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher,
+        oauthBaseUrl: env.LINKEDIN_OAUTH_BASE_URL, clientId: env.LINKEDIN_CLIENT_ID, clientSecret: env.LINKEDIN_CLIENT_SECRET,
+      }),
       mastodon: new MastodonAdapter({
         timeoutMs, mediaFetcher, mediaWaitMs: env.MASTODON_MEDIA_WAIT_MS, uploads: redisUploadMemory(redis),
         instanceGuard: publicInstanceGuard(env.OUTBOUND_ALLOW_PRIVATE_HOSTS === 'true'),

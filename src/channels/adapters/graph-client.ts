@@ -1,4 +1,5 @@
-import axios, { AxiosInstance } from 'axios';
+import { Logger } from '@nestjs/common';
+import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import { classifyGraphError, GraphNetworkName } from './graph-errors';
 import { keepAliveAgents } from './keep-alive-agents';
 import { ChannelContext, NetworkError } from './network-adapter';
@@ -13,7 +14,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** What every Graph adapter lets its caller set (tests point baseUrl at an emulator). */
 export interface GraphAdapterOptions {
-  /** Graph base URL including the version; default https://graph.facebook.com/v20.0. */
+  /** Graph base URL including the version (see api-versions.ts: graphBaseUrl, META_GRAPH_VERSION). */
   baseUrl?: string;
   /** Per-request timeout; default 15 s. */
   timeoutMs?: number;
@@ -41,6 +42,10 @@ export function unreadableGraphAnswer(networkName: GraphNetworkName, commitCall:
 export class GraphClient {
   /** Raw access for calls that must look at an error before it is classified (Instagram's "not ready"). */
   readonly http: AxiosInstance;
+  /** The version in the base URL, and the one Graph last said it ran our calls on, when different (once said, not repeated). */
+  readonly requestedVersion: string | null;
+  servedVersion: string | null = null;
+  private readonly logger = new Logger('MetaGraph');
 
   constructor(
     private readonly networkName: GraphNetworkName,
@@ -55,6 +60,30 @@ export class GraphClient {
       maxRedirects: 0,
       ...keepAliveAgents(),
     });
+    this.requestedVersion = /\/(v\d+\.\d+)\/?$/.exec(baseUrl)?.[1] ?? null;
+    this.http.interceptors.response.use(
+      (res) => this.noteVersion(res),
+      (err: unknown) => {
+        const res = (err as { response?: AxiosResponse }).response;
+        if (res) this.noteVersion(res);
+        return Promise.reject(err);
+      },
+    );
+  }
+
+  /**
+   * Graph names the version that ran each call in `facebook-api-version`. Once our version has
+   * expired, Graph runs calls on its oldest usable version instead, without an error: say so.
+   */
+  private noteVersion(res: AxiosResponse): AxiosResponse {
+    const served = res.headers?.['facebook-api-version'];
+    if (typeof served === 'string' && this.requestedVersion && served !== this.requestedVersion && served !== this.servedVersion) {
+      this.servedVersion = served;
+      this.logger.warn(
+        `${this.networkName}: Graph ran our ${this.requestedVersion} calls on ${served}: ${this.requestedVersion} has expired. Set META_GRAPH_VERSION to a current version.`,
+      );
+    }
+    return res;
   }
 
   /** Form-encoded POST. A body that is not a JSON object reads as {}: callers check the ids they need. */

@@ -176,7 +176,7 @@ export function classifyGraphError(err: unknown, ctx: GraphErrorContext): Networ
       );
     }
     if (code === 506 || (sub !== undefined && DUPLICATE_SUBCODES.has(sub))) {
-      return new NetworkError('content', `${name} refused the post because the account already published the same content.`, base);
+      return new NetworkError('content', `${name} refused the post because the account already published the same content.`, { ...base, duplicate: true });
     }
     if (code === 368) {
       return new NetworkError(
@@ -184,7 +184,7 @@ export function classifyGraphError(err: unknown, ctx: GraphErrorContext): Networ
         sub === 1390008
           ? `${name} temporarily blocked the account from posting because it posted too fast. Try again later by hand.`
           : `${name} refused the post because the account already posted this content.`,
-        base,
+        { ...base, duplicate: sub !== 1390008 },
       );
     }
     if (TRANSIENT_CODES.has(code) || (sub !== undefined && TRANSIENT_SUBCODES.has(sub)) || body?.is_transient === true || status >= 500) {

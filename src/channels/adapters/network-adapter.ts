@@ -57,6 +57,13 @@ export interface PublishRequest {
    * LinkedIn article. Never appended to the text.
    */
   link: string | null;
+  /**
+   * What earlier attempts left on the network that the adapter asked to keep (Instagram: the
+   * container id of each attempt, checked before another is created). Empty on a first attempt.
+   */
+  attemptRefs?: string[];
+  /** Stores a ref of this attempt before the call that may publish it (see attemptRefs). */
+  rememberAttemptRef?: (ref: string) => Promise<void>;
 }
 
 export interface PublishedPost {
@@ -89,6 +96,8 @@ export class NetworkError extends Error {
       httpStatus?: number;
       /** For content errors that mean "this exact post already exists": its id when the network gives it. */
       duplicateOf?: PublishedPost;
+      /** The network refused the post as a duplicate of one already on the account (named or not). */
+      duplicate?: boolean;
     } = {},
   ) {
     super(message);
@@ -123,6 +132,11 @@ export interface NetworkAdapter {
    * the network shows it was not published. Throws NetworkError when it cannot tell.
    */
   findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null>;
+  /**
+   * False for accounts whose posts the network does not let us list (LinkedIn member profiles):
+   * findPublished cannot tell there, and a retry relies on the network's duplicate answer. Absent = true.
+   */
+  canListPosts?(channel: ChannelContext): boolean;
   readFollowers(channel: ChannelContext): Promise<FollowerReading>;
   /**
    * Present when the network lets us refresh an expired token (X OAuth 2.0 rotates refresh

@@ -249,6 +249,8 @@ describe('validatePost', () => {
       expect(result.problems.map((p) => [p.code, p.network])).toEqual([
         ['mixed_media', 'x'],
         ['mixed_media', 'bluesky'],
+        // Chorus's Bluesky adapter has no video path yet (publish-capabilities.ts).
+        ['media_not_supported', 'bluesky'],
       ]);
       expect(result.problems[0]?.message).toBe(
         'X cannot publish a video together with images (@petitscommerces): keep the video alone, or only the images.',
@@ -307,6 +309,34 @@ describe('validatePost', () => {
     it('reports an unknown media type', () => {
       const media = [{ url: 'https://cdn.example.com/a.gif', type: 'gif' } as unknown as PostMedia];
       expect(codes(validatePost(draft({ media })).problems)).toEqual(['invalid_media_type']);
+    });
+  });
+
+  describe('what Chorus can publish (refused when composing, not at the minute)', () => {
+    it('refuses a video on the networks whose adapter has no video path yet, per channel, and lets it through elsewhere', () => {
+      const result = validatePost(
+        draft({ media: [video()], targets: (['facebook', 'linkedin', 'bluesky', 'x', 'mastodon', 'instagram'] as const).map((n) => target(n)) }),
+      );
+      expect(result.problems.map((p) => [p.code, p.network])).toEqual([
+        ['media_not_supported', 'facebook'],
+        ['media_not_supported', 'linkedin'],
+        ['media_not_supported', 'bluesky'],
+      ]);
+      expect(result.problems[0].message).toBe('Chorus cannot publish videos on Facebook yet (video 1, for @petitscommerces): use images, or leave this channel out.');
+      expect(result.problems[0].details).toEqual({ mediaIndex: 0, type: 'video' });
+    });
+
+    it('refuses a file whose extension the network\'s adapter cannot send, and lets an address without extension through', () => {
+      const media: PostMedia[] = [
+        { url: 'https://cdn.example.com/affiche.SVG?v=2', type: 'image' },
+        { url: 'https://cdn.example.com/render?id=4', type: 'image' },
+      ];
+      const result = validatePost(draft({ media, targets: [target('x'), target('linkedin')] }));
+      expect(result.problems.map((p) => [p.code, p.network, p.details?.mediaIndex])).toEqual([
+        ['media_format_not_supported', 'x', 0],
+        ['media_format_not_supported', 'linkedin', 0],
+      ]);
+      expect(result.problems[1].message).toBe('LinkedIn cannot take image 1 as a .svg file (for @petitscommerces): use .jpg, .jpeg, .png, .gif.');
     });
   });
 
@@ -389,9 +419,11 @@ describe('validatePost', () => {
       ['mixed_media', 'ch-x'],
       ['text_too_long', 'ch-bluesky'],
       ['mixed_media', 'ch-bluesky'],
+      ['media_not_supported', 'ch-bluesky'],
       ['mixed_media', 'ch-facebook'],
+      ['media_not_supported', 'ch-facebook'],
     ]);
-    expect(result.targets.map((t) => t.problems.length)).toEqual([2, 0, 2, 1]);
+    expect(result.targets.map((t) => t.problems.length)).toEqual([2, 0, 3, 2]);
     expect(result.targets.map((t) => t.length.used)).toEqual([313, 306, 306, 313]); // Instagram and Bluesky fall back to the name "CoSto"
     expect(result.problems).toEqual([
       result.problems[0],
@@ -404,7 +436,7 @@ describe('validatePost', () => {
       draft({
         baseText: `{{partner:x}} ${'#a '.repeat(40)}${'a'.repeat(3000)}`,
         link: 'bad',
-        media: [...images(11), video(), { url: 'nope', type: 'image', altText: 'a'.repeat(3000) }],
+        media: [...images(11), video(), { url: 'nope', type: 'image', altText: 'a'.repeat(3000) }, { url: 'https://cdn.example.com/a.svg', type: 'image' }],
         targets: (['x', 'facebook', 'instagram', 'linkedin', 'mastodon', 'bluesky', 'sandbox'] as const).map((n) => target(n)),
       }),
     );
@@ -422,6 +454,8 @@ describe('validatePost', () => {
         'alt_text_too_long',
         'invalid_media_url',
         'invalid_link',
+        'media_not_supported',
+        'media_format_not_supported',
       ]),
     );
   });

@@ -8,6 +8,7 @@ import {
   type NetworkRules,
 } from './network-rules';
 import { resolvePlaceholders, type PartnerMention } from './placeholders';
+import { extensionOf, PUBLISH_CAPABILITIES } from './publish-capabilities';
 import { countCodePoints, countGraphemes, countHashtags, countUtf8Bytes, textLength } from './text-length';
 
 /** Stable problem codes: clients switch on these, so never rename one. */
@@ -24,6 +25,8 @@ export const PROBLEM_CODES = [
   'invalid_media_type',
   'invalid_link',
   'unknown_partner_placeholder',
+  'media_not_supported',
+  'media_format_not_supported',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 
@@ -227,6 +230,7 @@ function validateTarget(draft: PostDraft, media: readonly PostMedia[], target: P
   }
 
   problems.push(...checkMedia(rules, media, who).map((problem) => ({ ...where, ...problem })));
+  problems.push(...checkCapabilities(network, media, who).map((problem) => ({ ...where, ...problem })));
   return { ...where, text, length: { used, max, unit }, problems };
 }
 
@@ -279,6 +283,33 @@ function checkMedia(rules: NetworkRules, media: readonly PostMedia[], who: strin
       }
     });
   }
+  return problems;
+}
+
+/** What Chorus's adapter for this network cannot send (see publish-capabilities.ts). */
+function checkCapabilities(network: Network, media: readonly PostMedia[], who: string): Problem[] {
+  const problems: Problem[] = [];
+  const { label } = NETWORK_RULES[network];
+  const can = PUBLISH_CAPABILITIES[network];
+  media.forEach((item, index) => {
+    if (item.type === 'video' && !can.video) {
+      problems.push({
+        code: 'media_not_supported',
+        message: `Chorus cannot publish videos on ${label} yet (${mediaName(item, index)}, for ${who}): use images, or leave this channel out.`,
+        details: { mediaIndex: index, type: 'video' },
+      });
+      return;
+    }
+    const allowed = item.type === 'image' || item.type === 'video' ? can.extensions?.[item.type] : undefined;
+    const extension = typeof item.url === 'string' ? extensionOf(item.url) : null;
+    if (allowed && extension && !allowed.includes(extension)) {
+      problems.push({
+        code: 'media_format_not_supported',
+        message: `${label} cannot take ${mediaName(item, index)} as a .${extension} file (for ${who}): use ${allowed.map((e) => `.${e}`).join(', ')}.`,
+        details: { mediaIndex: index, extension, allowed },
+      });
+    }
+  });
   return problems;
 }
 

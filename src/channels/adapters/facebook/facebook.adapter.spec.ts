@@ -1,4 +1,5 @@
 import { FacebookEmulator } from '../../../../test/emulators/facebook.emulator';
+import { GraphClient } from '../graph-client';
 import { GRAPH_DEFAULT_THROTTLE_WAIT_MS } from '../graph-errors';
 import { ChannelContext, NetworkError, PublishRequest } from '../network-adapter';
 import { FacebookAdapter } from './facebook.adapter';
@@ -248,5 +249,23 @@ describe('FacebookAdapter against FacebookEmulator', () => {
     expect(await adapter.readFollowers(channel())).toEqual({ followers: 15234, posts: null });
     emu.setFollowers(PAGE.id, 15300);
     expect((await adapter.readFollowers(channel())).followers).toBe(15300);
+  });
+});
+
+describe('Graph versions', () => {
+  it('an expired version still answers (Graph runs it on its oldest usable one) and the client notices from facebook-api-version', async () => {
+    const emu = await new FacebookEmulator({ pages: [{ ...PAGE }], now: () => Date.parse('2026-12-07T12:00:00Z') }).start(0);
+    try {
+      const expired = new GraphClient('Facebook', `${emu.url}/v20.0`);
+      await expired.get(channel(), `/${PAGE.id}`, { fields: 'followers_count', access_token: PAGE.token });
+      expect(expired.servedVersion).toBe('v21.0');
+      const current = new GraphClient('Facebook', `${emu.url}/v25.0`);
+      await current.get(channel(), `/${PAGE.id}`, { fields: 'followers_count', access_token: PAGE.token });
+      expect(current.servedVersion).toBeNull();
+      const unreleased = await new GraphClient('Facebook', `${emu.url}/v99.0`).get(channel(), `/${PAGE.id}`, { access_token: PAGE.token }).catch((e: unknown) => e);
+      expect(unreleased).toBeInstanceOf(NetworkError);
+    } finally {
+      await emu.close();
+    }
   });
 });

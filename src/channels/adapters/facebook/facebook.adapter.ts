@@ -1,3 +1,4 @@
+import { DEFAULT_META_GRAPH_VERSION, graphBaseUrl } from '../api-versions';
 import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
 import { readFacebookPostMetrics } from './facebook-post-metrics';
@@ -18,7 +19,7 @@ import {
 
 export type FacebookAdapterOptions = GraphAdapterOptions;
 
-export const FACEBOOK_PRODUCTION_BASE_URL = 'https://graph.facebook.com/v20.0';
+export const FACEBOOK_PRODUCTION_BASE_URL = graphBaseUrl('https://graph.facebook.com', DEFAULT_META_GRAPH_VERSION);
 /** Graph accepts at most this many photos in one multi-photo post (attached_media). */
 const MAX_PHOTOS = 10;
 const LOOKUP_LIMIT = 25;

@@ -47,6 +47,44 @@ describe('InstagramAdapter against InstagramEmulator', () => {
   });
   afterEach(() => emu.close());
 
+  describe('containers of earlier attempts (lost answers)', () => {
+    it('keeps the container id before media_publish, and publishes a FINISHED earlier container instead of creating another', async () => {
+      const kept: string[] = [];
+      emu.inject({ kind: 'server_error', status: 500 }, 'publish', 1);
+      const first = request('Balade au marché', { rememberAttemptRef: async (ref) => void kept.push(ref) });
+      expect((await failure(adapter.publish(channel(), first))).options.maybeCommitted).toBe(true);
+      expect(kept).toHaveLength(1);
+
+      const post = await adapter.publish(channel(), { ...first, attemptRefs: kept, rememberAttemptRef: async (ref) => void kept.push(ref) });
+      expect(count('POST', /\/media$/)).toBe(1);
+      expect(emu.posts).toHaveLength(1);
+      expect(emu.posts[0].extra?.containerId).toBe(kept[0]);
+      expect(post.externalId).toBe(emu.posts[0].id);
+      expect(kept).toHaveLength(1);
+    });
+
+    it('reports an earlier container already PUBLISHED as a duplicate, without creating another', async () => {
+      const kept: string[] = [];
+      const first = request('Marché aux puces', { rememberAttemptRef: async (ref) => void kept.push(ref) });
+      await adapter.publish(channel(), first);
+      const err = await failure(adapter.publish(channel(), { ...first, attemptRefs: kept }));
+      expect(err.options.duplicate).toBe(true);
+      expect(count('POST', /\/media$/)).toBe(1);
+      expect(emu.posts).toHaveLength(1);
+    });
+
+    it('passes over an earlier container in ERROR and creates a fresh one', async () => {
+      const kept: string[] = [];
+      emu.inject({ kind: 'container_error' }, 'container', 1);
+      const first = request('Vide-grenier', { rememberAttemptRef: async (ref) => void kept.push(ref) });
+      await failure(adapter.publish(channel(), first));
+      await adapter.publish(channel(), { ...first, attemptRefs: kept, rememberAttemptRef: async (ref) => void kept.push(ref) });
+      expect(count('POST', /\/media$/)).toBe(2);
+      expect(emu.posts).toHaveLength(1);
+      expect(kept).toHaveLength(2);
+    });
+  });
+
   describe('publish', () => {
     it('creates a container, waits for FINISHED, publishes, and returns the permalink', async () => {
       const post = await adapter.publish(channel(), request('Bonjour le 18e\nhttps://costo.example/18', { link: 'https://costo.example/18' }));

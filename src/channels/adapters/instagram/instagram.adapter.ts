@@ -1,3 +1,4 @@
+import { DEFAULT_META_GRAPH_VERSION, graphBaseUrl } from '../api-versions';
 import { isAxiosError } from 'axios';
 import { GraphAdapterOptions, GraphClient, unreadableGraphAnswer } from '../graph-client';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
@@ -29,7 +30,7 @@ export interface InstagramAdapterOptions extends GraphAdapterOptions {
   dailyPublishLimit?: number;
 }
 
-export const INSTAGRAM_PRODUCTION_BASE_URL = 'https://graph.facebook.com/v20.0';
+export const INSTAGRAM_PRODUCTION_BASE_URL = graphBaseUrl('https://graph.facebook.com', DEFAULT_META_GRAPH_VERSION);
 const MAX_CAROUSEL = 10;
 const LOOKUP_LIMIT = 25;
 /** Container ERROR codes that a fresh container may well not hit again. */
@@ -54,10 +55,12 @@ interface MediaPage {
  * poll it until FINISHED, then media_publish. Several media make a carousel. Tokens cannot be
  * refreshed here: an auth error means the partner reconnects the account.
  *
- * Crash recovery limitation: the container id is not stored by the pipeline, so findPublished
- * cannot re-read the container (whose PUBLISHED status would be proof); it matches the caption
- * of the account's recent media published after `since` instead. Two deliveries with the same
- * caption on the same account within minutes could be confused.
+ * Lost answers: the id of each attempt's container is kept by the pipeline (attemptRefs) before
+ * media_publish, and checked before another is created: a FINISHED one is published instead of a
+ * new one, a PUBLISHED one proves the earlier attempt went through. A container does not name the
+ * media it became, so findPublished matches the caption of the account's recent media published
+ * after `since`: two deliveries with the same caption on the same account within minutes could
+ * be confused.
  */
 export class InstagramAdapter implements NetworkAdapter {
   readonly network = 'instagram' as const;
@@ -84,8 +87,10 @@ export class InstagramAdapter implements NetworkAdapter {
     const user = encodeURIComponent(channel.externalId);
     const caption = request.text;
 
-    let containerId: string;
-    if (request.media.length === 1) {
+    let containerId: string | undefined = await this.earlierContainer(channel, request);
+    if (containerId) {
+      // An earlier attempt's container, still unpublished: publishing it cannot make a second post.
+    } else if (request.media.length === 1) {
       containerId = await this.createContainer(channel, user, { ...mediaParams(request.media[0], false), caption, access_token: token });
     } else {
       const children: string[] = [];
@@ -96,11 +101,51 @@ export class InstagramAdapter implements NetworkAdapter {
       }
       containerId = await this.createContainer(channel, user, { media_type: 'CAROUSEL', children: children.join(','), caption, access_token: token });
     }
+    if (!request.attemptRefs?.includes(containerId)) await this.remember(request, containerId);
     await this.waitUntilFinished(channel, containerId);
     const mediaId = await this.publishContainer(channel, user, containerId);
     const publishedAt = new Date();
     const details = await this.mediaDetails(channel, mediaId);
     return { externalId: mediaId, url: details?.permalink ?? null, publishedAt: details?.timestamp ?? publishedAt };
+  }
+
+  /**
+   * The container of an earlier attempt that can still be published (FINISHED or IN_PROGRESS), if
+   * any. A container already PUBLISHED means an earlier attempt went through although its answer
+   * was lost: that is reported as a duplicate, which the pipeline settles by finding the media.
+   * Containers in ERROR or EXPIRED, or that cannot be read, are passed over.
+   */
+  private async earlierContainer(channel: ChannelContext, request: PublishRequest): Promise<string | undefined> {
+    let usable: string | undefined;
+    for (const id of [...(request.attemptRefs ?? [])].reverse()) {
+      let state: ContainerState;
+      try {
+        state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(id)}`, { fields: 'status_code', access_token: accessToken(channel) });
+      } catch (err) {
+        if (err instanceof NetworkError && (err.kind === 'auth' || err.kind === 'rate_limited')) throw err;
+        continue;
+      }
+      if (state.status_code === 'PUBLISHED') {
+        throw new NetworkError('content', 'Instagram already published the container of an earlier attempt of this post.', {
+          networkCode: 'PUBLISHED',
+          duplicate: true,
+        });
+      }
+      if (!usable && (state.status_code === 'FINISHED' || state.status_code === 'IN_PROGRESS')) usable = id;
+    }
+    return usable;
+  }
+
+  /** Keeps the container id before media_publish, so a later attempt checks it before creating another. */
+  private async remember(request: PublishRequest, containerId: string): Promise<void> {
+    if (!request.rememberAttemptRef) return;
+    try {
+      await request.rememberAttemptRef(containerId);
+    } catch {
+      throw new NetworkError('transient', 'Chorus could not note the prepared Instagram post before publishing it. Chorus will try again.', {
+        maybeCommitted: false,
+      });
+    }
   }
 
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {

@@ -1,7 +1,7 @@
 import { GHOST_URN, LinkedInEmulator } from '../../../../test/emulators/linkedin.emulator';
 import { MediaFetcher } from '../../media/media-fetcher.types';
 import { ChannelContext, NetworkError, PublishRequest } from '../network-adapter';
-import { LinkedInAdapter, restliQuery } from './linkedin.adapter';
+import { LINKEDIN_ACCESS_TOKEN_TTL_MS, LinkedInAdapter, restliQuery, withLinkedInExpiry } from './linkedin.adapter';
 import { nextMidnightUtc } from './linkedin-commentary';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -20,6 +20,55 @@ describe('restliQuery', () => {
     expect(restliQuery({ q: 'organizationalEntity', organizationalEntity: ORG, shares: 'List(urn:li:share:1,urn:li:share:2)', count: 50, skip: undefined })).toBe(
       'q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A2414183&shares=List(urn%3Ali%3Ashare%3A1,urn%3Ali%3Ashare%3A2)&count=50',
     );
+  });
+});
+
+describe('LinkedIn connections: refresh where granted, else a known 60-day expiry', () => {
+  const emulator = new LinkedInEmulator({
+    accounts: [
+      { urn: 'urn:li:organization:501', token: 'li-501', refreshToken: 'li-refresh-501' },
+      { urn: 'urn:li:organization:502', token: 'li-502' },
+    ],
+    clientId: 'chorus-li',
+    clientSecret: 'li-secret',
+  });
+  let adapter: LinkedInAdapter;
+  const channel = (urn: string, credentials: ChannelContext['credentials']): ChannelContext => ({
+    channelId: urn, network: 'linkedin', handle: 'Page', externalId: urn, instanceUrl: null, credentials,
+  });
+  beforeAll(async () => {
+    await emulator.start();
+    adapter = new LinkedInAdapter({ baseUrl: emulator.url, version: '202607', mediaFetcher: fetcher, oauthBaseUrl: emulator.url, clientId: 'chorus-li', clientSecret: 'li-secret' });
+  });
+  afterAll(() => emulator.close());
+
+  it('renews an access token with the refresh token: the new one publishes, the old one no longer does, expiry 60 days on', async () => {
+    const before = Date.now();
+    const old = channel('urn:li:organization:501', { accessToken: 'li-501', refreshToken: 'li-refresh-501' });
+    const renewed = await adapter.refreshCredentials(old);
+    expect(renewed.accessToken).not.toBe('li-501');
+    expect(renewed.refreshToken).toBe('li-refresh-501');
+    expect(renewed.expiresAt).toBeGreaterThanOrEqual(before + LINKEDIN_ACCESS_TOKEN_TTL_MS);
+    const err = await failure(adapter.publish(old, { deliveryId: 'r1', idempotencyKey: 'r1', text: 'Avant', media: [], link: null }));
+    expect(err.kind).toBe('auth');
+    await adapter.publish({ ...old, credentials: renewed }, { deliveryId: 'r2', idempotencyKey: 'r2', text: 'Après', media: [], link: null });
+    expect(emulator.posts.map((p) => p.text)).toEqual(['Après']);
+  });
+
+  it('without a refresh token, asks for a reconnection (auth), naming the 60 days', async () => {
+    const err = await failure(adapter.refreshCredentials(channel('urn:li:organization:502', { accessToken: 'li-502' })));
+    expect(err.kind).toBe('auth');
+    expect(err.message).toMatch(/60 days.*Reconnect/);
+  });
+
+  it('a refused refresh is auth too', async () => {
+    const err = await failure(adapter.refreshCredentials(channel('urn:li:organization:501', { accessToken: 'x', refreshToken: 'not-a-refresh-token' })));
+    expect(err.kind).toBe('auth');
+  });
+
+  it('stamps credentials stored without an expiry with LinkedIn\'s 60 days, and keeps a stated one', () => {
+    expect(withLinkedInExpiry({ accessToken: 't' }, 1_000)).toEqual({ accessToken: 't', expiresAt: 1_000 + LINKEDIN_ACCESS_TOKEN_TTL_MS });
+    expect(withLinkedInExpiry({ accessToken: 't', expiresAt: 5 }, 1_000)).toEqual({ accessToken: 't', expiresAt: 5 });
   });
 });
 

@@ -3,6 +3,7 @@ import { MediaFetcher } from '../../media/media-fetcher.types';
 import { transportError } from '../http-errors';
 import {
   ChannelContext,
+  ChannelCredentials,
   FollowerReading,
   NetworkAdapter,
   NetworkError,
@@ -24,6 +25,22 @@ export interface LinkedInAdapterOptions {
   mediaFetcher: MediaFetcher;
   /** Pages of 50 organisation posts findPublished reads before giving up (default 4). */
   lookupPages?: number;
+  /** OAuth root for the refresh-token grant (default https://www.linkedin.com) and the app's client id and secret. */
+  oauthBaseUrl?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+/** LinkedIn access tokens last 60 days (learn.microsoft.com/linkedin/shared/authentication/programmatic-refresh-tokens). */
+export const LINKEDIN_ACCESS_TOKEN_TTL_MS = 60 * 24 * 3_600_000;
+
+/**
+ * A channel's LinkedIn credentials with their expiry known: LinkedIn's token answer says
+ * `expires_in`, but credentials pasted or stored without it get the documented 60 days from now.
+ */
+export function withLinkedInExpiry(credentials: ChannelCredentials, now: number = Date.now()): ChannelCredentials {
+  if (typeof credentials.expiresAt === 'number' || !credentials.accessToken) return credentials;
+  return { ...credentials, expiresAt: now + LINKEDIN_ACCESS_TOKEN_TTL_MS };
 }
 
 interface LinkedInError {
@@ -67,7 +84,7 @@ export class LinkedInAdapter implements NetworkAdapter {
   private readonly version: string;
   private readonly lookupPages: number;
 
-  constructor(options: LinkedInAdapterOptions) {
+  constructor(private readonly options: LinkedInAdapterOptions) {
     this.version = options.version;
     this.mediaFetcher = options.mediaFetcher;
     this.lookupPages = options.lookupPages ?? 4;
@@ -111,6 +128,11 @@ export class LinkedInAdapter implements NetworkAdapter {
     throw error;
   }
 
+  /** A member's posts cannot be listed by an app (see findPublished). */
+  canListPosts(channel: ChannelContext): boolean {
+    return isOrganization(channel.externalId);
+  }
+
   /**
    * Organisations: reads the page's recent posts for the same commentary after `since`.
    * Members: LinkedIn does not let an app list a member's posts (r_member_social is restricted),
@@ -146,6 +168,42 @@ export class LinkedInAdapter implements NetworkAdapter {
       if (elements.length < PAGE || !anyRecent) return null;
     }
     throw new NetworkError('unknown', `Could not tell whether the post went out on ${channel.handle}: too many recent posts to check.`);
+  }
+
+  /**
+   * LinkedIn grants refresh tokens only to approved Marketing Developer Platform apps (a year
+   * long; each refresh gives a new 60-day access token). Without one, the partner reconnects.
+   */
+  async refreshCredentials(channel: ChannelContext): Promise<ChannelCredentials> {
+    const refreshToken = channel.credentials.refreshToken;
+    if (!refreshToken) {
+      throw new NetworkError('auth', `The LinkedIn connection of ${channel.handle} has expired and LinkedIn gave no way to renew it (its access lasts 60 days). Reconnect the account in Chorus.`);
+    }
+    if (!this.options.clientId || !this.options.clientSecret) {
+      throw new NetworkError('unknown', 'Chorus is not configured with a LinkedIn app client id and secret, so it cannot renew LinkedIn connections.');
+    }
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.options.clientId, client_secret: this.options.clientSecret });
+    let res: AxiosResponse<unknown>;
+    const now = Date.now();
+    try {
+      res = await this.http.post(`${(this.options.oauthBaseUrl ?? 'https://www.linkedin.com').replace(/\/+$/, '')}/oauth/v2/accessToken`, form, {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+    } catch (err) {
+      throw transportError(err, 'LinkedIn', false);
+    }
+    const body = (res.data && typeof res.data === 'object' ? res.data : {}) as { access_token?: string; expires_in?: number; refresh_token?: string; refresh_token_expires_in?: number };
+    if (res.status === 200 && body.access_token) {
+      return {
+        ...channel.credentials,
+        accessToken: body.access_token,
+        expiresAt: now + (typeof body.expires_in === 'number' ? body.expires_in * 1000 : LINKEDIN_ACCESS_TOKEN_TTL_MS),
+        refreshToken: body.refresh_token ?? refreshToken,
+        ...(typeof body.refresh_token_expires_in === 'number' ? { refreshExpiresAt: now + body.refresh_token_expires_in * 1000 } : {}),
+      };
+    }
+    if (res.status >= 500) throw new NetworkError('transient', `LinkedIn could not renew the connection right now (${res.status}); will try again.`, { httpStatus: res.status });
+    throw new NetworkError('auth', `LinkedIn refused to renew the connection of ${channel.handle} (its renewal may have expired after a year); reconnect the account.`, { httpStatus: res.status });
   }
 
   /** Organisation followers from networkSizes; a member's count is not available to apps. */
@@ -199,6 +257,7 @@ export class LinkedInAdapter implements NetworkAdapter {
     if (res?.status === 404) {
       return new NetworkError('content', 'LinkedIn refuses this text as a duplicate of an earlier post that has since been deleted; change the text to publish it again.', {
         ...error.options,
+        duplicate: false,
         duplicateOf: undefined,
       });
     }
@@ -236,7 +295,7 @@ function versionRefused(res: AxiosResponse<unknown>, version: string): NetworkEr
   const body = (res.data && typeof res.data === 'object' ? res.data : {}) as LinkedInError;
   return new NetworkError(
     'unknown',
-    `LinkedIn refused this post because Chorus uses LinkedIn API version ${version}, which LinkedIn no longer serves. Nothing was published. Ask the person who runs Chorus to set LINKEDIN_API_VERSION to a current version (YYYYMM, less than a year old) and restart it; then publish this post again.`,
+    `LinkedIn refused this post because Chorus uses LinkedIn API version ${version}, which LinkedIn no longer serves. Nothing was published. Ask the person who runs Chorus to set LINKEDIN_API_VERSION to a current version (YYYYMM, less than a year old) and restart it; Chorus tries again a few times meanwhile.`,
     { httpStatus: 426, networkCode: body.code ?? 'NONEXISTENT_VERSION' },
   );
 }
@@ -302,6 +361,7 @@ export function classify(res: AxiosResponse<unknown>, call: Call, now: Date = ne
     return new NetworkError('content', 'LinkedIn says this exact text was already posted on this account.', {
       ...base,
       networkCode: 'DUPLICATE_POST',
+      duplicate: true,
       duplicateOf: urn ? { externalId: urn, url: postUrl(urn), publishedAt: now } : undefined,
     });
   }

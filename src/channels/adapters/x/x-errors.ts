@@ -133,6 +133,7 @@ export function classifyXError(err: unknown, call: XCallKind, now = Date.now()):
         return new NetworkError('content', 'X refused the post because this account already published the same text.', {
           ...base,
           networkCode: 'duplicate-content',
+          duplicate: true,
         });
       }
       if (/client-forbidden|unsupported-authentication/.test(body?.type ?? '') || /not permitted to use OAuth|client-not-enrolled/i.test(detail)) {
