@@ -7,7 +7,8 @@ import http from 'node:http';
 import { Worker } from 'bullmq';
 
 const { REDIS_URL, BENCH_PREFIX, BENCH_CONCURRENCY } = process.env;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+// As many sockets as jobs at once, as Chorus' adapters allow (their agents set no maximum).
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(BENCH_CONCURRENCY ?? 8) });
 
 function post(data: { url: string; token: string; text: string }): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { CampaignLanguages } from '../campaigns/campaign-languages';
 import { AuditService } from '../audit/audit.service';
 import { AttemptHistory, ClaimedChannel, DeliveryRepository, DeliveryRow, PostingLimitTable } from '../campaigns/deliveries/delivery.repository';
 import { AdapterRegistry } from '../channels/adapters/adapter-registry';
@@ -69,6 +70,7 @@ export class DeliveryPublisher {
     private readonly pacer: AppPacer,
     private readonly metrics: MetricsService,
     @Inject(ENV) env: Env,
+    private readonly languages: CampaignLanguages,
   ) {
     this.leaseMs = env.PUBLISH_LEASE_MS;
     this.horizonMs = env.PUBLISH_HORIZON_MINUTES * 60_000;
@@ -206,6 +208,7 @@ export class DeliveryPublisher {
           text: row.resolvedText,
           media: row.media,
           link: row.link,
+          language: await this.languages.of(row.campaignId),
           attemptRefs: history.attemptRefs,
           rememberAttemptRef: async (ref) => {
             if (!(await this.deliveries.rememberAttemptRef(row.id, claimToken, ref))) throw new Error('the claim was taken over');
@@ -289,7 +292,7 @@ export class DeliveryPublisher {
 
   /** publishing → published, and its lateness observed once the record holds. */
   private async recordPublished(a: Attempt, post: PublishedPost, how: 'published' | 'found_after_crash' | 'duplicate'): Promise<boolean> {
-    const recorded = await this.deliveries.markPublished(a.row.id, a.claimToken, post, how);
+    const recorded = await this.deliveries.markPublished(a.row, a.claimToken, post, how);
     if (recorded) this.metrics.publicationRecorded(a.row.dueAt, post.publishedAt);
     return recorded;
   }

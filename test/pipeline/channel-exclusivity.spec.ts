@@ -34,7 +34,7 @@ describe('one publishing delivery per channel', () => {
     expect(await loserWorker.claim(loser, 1, loserToken, NO_LIMITS)).toBeNull();
     expect((await loserWorker.load(loser, 60_000))?.channelBusy).toBe('live');
 
-    const recorded = await (ca ? workerA : workerB).markPublished(winner, winnerToken, { externalId: 'x1', url: null, publishedAt: new Date() }, 'published');
+    const recorded = await (ca ? workerA : workerB).markPublished((ca ?? cb)!.row, winnerToken, { externalId: 'x1', url: null, publishedAt: new Date() }, 'published');
     expect(recorded).toBe(true);
     expect(await loserWorker.claim(loser, 1, loserToken, NO_LIMITS)).not.toBeNull();
   });
@@ -48,8 +48,8 @@ describe('one publishing delivery per channel', () => {
     const r = await w.fixtures.release({ campaignId: w.campaignId, channelIds: channels, posts: 20, dueAt: new Date(Date.now() - 1000), tag: id });
     const post = (p: number) => r.deliveryIds.slice(p * 50, (p + 1) * 50);
     const t = new DeliveryRepository(w.db);
-    await Promise.all(post(0).map((d) => t.claim(d, 1, `tok-${d}`, NO_LIMITS)));
-    await Promise.all(post(0).map((d) => t.markPublished(d, `tok-${d}`, { externalId: d, url: null, publishedAt: new Date() }, 'published')));
+    const claimed = await Promise.all(post(0).map((d) => t.claim(d, 1, `tok-${d}`, NO_LIMITS)));
+    await Promise.all(claimed.map((c) => t.markPublished(c!.row, `tok-${c!.row.id}`, { externalId: c!.row.id, url: null, publishedAt: new Date() }, 'published')));
     await w.db.query(`ANALYZE deliveries`);
 
     await Promise.all(post(1).slice(0, 5).map((d) => t.claim(d, 1, `tok-${d}`, NO_LIMITS)));

@@ -22,8 +22,9 @@ describe('posting window of the publish claim', () => {
   }
 
   async function publish(t: DeliveryRepository, deliveryId: string, at: Date): Promise<void> {
-    expect(await t.claim(deliveryId, 1, `tok-${deliveryId}`, LIMITS)).not.toBeNull();
-    expect(await t.markPublished(deliveryId, `tok-${deliveryId}`, { externalId: deliveryId, url: null, publishedAt: at }, 'published')).toBe(true);
+    const claimed = await t.claim(deliveryId, 1, `tok-${deliveryId}`, LIMITS);
+    expect(claimed).not.toBeNull();
+    expect(await t.markPublished(claimed!.row, `tok-${deliveryId}`, { externalId: deliveryId, url: null, publishedAt: at }, 'published')).toBe(true);
   }
 
   it('refuses a claim while the window is full, says when it frees, and claims once it has', async () => {

@@ -19,6 +19,9 @@ import type { DeliveryErrorKind, DeliveryStatus } from './delivery.entity';
  *   edit   │    └── cancel ─────┴──────▶ cancelled
  *          └───── minute came, not approved at the post's version ─▶ skipped
  *
+ * A partner that changes its mind before the minute takes `approved` back to `pending_approval`
+ * (withdrawApproval).
+ *
  * `approved` means "goes out at its minute": a delivery waiting for its first attempt and one
  * waiting for a retry look the same to a user (the error of the last attempt says why it waits).
  * Whether its wake-up sits in Redis is transport bookkeeping (`enqueued_at`: set when its job is
@@ -342,6 +345,23 @@ export class DeliveryRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * approved → pending_approval for a partner that changed its mind: its deliveries of that
+   * version not yet due. The claim takes approved rows only, so a row taken back here can no
+   * longer be claimed; its wake-up (hadJob) is for the caller to remove.
+   */
+  async withdrawApproval(tx: EntityManager, postId: string, partnerId: string, version: number): Promise<ChangedDelivery[]> {
+    const [rows]: [Array<{ id: string; post_version: number; had_job: boolean }>, number] = await tx.query(
+      `UPDATE deliveries d SET status = 'pending_approval', approved_version = NULL, enqueued_at = NULL, updated_at = now()
+         FROM deliveries prev, channels c
+        WHERE prev.id = d.id AND c.id = d.channel_id AND c.partner_id = $2 AND d.post_id = $1
+          AND d.post_version = $3 AND d.status = 'approved' AND d.due_at > now()
+        RETURNING d.id, d.post_version, prev.enqueued_at IS NOT NULL AS had_job`,
+      [postId, partnerId, version],
+    );
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), status: 'pending_approval', hadJob: r.had_job }));
+  }
+
   // ─── Manager operations ────────────────────────────────────────────────────
 
   /** failed → approved, attempts reset, due now (or at its minute if still ahead). False when edited or cancelled since. */
@@ -476,17 +496,37 @@ export class DeliveryRepository {
     return rows.length > 0;
   }
 
-  /** publishing → published, with its audit row, in one statement. False when our claim was taken over. */
-  async markPublished(deliveryId: string, claimToken: string, post: PublishedPostRecord, how: 'published' | 'found_after_crash' | 'duplicate'): Promise<boolean> {
-    return this.transition(
-      `UPDATE deliveries d SET status = 'published', external_id = $3, external_url = $4, published_at = $5,
-              error_kind = NULL, error_message = NULL, enqueued_at = NULL, updated_at = now()
-         ${JOINED}
-        WHERE d.id = $1 AND d.status = 'publishing' AND d.claimed_by = $2 AND ${JOIN_ON}`,
-      [deliveryId, claimToken, post.externalId, post.url, post.publishedAt, how],
-      'delivery.published',
-      `jsonb_build_object('status', 'published', 'externalId', u.external_id, 'url', u.external_url, 'attempts', u.attempts, 'how', $6::text)`,
+  /**
+   * publishing → published, with its audit row, in one statement. False when our claim was taken
+   * over. The delivery's campaign and partner (known from the claim) come as parameters: the
+   * busiest statement of a release then joins nothing, which keeps it cheap to plan.
+   */
+  async markPublished(
+    delivery: Pick<DeliveryRow, 'id' | 'campaignId' | 'partnerId'>,
+    claimToken: string,
+    post: PublishedPostRecord,
+    how: 'published' | 'found_after_crash' | 'duplicate',
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH u AS (
+         UPDATE deliveries d SET status = 'published', external_id = $3, external_url = $4, published_at = $5,
+                error_kind = NULL, error_message = NULL, enqueued_at = NULL, updated_at = now()
+          WHERE d.id = $1 AND d.status = 'publishing' AND d.claimed_by = $2
+          RETURNING d.id, d.post_id, d.attempts, d.external_id, d.external_url)
+       ${auditInsertFrom({
+         from: 'u',
+         actorLabel: WORKER,
+         action: 'delivery.published',
+         entityType: 'delivery',
+         entityId: 'u.id::text',
+         campaignId: '$7::uuid',
+         postId: 'u.post_id',
+         partnerId: '$8::uuid',
+         after: `jsonb_build_object('status', 'published', 'externalId', u.external_id, 'url', u.external_url, 'attempts', u.attempts, 'how', $6::text)`,
+       })}`,
+      [delivery.id, claimToken, post.externalId, post.url, post.publishedAt, how, delivery.campaignId, delivery.partnerId],
     );
+    return rows.length > 0;
   }
 
   /** publishing → failed (no retry left, content refused, credentials refused). */
