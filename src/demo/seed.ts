@@ -46,7 +46,7 @@ async function seed(): Promise<void> {
       for (const [i, account] of p.accounts.entries()) {
         const channel = await channels.create(
           partner.id,
-          { network: 'sandbox', handle: account.handle, externalId: `${p.slug}-${account.standsFor.toLowerCase()}-${i}`, displayName: `${p.name} (${account.standsFor}, simulated)`, credentials: { accessToken: `sandbox-${p.slug}-${i}` } },
+          { network: 'sandbox', handle: account.handle, externalId: `${p.slug}-${account.standsFor.toLowerCase()}-${i}`, displayName: `${account.standsFor} (simulé)`, credentials: { accessToken: `sandbox-${p.slug}-${i}` } },
           actor,
         );
         channelIds[p.slug].push(channel.id);

@@ -25,7 +25,7 @@ export class ApprovalReminderService {
          JOIN channels c ON c.id = d.channel_id
         WHERE p.submitted_at IS NOT NULL AND p.cancelled_at IS NULL
           AND p.scheduled_at > $1 AND p.scheduled_at <= $1::timestamptz + make_interval(hours => $2)
-          AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.post_id = p.id AND a.partner_id = c.partner_id AND a.post_version = p.version)
+          AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.post_id = p.id AND a.partner_id = c.partner_id AND a.post_version = p.version AND a.superseded_at IS NULL)
        ON CONFLICT DO NOTHING
        RETURNING post_id, post_version, partner_id`,
       [now, this.env.APPROVAL_REMINDER_HOURS],

@@ -38,6 +38,13 @@ export class WebApiController {
     return this.reads.post(id, user);
   }
 
+  /** Refusals of current versions still to be handled (not cancelled, not long past): the manager's to-do. */
+  @Get('api/web/refusals')
+  @Allow('manager')
+  refusals() {
+    return this.reads.refusals();
+  }
+
   /** The signed-in user's own secret address to subscribe to from a calendar app (no sign-in there). */
   @Get('api/web/campaigns/:id/calendar-feed')
   @Allow('manager', 'partner', 'reviewer')

@@ -84,7 +84,17 @@ export interface PostPageData {
   };
   deliveries: PostPageDelivery[];
   /** `decidedByName` is the signed-in user who decided (null for a decision by link). */
-  approvals: { partnerId: string; partnerName: string; postVersion: number; decision: string; comment: string; via: string; decidedByName: string | null; decidedAt: string }[];
+  approvals: { partnerId: string; partnerName: string; postVersion: number; decision: string; comment: string; via: string; decidedByName: string | null; decidedAt: string; supersededAt: string | null }[];
+}
+
+export interface RefusalItem {
+  postId: string;
+  scheduledAt: string;
+  campaignName: string;
+  partnerId: string;
+  partnerName: string;
+  comment: string;
+  decidedAt: string;
 }
 
 /**
@@ -178,7 +188,7 @@ export class WebReadsService {
       ),
       this.db.query(
         `SELECT a.partner_id AS "partnerId", pa.name AS "partnerName", a.post_version AS "postVersion", a.decision, a.comment, a.via,
-                u.name AS "decidedByName", a.decided_at AS "decidedAt"
+                u.name AS "decidedByName", a.decided_at AS "decidedAt", a.superseded_at AS "supersededAt"
            FROM approvals a JOIN partners pa ON pa.id = a.partner_id
            LEFT JOIN users u ON u.id = a.decided_by
           WHERE a.post_id = $1 AND ($2::uuid IS NULL OR a.partner_id = $2)
@@ -192,6 +202,22 @@ export class WebReadsService {
     const slugs = placeholderSlugs(post.baseText);
     const named = slugs.length ? ((await this.db.query(`SELECT slug, name FROM partners WHERE slug = ANY($1)`, [slugs])) as Array<{ slug: string; name: string }>) : [];
     return { post: { ...post, baseTextForPeople: placeholdersToNames(post.baseText, named) }, deliveries: deliveries.map(isoDates), approvals: approvals.map(isoDates) };
+  }
+
+  /** Current refusals of posts not cancelled and not past, soonest first. */
+  async refusals(): Promise<RefusalItem[]> {
+    const rows = await this.db.query(
+      `SELECT a.post_id AS "postId", p.scheduled_at AS "scheduledAt", ca.name AS "campaignName", a.partner_id AS "partnerId",
+              pa.name AS "partnerName", a.comment, a.decided_at AS "decidedAt"
+         FROM approvals a
+         JOIN posts p ON p.id = a.post_id AND a.post_version = p.version
+         JOIN partners pa ON pa.id = a.partner_id
+         JOIN campaigns ca ON ca.id = p.campaign_id
+        WHERE a.decision = 'rejected' AND a.superseded_at IS NULL AND p.cancelled_at IS NULL AND p.scheduled_at > now()
+        ORDER BY p.scheduled_at, pa.name
+        LIMIT 100`,
+    );
+    return rows.map(isoDates);
   }
 
   /** The campaign, after checking that a partner user belongs to it. */

@@ -46,6 +46,8 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
   'POST /api/posts/:id/submit': [M],
   'POST /api/posts/:id/approvals': [M, P],
   'GET /api/posts/:id/approvals': ALL,
+  'POST /api/posts/:id/approvals/:partnerId/ask-again': [M],
+  'POST /api/posts/:id/approvals/change': [P],
   'GET /api/posts/:id/approval-links': [M],
   'GET /api/approvals/inbox': [P],
   'GET /api/approval-links/:token': PUBLIC,
@@ -112,6 +114,7 @@ export const ROUTE_TABLE: Record<string, typeof PUBLIC | Role[]> = {
 
   // web API
   'GET /api/web/campaigns/:id/calendar': ALL,
+  'GET /api/web/refusals': [M],
   'GET /api/web/campaigns/:id/composer': [M],
   'GET /api/web/posts/:id': ALL,
   'GET /api/web/campaigns/:id/calendar-feed': ALL,

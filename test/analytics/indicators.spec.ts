@@ -194,6 +194,24 @@ describe('result indicators from known follower series', () => {
     expect(notAvailable[10]).toMatch(/^not available/);
   });
 
+  it('offers the same report for French spreadsheets, named after the days it covers', async () => {
+    const machine = await w.manager.get(`/api/campaigns/${w.campaignId}/report.csv`).expect(200);
+    const res = await w.manager.get(`/api/campaigns/${w.campaignId}/report.csv?format=fr`).expect(200);
+    const [, first, last] = /-indicators-(\d{4}-\d{2}-\d{2})-(\d{4}-\d{2}-\d{2})\.csv"$/.exec(machine.headers['content-disposition'])!;
+    expect(res.headers['content-disposition']).toMatch(new RegExp(`-indicateurs-${first}-au-${last}\\.csv"$`));
+    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toHaveLength(machine.text.trim().split('\r\n').length);
+    expect(lines[0]).toBe('Partie;Axe;Partenaire;Périmètre;Indicateur;Valeur;Unité;Du;Au;Source des données;Note');
+    const rows = lines.slice(1).map((l) => l.split(';'));
+    const ind = (await w.manager.get(`/api/campaigns/${w.campaignId}/indicators`).expect(200)).body;
+    const p0 = ind.partners.find((p: { slug: string }) => p.slug === w.partners[0].slug);
+    const lift = rows.find((r) => r[0] === 'Partenaire' && r[2] === p0.name && r[3] === 'tous ses comptes' && r[4] === 'écart à la tendance de référence')!;
+    expect(lift[5]).toBe(String(Math.round(p0.followers.lift)));
+    expect(lift[7]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect(rows.filter((r) => r[0] === 'Partenaire').every((r) => ind.partners.some((p: { name: string }) => p.name === r[2]))).toBe(true);
+    await w.manager.get(`/api/campaigns/${w.campaignId}/report.csv?format=xlsx`).expect(400);
+  });
+
   it('refuses a malformed window with a stable code', async () => {
     const res = await w.manager.get(`/api/campaigns/${w.campaignId}/indicators?from=yesterday`).expect(400);
     expect(res.body.code).toBe('validation_failed');

@@ -107,6 +107,10 @@ describe('tracked links, conversions and reciprocity', () => {
       expect(asB.body.conversions.map((c: { partnerId: string }) => c.partnerId)).toEqual([b.id]);
       const asReviewer = await reviewer.get(`/api/campaigns/${w.campaignId}/conversions`).expect(200);
       expect(asReviewer.body.conversions).toHaveLength(2);
+      // Funders see who recorded by name, never an e-mail address.
+      expect(asReviewer.body.conversions.map((c: { recordedBy: string }) => c.recordedBy).sort()).toEqual(['Test manager', 'Test partner']);
+      expect(JSON.stringify(asReviewer.body)).not.toMatch(/@test\.chorus/);
+      expect(rec.body.recordedBy).toBe('Test partner');
       expect((await partnerB.get(`/api/campaigns/${w.campaignId}/codes`).expect(200)).body).toEqual([]);
 
       const ind = await reviewer.get(`/api/campaigns/${w.campaignId}/indicators`).expect(200);

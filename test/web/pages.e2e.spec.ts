@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { aWebWorld, type WebUser, type WebWorld } from '../support/web-fixtures';
-import { ensureChromium, ensureWebBuild, openBrowser, screenshots, type Browser } from './browser';
+import { accessibilityViolations, ensureChromium, ensureWebBuild, horizontalOverflow, NARROW, openBrowser, screenshots, type Browser } from './browser';
 
 // Whole user journeys in a real browser: allow for a slow, shared CI machine.
 jest.setTimeout(180_000);
@@ -119,6 +119,49 @@ describe('web pages (browser)', () => {
     await screenshots(invited, 'account');
     const again = await browserFor({ email, password: 'carillon-password-2' });
     await again.getByRole('heading', { name: 'Campagnes', level: 1 }).waitFor();
+  });
+
+  it('a new partner joins the running campaign from the pages, and the composer offers its account', async () => {
+    const slug = `bastina-${Date.now().toString(36)}`;
+    const partner = (await world.manager.post('/api/partners').send({ slug, name: 'Bastina' }).expect(201)).body as { id: string };
+    const channel = (
+      await world.manager
+        .post(`/api/partners/${partner.id}/channels`)
+        .send({ network: 'sandbox', handle: `@${slug}`, externalId: `sbx-${slug}`, credentials: { accessToken: 'test-token' } })
+        .expect(201)
+    ).body as { id: string };
+
+    const page = await browserFor(world.users.manager);
+    await openPage(page, `${base}/app/setup`, 'Mise en place');
+    await page.getByLabel('Campagne', { exact: true }).selectOption({ label: world.campaignName });
+    const join = page.locator('section[aria-labelledby="setup-join"]');
+    await join.getByTestId('campaign-members').waitFor();
+    await join.getByRole('group', { name: 'Partenaires à ajouter' }).getByLabel('Bastina').check();
+    await join.getByRole('button', { name: 'Ajouter à la campagne' }).click();
+    await join.getByRole('status').getByText('Ajouté(s) à la campagne : Bastina.').waitFor();
+    await screenshots(page, 'setup-join');
+    expect(await db.query(`SELECT 1 FROM campaign_partners WHERE campaign_id = $1 AND partner_id = $2`, [world.campaignId, partner.id])).toHaveLength(1);
+
+    await openPage(page, `${base}/app/campaigns/${world.campaignId}/compose`, 'Nouveau post commun');
+    await page.locator(`input[type=checkbox][value="${channel.id}"]`).waitFor();
+  });
+
+  it('the public account pages and the open phone menu are readable and accessible at 360 px', async () => {
+    const visitor = await browserFor(null);
+    for (const [path, heading, name] of [
+      ['/app/first-run', 'Première mise en service', 'first-run'],
+      ['/app/forgot-password', 'Mot de passe oublié', 'forgot-password'],
+      ['/app/reset-password?token=not-a-real-token', 'Nouveau mot de passe', 'reset-password'],
+    ] as const) {
+      await openPage(visitor, `${base}${path}`, heading);
+      await screenshots(visitor, name);
+    }
+    const page = await browserFor(world.users.manager);
+    await page.setViewportSize(NARROW);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Utilisateurs' }).waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    expect((await horizontalOverflow(page)).overflow).toBe(0);
   });
 
   it('a manager composes a joint post, sees a validation error, fixes it and submits it', async () => {
@@ -238,6 +281,66 @@ describe('web pages (browser)', () => {
     expect(rows).toEqual([{ decision: 'approved', via: 'link' }]);
   });
 
+  it('a refusal leads somewhere: the manager sees it, moves the post, the partner is asked again and approves; a partner changes its mind; the manager asks again', async () => {
+    const [a, b] = world.partners;
+    const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    const created = (
+      await world.manager
+        .post(`/api/campaigns/${world.campaignId}/posts`)
+        .send({ baseText: 'La fête du quartier revient samedi !', channelIds: [a!.channelId, b!.channelId], scheduledAt: `${inDays(5)}T10:00` })
+        .expect(201)
+    ).body as { id: string };
+    await world.manager.post(`/api/posts/${created.id}/submit`).expect(200);
+
+    // Partner A refuses from its inbox, with a comment.
+    const partner = await browserFor(world.users.partnerA);
+    await partner.goto(`${base}/app/inbox`);
+    const item = partner.locator(`[data-post="${created.id}"]`);
+    await item.getByLabel('Commentaire').fill('Samedi nous sommes fermés : plutôt dimanche.');
+    await item.getByRole('button', { name: 'Refuser' }).click();
+    await partner.getByText('Votre refus et votre commentaire ont été transmis au community manager.').waitFor();
+
+    // The manager sees the refusal on the home page, then on the post: refused, not "waiting".
+    const page = await browserFor(world.users.manager);
+    const refusals = page.getByTestId('refusals');
+    await refusals.getByText(/Samedi nous sommes fermés/).waitFor();
+    await screenshots(page, 'home-refusals');
+    await refusals.locator(`a[href="/app/posts/${created.id}"]`).click();
+    await page.getByTestId('refused-note').waitFor();
+    expect(await page.getByText(`En attente de l’approbation de ${a!.name}`).count()).toBe(0);
+    await screenshots(page, 'post-refused');
+
+    // Moving the post (the date only) asks A again.
+    await page.getByRole('link', { name: 'Modifier le post' }).click();
+    await page.getByRole('heading', { name: 'Modifier le post' }).waitFor();
+    await page.getByLabel(/Date et heure de publication/).fill(`${inDays(6)}T10:00`);
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.getByText('Date de publication modifiée.').waitFor();
+    await page.getByTestId('approval-state').locator(`[data-partner="${a!.id}"][data-state="pending"]`).waitFor();
+
+    await partner.goto(`${base}/app/inbox`);
+    await item.getByRole('button', { name: 'Approuver' }).click();
+    await partner.getByText('Merci : votre approbation est enregistrée.').waitFor();
+    // Until the minute, A may change its mind.
+    const changeable = partner.locator(`[data-changeable="${created.id}"]`);
+    await screenshots(partner, 'inbox-changeable');
+    await changeable.getByLabel('Commentaire').fill('Finalement, pas cette semaine.');
+    await changeable.getByRole('button', { name: 'Finalement, refuser' }).click();
+    await partner.getByText('Votre refus et votre commentaire ont été transmis au community manager.').waitFor();
+    expect((await db.query(`SELECT status FROM deliveries WHERE post_id = $1 AND channel_id = $2`, [created.id, a!.channelId]))[0].status).toBe('pending_approval');
+
+    // The manager asks A again from the post page.
+    await page.reload();
+    await page.getByRole('button', { name: `Redemander l’approbation à ${a!.name}` }).click();
+    await page.getByText(`${a!.name} est sollicité à nouveau`).waitFor();
+    await page.getByTestId('approval-state').locator(`[data-partner="${a!.id}"][data-state="pending"]`).waitFor();
+    await partner.goto(`${base}/app/inbox`);
+    await item.getByRole('button', { name: 'Approuver' }).click();
+    await partner.getByText('Merci : votre approbation est enregistrée.').waitFor();
+    expect(['approved', 'queued']).toContain((await db.query(`SELECT status FROM deliveries WHERE post_id = $1 AND channel_id = $2`, [created.id, a!.channelId]))[0].status);
+    await world.manager.post(`/api/posts/${created.id}/cancel`).expect(200);
+  });
+
   it('the manager sees the post, the calendar (month and week) and the channels needing re-authorisation', async () => {
     const page = await browserFor(world.users.manager);
     await page.goto(`${base}/app/posts/${postId}`);
@@ -286,6 +389,17 @@ describe('web pages (browser)', () => {
     expect(await page.locator('[data-testid="heatmap"] td:not(:empty)').count()).toBeGreaterThan(0);
     await screenshots(page, 'indicators');
 
+    // Another period: the figures and the CSV follow it, and the address keeps it.
+    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('Du', { exact: true }).fill(day(-10));
+    await page.getByLabel('Au (inclus)').fill(day(-1));
+    await page.getByRole('button', { name: 'Afficher cette période' }).click();
+    await page.waitForURL(new RegExp(`indicators\\?from=${day(-10)}&to=${day(-1)}$`));
+    await page.locator('#chart-growth').waitFor();
+    expect(await page.getByRole('link', { name: 'Exporter en CSV' }).getAttribute('href')).toContain(`?from=${day(-10)}&to=${day(-1)}`);
+    await page.getByRole('link', { name: 'Toute la campagne' }).click();
+    await page.waitForURL(/indicators$/);
+
     const csvHref = await page.getByRole('link', { name: 'Exporter en CSV' }).getAttribute('href');
     const csv = await page.request.get(`${base}${csvHref}`);
     expect(csv.status()).toBe(200);
@@ -322,7 +436,8 @@ describe('web pages (browser)', () => {
     await page.getByLabel('Lien de la campagne').check();
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByText(/Enregistré : 2 nouveau\(x\) client\(s\)/).waitFor();
-    await page.waitForFunction(`document.querySelector('[data-testid="customers-own-total"] .kpi-value')?.textContent === '5'`);
+    // Locators, not string predicates: the pages' CSP forbids evaluating strings.
+    await page.getByTestId('customers-own-total').locator('.kpi-value').getByText('5', { exact: true }).waitFor();
     await screenshots(page, 'customers');
 
     const rows = await db.query(
@@ -449,9 +564,8 @@ async function checkChannel(page: Page, channelId: string): Promise<void> {
 }
 
 async function expectValue(page: Page, label: string, contains: string): Promise<void> {
-  await page.waitForFunction(`(() => {
-    const el = [...document.querySelectorAll('label')].find((x) => x.textContent === ${JSON.stringify(label)});
-    const input = el && document.getElementById(el.htmlFor);
-    return !!input && input.value.includes(${JSON.stringify(contains)});
-  })()`);
+  // Polled through the locator (the pages' CSP forbids string predicates), for up to ~10 s.
+  const input = page.getByLabel(label, { exact: true });
+  for (let i = 0; i < 100 && !(await input.inputValue()).includes(contains); i++) await page.waitForTimeout(100);
+  expect(await input.inputValue()).toContain(contains);
 }

@@ -1,5 +1,6 @@
 import { aJointPost, type JointPostWorld } from '../support/approval-fixtures';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { ensureWebBuild } from './browser';
 
 /** The page-only read endpoints of src/web: shapes, partner scoping, and the calendar feeds. */
 describe('web pages API', () => {
@@ -82,6 +83,25 @@ describe('web pages API', () => {
     expect(event).toContain('SUMMARY:Post (refusé) : Avec PartnerA et tout le quartier\\, une semaine de…');
     expect(event).toContain('STATUS:TENTATIVE');
     expect(unfolded).not.toContain('{{');
+  });
+
+  it('compresses the pages’ scripts and the JSON answers for browsers that accept it', async () => {
+    ensureWebBuild();
+    const shell = await t.http().get('/app/').expect(200);
+    const script = /<script[^>]+src="(\/app\/assets\/[^"]+\.js)"/.exec(shell.text)?.[1];
+    expect(script).toBeDefined();
+    const plain = await t.http().get(script!).set('accept-encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const gzipped = await t.http().get(script!).set('accept-encoding', 'gzip').buffer(true).parse((res, done) => {
+      let size = 0;
+      res.on('data', (chunk: Buffer) => (size += chunk.length));
+      res.on('end', () => done(null, size));
+    });
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(gzipped.body as number).toBeGreaterThan(0);
+    const json = await t.http().get('/docs/openapi.json').set('accept-encoding', 'gzip').expect(200);
+    expect(json.headers['content-encoding']).toBe('gzip');
   });
 
   it('serves the pages shell at /app and at approval-link addresses, with no-referrer', async () => {

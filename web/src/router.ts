@@ -51,3 +51,19 @@ export function interceptLinks(): void {
 export function query(): URLSearchParams {
   return new URLSearchParams(location.search);
 }
+
+/** The address's query string, re-rendering the caller when a navigation changes only it. */
+export function useSearch(): string {
+  const [search, setSearch] = useState(location.search);
+  useEffect(() => {
+    const update = () => setSearch(location.search);
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    update();
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return search;
+}

@@ -38,17 +38,19 @@ export class ConversionService {
     const [row] = await this.db.query(
       `INSERT INTO conversions (campaign_id, partner_id, occurred_on, count, source, campaign_code_id, note, recorded_by, recorded_by_label)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       RETURNING id, partner_id, occurred_on, count, source, campaign_code_id, note, recorded_by_label, created_at`,
+       RETURNING id, partner_id, occurred_on, count, source, campaign_code_id, note, created_at`,
       [campaignId, partnerId, dto.occurredOn, dto.count, dto.source, codeId, dto.note ?? '', user.id, user.email],
     );
-    return toConversion(row);
+    return toConversion({ ...row, recorded_by_name: user.name });
   }
 
   async list(campaignId: string, user: AuthenticatedUser) {
     await this.campaigns.require(campaignId);
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT c.id, c.partner_id, c.occurred_on, c.count, c.source, c.campaign_code_id, c.note, c.recorded_by_label, c.created_at
-         FROM conversions c WHERE c.campaign_id = $1 ORDER BY c.occurred_on, c.created_at`,
+      // People are shown by name: the stored label is an e-mail address, which funders need not see.
+      `SELECT c.id, c.partner_id, c.occurred_on, c.count, c.source, c.campaign_code_id, c.note, u.name AS recorded_by_name, c.created_at
+         FROM conversions c LEFT JOIN users u ON u.id = c.recorded_by
+        WHERE c.campaign_id = $1 ORDER BY c.occurred_on, c.created_at`,
       [campaignId],
     );
     const totals = new Map<string, { partnerId: string; count: number; bySource: Record<string, number> }>();
@@ -104,7 +106,7 @@ function toConversion(r: Record<string, unknown>) {
     source: r.source,
     campaignCodeId: r.campaign_code_id ?? null,
     note: r.note,
-    recordedBy: r.recorded_by_label,
+    recordedBy: (r.recorded_by_name as string | null) ?? null,
     createdAt: r.created_at,
   };
 }

@@ -25,3 +25,8 @@ export class TopPostsQueryDto extends WindowQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }
+
+export class ReportQueryDto extends WindowQueryDto {
+  /** 'fr': for French spreadsheets (semicolons, decimal commas, rounded figures, French words, names, Paris times). */
+  @IsOptional() @IsIn(['fr']) format?: 'fr';
+}

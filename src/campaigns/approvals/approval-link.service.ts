@@ -90,7 +90,7 @@ export class ApprovalLinkService {
     if (!post) throw new DomainError('approval_link_invalid', 'This approval link points to a post that no longer exists.');
     const used = await this.db.query(`SELECT used_at FROM approval_link_uses WHERE jti = $1`, [claims.jti]);
     const [decision] = (await this.db.query(
-      `SELECT decision, comment, decided_at AS "decidedAt" FROM approvals WHERE post_id = $1 AND partner_id = $2 AND post_version = $3`,
+      `SELECT decision, comment, decided_at AS "decidedAt" FROM approvals WHERE post_id = $1 AND partner_id = $2 AND post_version = $3 AND superseded_at IS NULL`,
       [claims.post, claims.partner, claims.v],
     )) as Array<{ decision: ApprovalDecision; comment: string; decidedAt: Date }>;
     return {

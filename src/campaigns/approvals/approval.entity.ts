@@ -15,4 +15,6 @@ export class Approval {
   @Column({ name: 'decided_by', type: 'uuid', nullable: true }) decidedBy!: string | null;
   @Column({ type: 'text' }) via!: ApprovalVia;
   @Column({ name: 'decided_at', type: 'timestamptz' }) decidedAt!: Date;
+  /** Set when the decision was revised (changed by the partner, or the manager asked again); null for the current one. */
+  @Column({ name: 'superseded_at', type: 'timestamptz', nullable: true }) supersededAt!: Date | null;
 }

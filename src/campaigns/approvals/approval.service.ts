@@ -166,13 +166,13 @@ export class ApprovalService {
          FROM (SELECT DISTINCT ch.partner_id FROM deliveries d JOIN channels ch ON ch.id = d.channel_id
                 WHERE d.post_id = $1 AND d.status <> 'cancelled') t
          JOIN partners pa ON pa.id = t.partner_id
-         LEFT JOIN approvals a ON a.post_id = $1 AND a.partner_id = pa.id AND a.post_version = $2
+         LEFT JOIN approvals a ON a.post_id = $1 AND a.partner_id = pa.id AND a.post_version = $2 AND a.superseded_at IS NULL
         ORDER BY pa.name`,
       [postId, post.version],
     )) as Array<{ partnerId: string; partnerName: string; state: 'pending' | ApprovalDecision; comment: string | null }>;
     const decisions = (await this.db.query(
       `SELECT a.id, a.post_version AS version, a.partner_id AS "partnerId", pa.name AS "partnerName", a.decision,
-              a.comment, a.via, a.decided_by AS "decidedBy", a.decided_at AS "decidedAt"
+              a.comment, a.via, a.decided_by AS "decidedBy", a.decided_at AS "decidedAt", a.superseded_at AS "supersededAt"
          FROM approvals a JOIN partners pa ON pa.id = a.partner_id
         WHERE a.post_id = $1 ORDER BY a.post_version DESC, a.decided_at`,
       [postId],
@@ -208,7 +208,7 @@ export class ApprovalService {
   }
 
   private async decided(tx: EntityManager, postId: string, partnerId: string, version: number): Promise<boolean> {
-    const rows = await tx.query(`SELECT 1 FROM approvals WHERE post_id = $1 AND partner_id = $2 AND post_version = $3`, [postId, partnerId, version]);
+    const rows = await tx.query(`SELECT 1 FROM approvals WHERE post_id = $1 AND partner_id = $2 AND post_version = $3 AND superseded_at IS NULL`, [postId, partnerId, version]);
     return rows.length > 0;
   }
 
@@ -226,7 +226,7 @@ export class ApprovalService {
     const inserted = (await tx.query(
       `INSERT INTO approvals (post_id, partner_id, post_version, decision, comment, decided_by, via)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (post_id, partner_id, post_version) DO NOTHING RETURNING id`,
+       ON CONFLICT (post_id, partner_id, post_version) WHERE superseded_at IS NULL DO NOTHING RETURNING id`,
       [post.id, d.partnerId, d.version, d.decision, d.comment, d.userId, d.via],
     )) as Array<{ id: string }>;
     if (!inserted.length) {

@@ -6,6 +6,7 @@ import { Allow } from '../../common/access.decorator';
 import { DomainError } from '../../common/errors/domain-error';
 import { ApprovalInboxService } from './approval-inbox.service';
 import { ApprovalLinkService } from './approval-link.service';
+import { ApprovalRevisionService } from './approval-revision.service';
 import { ApprovalService } from './approval.service';
 import { DecideDto } from './dto/decide.dto';
 
@@ -16,6 +17,7 @@ export class ApprovalsController {
     private readonly approvals: ApprovalService,
     private readonly inbox: ApprovalInboxService,
     private readonly links: ApprovalLinkService,
+    private readonly revisions: ApprovalRevisionService,
   ) {}
 
   /** Asks every partner the post targets; the operator's own channels are approved by the submitting manager. */
@@ -30,6 +32,22 @@ export class ApprovalsController {
   @Allow('partner', 'manager')
   decide(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DecideDto) {
     return this.approvals.decideAsUser(id, user, dto);
+  }
+
+  /** The manager asks a partner that refused the current version to decide again. */
+  @Post('posts/:id/approvals/:partnerId/ask-again')
+  @HttpCode(200)
+  @Allow('manager')
+  askAgain(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Param('partnerId', ParseUUIDPipe) partnerId: string) {
+    return this.revisions.askAgain(id, partnerId, user);
+  }
+
+  /** A partner user changes its decision on the current version, until its publication is due. */
+  @Post('posts/:id/approvals/change')
+  @HttpCode(200)
+  @Allow('partner')
+  change(@CurrentUser() user: AuthenticatedUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: DecideDto) {
+    return this.revisions.changeDecision(id, user, dto);
   }
 
   @Get('posts/:id/approvals')

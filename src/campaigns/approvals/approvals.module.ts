@@ -4,6 +4,7 @@ import { PublishScheduler } from '../../queue/publish-scheduler.service';
 import { ApprovalInboxService } from './approval-inbox.service';
 import { ApprovalLinkService } from './approval-link.service';
 import { ApprovalLinksController } from './approval-links.controller';
+import { ApprovalRevisionService } from './approval-revision.service';
 import { ApprovalService } from './approval.service';
 import { ApprovalsController } from './approvals.controller';
 import { PUBLISH_ENQUEUER } from './publish-enqueuer';
@@ -15,7 +16,7 @@ import { PUBLISH_ENQUEUER } from './publish-enqueuer';
 @Module({
   imports: [PipelineModule],
   controllers: [ApprovalsController, ApprovalLinksController],
-  providers: [ApprovalService, ApprovalInboxService, ApprovalLinkService, { provide: PUBLISH_ENQUEUER, useExisting: PublishScheduler }],
-  exports: [ApprovalService, ApprovalLinkService],
+  providers: [ApprovalService, ApprovalInboxService, ApprovalLinkService, ApprovalRevisionService, { provide: PUBLISH_ENQUEUER, useExisting: PublishScheduler }],
+  exports: [ApprovalService, ApprovalLinkService, ApprovalRevisionService],
 })
 export class ApprovalsModule {}

@@ -19,6 +19,9 @@ import type { DeliveryErrorKind, DeliveryStatus } from './delivery.entity';
  *   edit   │    └── cancel ─────┴──────▶ cancelled
  *          └───── minute came, not approved at the post's version ─▶ skipped
  *
+ * A partner that changes its mind before the minute takes `approved` back to `pending_approval`
+ * (withdrawApproval).
+ *
  * `approved` means "goes out at its minute": a delivery waiting for its first attempt and one
  * waiting for a retry look the same to a user (the error of the last attempt says why it waits).
  * Whether its wake-up sits in Redis is transport bookkeeping (`enqueued_at`: set when its job is
@@ -340,6 +343,23 @@ export class DeliveryRepository {
       [postId, partnerId, version],
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * approved → pending_approval for a partner that changed its mind: its deliveries of that
+   * version not yet due. The claim takes approved rows only, so a row taken back here can no
+   * longer be claimed; its wake-up (hadJob) is for the caller to remove.
+   */
+  async withdrawApproval(tx: EntityManager, postId: string, partnerId: string, version: number): Promise<ChangedDelivery[]> {
+    const [rows]: [Array<{ id: string; post_version: number; had_job: boolean }>, number] = await tx.query(
+      `UPDATE deliveries d SET status = 'pending_approval', approved_version = NULL, enqueued_at = NULL, updated_at = now()
+         FROM deliveries prev, channels c
+        WHERE prev.id = d.id AND c.id = d.channel_id AND c.partner_id = $2 AND d.post_id = $1
+          AND d.post_version = $3 AND d.status = 'approved' AND d.due_at > now()
+        RETURNING d.id, d.post_version, prev.enqueued_at IS NOT NULL AS had_job`,
+      [postId, partnerId, version],
+    );
+    return rows.map((r) => ({ id: r.id, postVersion: Number(r.post_version), status: 'pending_approval', hadJob: r.had_job }));
   }
 
   // ─── Manager operations ────────────────────────────────────────────────────

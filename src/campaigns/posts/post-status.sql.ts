@@ -29,7 +29,7 @@ export const POST_STATUS_SQL = `(
         ELSE 'failed'
       END
     WHEN count(*) FILTER (WHERE d.status IN ('published', 'failed', 'skipped')) > 0 THEN 'publishing'
-    WHEN EXISTS (SELECT 1 FROM approvals a WHERE a.post_id = p.id AND a.post_version = p.version AND a.decision = 'rejected') THEN 'rejected'
+    WHEN EXISTS (SELECT 1 FROM approvals a WHERE a.post_id = p.id AND a.post_version = p.version AND a.decision = 'rejected' AND a.superseded_at IS NULL) THEN 'rejected'
     WHEN count(*) FILTER (WHERE d.status = 'pending_approval') > 0 THEN 'awaiting_approval'
     ELSE 'scheduled'
   END

@@ -7,6 +7,7 @@ import { PublishScheduler } from '../../queue/publish-scheduler.service';
 import { TrackedLinkService } from '../../analytics/links/tracked-link.service';
 import { ENV, Env } from '../../config/env';
 import { ApprovalService } from '../approvals/approval.service';
+import { ApprovalRevisionService } from '../approvals/approval-revision.service';
 import { ChangedDelivery, DeliveryRepository } from '../deliveries/delivery.repository';
 import { DomainError } from '../../common/errors/domain-error';
 import { Viewer } from '../../common/viewer';
@@ -36,6 +37,7 @@ export class PostService {
     private readonly scheduler: PublishScheduler,
     private readonly deliveries: DeliveryRepository,
     private readonly approvals: ApprovalService,
+    private readonly revisions: ApprovalRevisionService,
     private readonly links: TrackedLinkService,
     @Inject(ENV) private readonly env: Env,
   ) {}
@@ -160,6 +162,8 @@ export class PostService {
     } else if (scheduledAt) {
       await this.scheduler.follow(outcome.moved);
     }
+    // A refusal is often about the date: moving the post asks the partners that refused it again.
+    if (scheduledAt && !composed && outcome.submitted) await this.revisions.askRefusedAgain(id, user);
     return this.views.get(id);
   }
 

@@ -3,7 +3,16 @@ import { ErrorBox } from './ui';
 import { t, useLang } from '../i18n';
 
 /** Approve, or reject with a comment (required when rejecting: the manager must know what to change). */
-export function DecisionForm({ idPrefix, onDecide }: { idPrefix: string; onDecide: (decision: 'approved' | 'rejected', comment: string) => Promise<void> }) {
+export function DecisionForm({
+  idPrefix,
+  onDecide,
+  only,
+}: {
+  idPrefix: string;
+  onDecide: (decision: 'approved' | 'rejected', comment: string) => Promise<void>;
+  /** Offer one decision only (changing one's mind: the other one is the current decision). */
+  only?: 'approved' | 'rejected';
+}) {
   useLang();
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -44,12 +53,16 @@ export function DecisionForm({ idPrefix, onDecide }: { idPrefix: string; onDecid
       </div>
       <ErrorBox error={error} />
       <div class="row wrap">
-        <button type="button" class="primary" disabled={busy} onClick={() => void decide('approved')}>
-          {t('inbox.approve')}
-        </button>
-        <button type="button" class="danger" disabled={busy} onClick={() => void decide('rejected')}>
-          {t('inbox.reject')}
-        </button>
+        {only !== 'rejected' && (
+          <button type="button" class="primary" disabled={busy} onClick={() => void decide('approved')}>
+            {only ? t('inbox.approveAfterAll') : t('inbox.approve')}
+          </button>
+        )}
+        {only !== 'approved' && (
+          <button type="button" class="danger" disabled={busy} onClick={() => void decide('rejected')}>
+            {only ? t('inbox.rejectAfterAll') : t('inbox.reject')}
+          </button>
+        )}
       </div>
     </form>
   );

@@ -56,7 +56,7 @@ export function OutputIndicators({ campaignId, from, to }: { campaignId: string;
       <Loaded state={data}>
         {({ outputs, top }) => (
           <>
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-label={t('outputs.title')}>
               <table class="numbers" data-testid="outputs-table">
                 <caption class="visually-hidden">{t('outputs.title')}</caption>
                 <thead>

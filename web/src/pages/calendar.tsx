@@ -72,7 +72,8 @@ function Calendar({ data }: { data: CalendarData }) {
   for (let k = first; k <= last; k = addDays(k, 1)) days.push(k);
   const month = day.slice(0, 7);
   const today = dayKey(new Date());
-  const title = view === 'month' ? formatMonthYear(keyToDate(startOfMonth(day))) : t('calendar.weekOf', { day: formatDayShort(keyToDate(first)) });
+  // Only the first letter is a capital ('Semaine du 7 déc.', 'Décembre 2026'), as French writes it.
+  const title = capitalizeFirst(view === 'month' ? formatMonthYear(keyToDate(startOfMonth(day))) : t('calendar.weekOf', { day: formatDayShort(keyToDate(first)) }));
   const move = (n: number) => setDay(view === 'month' ? addMonths(day, n) : addDays(day, 7 * n));
   const trackName = new Map(data.tracks.map((tr) => [tr.id, tr.name]));
   // Excerpts show partners by name rather than as raw {{partner:slug}} placeholders.
@@ -182,7 +183,7 @@ function Calendar({ data }: { data: CalendarData }) {
           return (
             <li key={k} class={`cal-day${outside ? ' outside' : ''}${k === today ? ' today' : ''}${empty ? ' empty' : ''}`}>
               <h3 class="cal-date">
-                <span class="visually-hidden-narrow">{formatDayLong(keyToDate(k))}</span>
+                <span class="visually-hidden-narrow">{capitalizeFirst(formatDayLong(keyToDate(k)))}</span>
                 <span aria-hidden="true" class="day-num">
                   {Number(k.slice(8))}
                 </span>
@@ -226,4 +227,8 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
     out.set(k, [...(out.get(k) ?? []), item]);
   }
   return out;
+}
+
+function capitalizeFirst(text: string): string {
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
 }

@@ -185,8 +185,13 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
     });
   }
 
+  /** The submit button sends for approval; "save as draft" only saves (no partner is asked yet). */
+  const asDraft = useRef(false);
+
   async function submit(event: Event) {
     event.preventDefault();
+    const draftOnly = asDraft.current;
+    asDraft.current = false;
     setSubmitError(null);
     setNotice(null);
     if (editing) return saveEdit();
@@ -210,6 +215,10 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
         actionId: actionId || undefined,
       };
       const created = await post<{ id: string }>(`/api/campaigns/${data.campaign.id}/posts`, body);
+      if (draftOnly) {
+        navigate(`/posts/${created.id}?draft=1`);
+        return;
+      }
       await post(`/api/posts/${created.id}/submit`);
       navigate(`/posts/${created.id}?submitted=1`);
     } catch (err) {
@@ -296,6 +305,8 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
                     {usable.length > 1 && (
                       <button type="button" class="link-button small" onClick={() => togglePartner(p.id, !allOn)}>
                         {allOn ? t('composer.noneOfPartner') : t('composer.allOfPartner')}
+                        {/* Told apart for screen readers: every partner has one. */}
+                        <span class="visually-hidden"> {t('composer.ofPartner', { partner: p.name })}</span>
                       </button>
                     )}
                     <ul class="checklist">
@@ -452,7 +463,8 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
             </div>
           </div>
 
-          <aside class="composer-preview stack" aria-label={t('composer.previews')}>
+          {/* It scrolls on its own on a desktop: focusable, so a keyboard can scroll it too. */}
+          <aside class="composer-preview stack" aria-label={t('composer.previews')} tabIndex={0}>
             <h2>{t('composer.previews')}</h2>
             {targets.length === 0 && <p class="muted">{t('composer.pickChannels')}</p>}
             {validation.targets.map((target) => {
@@ -543,6 +555,11 @@ function Composer({ data, editing }: { data: ComposerData; editing?: EditablePos
                 ? t('composer.submitting')
                 : t('composer.submit')}
           </button>
+          {!editing && (
+            <button type="submit" disabled={busy} onClick={() => (asDraft.current = true)}>
+              {t('composer.saveDraft')}
+            </button>
+          )}
         </div>
       </form>
     </section>

@@ -1,6 +1,7 @@
+import type { RefusalItem } from '../../../src/web/web-reads.service';
 import { get } from '../api';
 import { Loaded, PageTitle, useAsync } from '../components/ui';
-import { formatDate, t, useLang } from '../i18n';
+import { formatDate, formatDateTime, t, useLang } from '../i18n';
 import { useUser } from '../session';
 
 export interface CampaignSummary {
@@ -27,6 +28,7 @@ export function HomePage() {
           </a>
         </p>
       )}
+      {user?.role === 'manager' && <Refusals />}
       {user?.role === 'manager' && (
         <p>
           <a class="button" href="/app/setup">
@@ -67,6 +69,29 @@ export function HomePage() {
           );
         }}
       </Loaded>
+    </section>
+  );
+}
+
+/** The manager's to-do after a refusal: who refused which post, and why, with the way to the post. */
+function Refusals() {
+  const refusals = useAsync(() => get<RefusalItem[]>('/api/web/refusals'), []);
+  if (!refusals.data?.length) return null;
+  return (
+    <section class="card stack refusals" aria-labelledby="refusals-title" data-testid="refusals">
+      <h2 id="refusals-title" class="small-heading">
+        {t('home.refusals', { count: refusals.data.length })}
+      </h2>
+      <p class="muted small">{t('home.refusalsHelp')}</p>
+      <ul class="plain stack">
+        {refusals.data.map((r) => (
+          <li key={`${r.postId}:${r.partnerId}`} class="refusal">
+            <strong>{t('home.refusal', { partner: r.partnerName, when: formatDateTime(r.scheduledAt) })}</strong> <span class="muted small">· {r.campaignName}</span>
+            {r.comment && <p class="small">« {r.comment} »</p>}
+            <a href={`/app/posts/${r.postId}`}>{t('home.openRefused')}</a>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

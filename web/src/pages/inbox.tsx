@@ -18,7 +18,7 @@ interface InboxData {
     media: PreviewMedia[] | null;
     deliveries: PreviewDelivery[];
   }[];
-  history: { id: string; postId: string; version: number; decision: 'approved' | 'rejected'; comment: string; via: string; decidedAt: string }[];
+  history: { id: string; postId: string; version: number; decision: 'approved' | 'rejected'; comment: string; via: string; decidedAt: string; supersededAt: string | null; changeable: boolean }[];
 }
 
 export function InboxPage() {
@@ -67,6 +67,34 @@ export function InboxPage() {
                 </li>
               ))}
             </ul>
+            {data.history.some((h) => h.changeable) && (
+              <>
+                <h2>{t('inbox.changeable')}</h2>
+                <p class="muted small">{t('inbox.changeableHelp')}</p>
+                <ul class="plain stack">
+                  {data.history
+                    .filter((h) => h.changeable)
+                    .map((h) => (
+                      <li key={h.id} class="card" data-changeable={h.postId}>
+                        <p class="row wrap">
+                          <StatusBadge kind="delivery" status={h.decision} />
+                          <a href={`/app/posts/${h.postId}`}>{t('inbox.openPost', { version: h.version })}</a>
+                        </p>
+                        {h.comment && <p class="small">« {h.comment} »</p>}
+                        <DecisionForm
+                          idPrefix={`c-${h.postId}`}
+                          only={h.decision === 'approved' ? 'rejected' : 'approved'}
+                          onDecide={async (decision, comment) => {
+                            await post(`/api/posts/${h.postId}/approvals/change`, { decision, comment: comment || undefined, version: h.version });
+                            setDone(decision === 'approved' ? t('inbox.approvedDone') : t('inbox.rejectedDone'));
+                            inbox.reload();
+                          }}
+                        />
+                      </li>
+                    ))}
+                </ul>
+              </>
+            )}
             <h2>{t('inbox.history')}</h2>
             {data.history.length === 0 ? (
               <p class="muted">{t('inbox.noHistory')}</p>
@@ -88,6 +116,7 @@ export function InboxPage() {
                         <td data-label={t('inbox.when')}>{formatDateTime(h.decidedAt)}</td>
                         <td data-label={t('inbox.decision')}>
                           <StatusBadge kind="delivery" status={h.decision} /> {h.via === 'link' && <span class="muted small">{t('inbox.viaLink')}</span>}
+                          {h.supersededAt && <span class="muted small"> {t('inbox.superseded')}</span>}
                         </td>
                         <td data-label={t('inbox.comment')}>{h.comment || <span class="muted">—</span>}</td>
                         <td data-label={t('inbox.post')}>

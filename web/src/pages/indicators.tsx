@@ -18,6 +18,7 @@ import { OutputIndicators } from '../components/output-indicators';
 import { Loaded, NETWORK_LABELS, PageTitle, useAsync } from '../components/ui';
 import type { LiftInterval } from '../../../src/analytics/indicators/lift-interval';
 import { formatDate, formatDayShort, formatNumber, formatPercent, intlLocale, t, useLang } from '../i18n';
+import { navigate, useSearch } from '../router';
 import { keyToDate } from '../time';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
@@ -63,25 +64,76 @@ const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9
 
 export function IndicatorsPage({ campaignId }: { campaignId: string }) {
   useLang();
+  // The period: the campaign's by default, or the one chosen (kept in the address, so it can be shared).
+  const params = new URLSearchParams(useSearch());
+  const from = params.get('from') ?? '';
+  const to = params.get('to') ?? '';
+  const period = new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) }).toString();
   const data = useAsync(async () => {
-    const indicators = await get<Indicators>(`/api/campaigns/${campaignId}/indicators`);
+    const indicators = await get<Indicators>(`/api/campaigns/${campaignId}/indicators${period ? `?${period}` : ''}`);
     const [series, reciprocity] = await Promise.all([
-      Promise.all(indicators.partners.map((p) => get<Series>(`/api/campaigns/${campaignId}/indicators/series?partnerId=${p.partnerId}`))),
+      Promise.all(indicators.partners.map((p) => get<Series>(`/api/campaigns/${campaignId}/indicators/series?partnerId=${p.partnerId}${period ? `&${period}` : ''}`))),
       get<Reciprocity>(`/api/campaigns/${campaignId}/reciprocity`),
     ]);
     return { indicators, series, reciprocity };
-  }, [campaignId]);
-  return <Loaded state={data}>{(d) => <IndicatorsView campaignId={campaignId} {...d} />}</Loaded>;
+  }, [campaignId, period]);
+  return (
+    <>
+      <Loaded state={data}>{(d) => <IndicatorsView campaignId={campaignId} period={period} {...d} />}</Loaded>
+      {data.error !== undefined && data.error !== null && <PeriodForm campaignId={campaignId} from={from} to={to} />}
+    </>
+  );
+}
+
+/** Choose the period the figures cover (whole days, Paris time); empty fields mean the campaign's own. */
+function PeriodForm({ campaignId, from, to }: { campaignId: string; from: string; to: string }) {
+  const [start, setStart] = useState(from);
+  const [end, setEnd] = useState(to);
+  const [problem, setProblem] = useState(false);
+  function apply(event: Event) {
+    event.preventDefault();
+    if (start && end && end < start) {
+      setProblem(true);
+      return;
+    }
+    setProblem(false);
+    const q = new URLSearchParams({ ...(start ? { from: start } : {}), ...(end ? { to: end } : {}) }).toString();
+    navigate(`/campaigns/${campaignId}/indicators${q ? `?${q}` : ''}`);
+  }
+  return (
+    <form class="row wrap period-form" onSubmit={apply} aria-label={t('indicators.period')}>
+      <div class="field">
+        <label for="period-from">{t('indicators.periodFrom')}</label>
+        <input id="period-from" type="date" value={start} onInput={(e) => setStart(e.currentTarget.value)} />
+      </div>
+      <div class="field">
+        <label for="period-to">{t('indicators.periodTo')}</label>
+        <input id="period-to" type="date" value={end} aria-invalid={problem ? 'true' : undefined} aria-describedby="period-help" onInput={(e) => setEnd(e.currentTarget.value)} />
+      </div>
+      <div class="actions">
+        <button type="submit">{t('indicators.periodApply')}</button>
+        {(from || to) && (
+          <a class="button" href={`/app/campaigns/${campaignId}/indicators`}>
+            {t('indicators.periodReset')}
+          </a>
+        )}
+      </div>
+      <p id="period-help" class={problem ? 'field-error' : 'muted small'}>
+        {problem ? t('indicators.periodBackwards') : t('indicators.periodHelp')}
+      </p>
+    </form>
+  );
 }
 
 function n(value: number | null | undefined): string {
-  return value === null || value === undefined ? t('indicators.notAvailable') : formatNumber(value, { maximumFractionDigits: 1 });
+  // Followers are whole people: figures computed from a trend are rounded.
+  return value === null || value === undefined ? t('indicators.notAvailable') : formatNumber(value, { maximumFractionDigits: 0 });
 }
 function signed(value: number | null | undefined): string {
-  return value === null || value === undefined ? t('indicators.notAvailable') : formatNumber(value, { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
+  return value === null || value === undefined ? t('indicators.notAvailable') : formatNumber(value, { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
 }
 
-function IndicatorsView({ campaignId, indicators, series, reciprocity }: { campaignId: string; indicators: Indicators; series: Series[]; reciprocity: Reciprocity }) {
+function IndicatorsView({ campaignId, period, indicators, series, reciprocity }: { campaignId: string; period: string; indicators: Indicators; series: Series[]; reciprocity: Reciprocity }) {
   const lang = useLang();
   const [by, setBy] = useState<'partner' | 'track' | 'network'>('partner');
   const totals = indicators.campaignTotals;
@@ -140,14 +192,21 @@ function IndicatorsView({ campaignId, indicators, series, reciprocity }: { campa
       </p>
       <PageTitle>{t('indicators.title')}</PageTitle>
       <p class="muted">
-        {t('indicators.window', { from: formatDate(indicators.window.from), to: formatDate(indicators.window.effectiveTo) })}{' '}
+        {new Date(indicators.window.effectiveTo) <= new Date(indicators.window.from)
+          ? t('indicators.notStarted', { from: formatDate(indicators.window.from) })
+          : t('indicators.window', { from: formatDate(indicators.window.from), to: formatDate(indicators.window.effectiveTo) })}{' '}
         {t('indicators.baseline', { from: formatDate(indicators.window.baseline.from), to: formatDate(indicators.window.baseline.to) })}
       </p>
       <p>
-        <a class="button" href={`/api/campaigns/${campaignId}/report.csv`} download>
+        <a class="button" href={`/api/campaigns/${campaignId}/report.csv${period ? `?${period}` : ''}`} download>
           {t('indicators.csv')}
+        </a>{' '}
+        <a class="button" href={`/api/campaigns/${campaignId}/report.csv?format=fr${period ? `&${period}` : ''}`} download>
+          {t('indicators.csvFr')}
         </a>
       </p>
+
+      <PeriodForm key={period} campaignId={campaignId} from={new URLSearchParams(period).get('from') ?? ''} to={new URLSearchParams(period).get('to') ?? ''} />
 
       <ul class="kpis" aria-label={t('indicators.summary')}>
         <li class="card kpi">
@@ -188,7 +247,8 @@ function IndicatorsView({ campaignId, indicators, series, reciprocity }: { campa
           </div>
         </div>
         <ChartCanvas key={`lift-${by}-${lang}`} config={barConfig} label={t('indicators.liftAlt')} id="chart-lift" />
-        <div class="table-wrap">
+        {/* A region that scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('indicators.liftTitle')}>
           <table class="numbers">
             <caption class="visually-hidden">{t('indicators.liftTitle')}</caption>
             <thead>
@@ -230,7 +290,7 @@ function IndicatorsView({ campaignId, indicators, series, reciprocity }: { campa
       <section class="card" aria-labelledby="recip-title">
         <h2 id="recip-title">{t('indicators.reciprocityTitle')}</h2>
         <p class="muted small">{t('indicators.reciprocityHelp')}</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label={t('indicators.reciprocityTitle')}>
           <table class="heatmap" data-testid="heatmap">
             <thead>
               <tr>
@@ -267,11 +327,10 @@ function IndicatorsView({ campaignId, indicators, series, reciprocity }: { campa
       </section>
       <details>
         <summary>{t('indicators.method')}</summary>
+        {/* The method in the page's language (the API's notes are the same in English, for API users). */}
         <ul class="small">
-          {indicators.notes.map((note, i) => (
-            <li key={i} lang="en">
-              {note}
-            </li>
+          {METHOD_NOTES.map((key) => (
+            <li key={key}>{t(key)}</li>
           ))}
         </ul>
       </details>
@@ -304,3 +363,5 @@ function ChartCanvas<T extends 'line' | 'bar'>({ config, label, id }: { config: 
     </div>
   );
 }
+
+const METHOD_NOTES = ['indicators.methodEdges', 'indicators.methodLate', 'indicators.methodLift', 'indicators.methodInterval', 'indicators.methodNotAvailable'] as const;

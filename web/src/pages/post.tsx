@@ -26,6 +26,7 @@ interface PostPageData {
     network: string;
     handle: string;
     displayName: string | null;
+    partnerId: string;
     partnerName: string;
     status: string;
     resolvedText: string;
@@ -73,6 +74,7 @@ export function PostPage({ postId }: { postId: string }) {
     const edited = params.get('edited');
     if (edited) return { kind: 'ok', text: t('post.edited', { version: Number(edited) }) };
     if (params.get('rescheduled') === '1') return { kind: 'ok', text: t('post.rescheduled') };
+    if (params.get('draft') === '1') return { kind: 'ok', text: t('post.draftSaved') };
     return null;
   });
   const isManager = user?.role === 'manager';
@@ -83,7 +85,10 @@ export function PostPage({ postId }: { postId: string }) {
 
   return (
     <Loaded state={data}>
-      {({ post, deliveries, approvals }) => (
+      {({ post, deliveries, approvals }) => {
+        // Partners whose latest word on the current version is a refusal: their accounts wait for a new decision.
+        const refusedBy = new Set(approvals.filter((a) => a.postVersion === post.version && a.decision === 'rejected').map((a) => a.partnerId));
+        return (
         <section class="stack">
           <p class="breadcrumb">
             <a href={`/app/campaigns/${post.campaignId}`}>{post.campaignName}</a>
@@ -126,6 +131,9 @@ export function PostPage({ postId }: { postId: string }) {
                         <span class={`badge status-${p.state === 'pending' ? 'pending_approval' : p.state}`}>{t(`post.state.${p.state}` as MessageKey)}</span>
                       </div>
                       {p.comment && <p class="small">« {p.comment} »</p>}
+                      {isManager && p.state === 'rejected' && !status.cancelledAt && p.partnerId !== status.operatorPartnerId && (
+                        <AskAgainButton postId={post.id} partnerId={p.partnerId} partnerName={p.partnerName} onDone={(n) => { setNotice(n); reload(); }} />
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -148,6 +156,7 @@ export function PostPage({ postId }: { postId: string }) {
                 </div>
                 <div class="preview-text">{d.resolvedText}</div>
                 {d.publishedAt && <p class="small">{t('post.publishedAt', { when: formatDateTime(d.publishedAt) })}</p>}
+                {!d.externalUrl && d.publishedAt && d.network === 'sandbox' && <p class="muted small">{t('post.sandboxPublished')}</p>}
                 {d.externalUrl && (
                   <p>
                     <a href={d.externalUrl} target="_blank" rel="noopener noreferrer">
@@ -162,7 +171,14 @@ export function PostPage({ postId }: { postId: string }) {
                   </div>
                 )}
                 {isManager && d.status === 'failed' && !post.cancelledAt && <RetryButton deliveryId={d.id} onDone={(n) => { setNotice(n); reload(); }} />}
-                {d.status === 'pending_approval' && <p class="muted small">{t('post.waitingFor', { partner: d.partnerName })}</p>}
+                {d.status === 'pending_approval' && post.submittedAt && !post.cancelledAt && !refusedBy.has(d.partnerId) && (
+                  <p class="muted small">{t('post.waitingFor', { partner: d.partnerName })}</p>
+                )}
+                {d.status === 'pending_approval' && refusedBy.has(d.partnerId) && !post.cancelledAt && (
+                  <p class="small" data-testid="refused-note">
+                    {t('post.refusedBy', { partner: d.partnerName })}
+                  </p>
+                )}
               </li>
             ))}
           </ul>
@@ -201,7 +217,8 @@ export function PostPage({ postId }: { postId: string }) {
             </div>
           )}
         </section>
-      )}
+        );
+      }}
     </Loaded>
   );
 }
@@ -220,6 +237,19 @@ function ManagerActions({ post, deliveries, onDone }: { post: PostPageData['post
   }
   const started = deliveries.some((d) => d.status === 'publishing' || d.status === 'published');
   const cancellable = deliveries.some((d) => ['pending_approval', 'approved'].includes(d.status));
+
+  async function submitDraft() {
+    setBusy(true);
+    setError(null);
+    try {
+      await postJson(`/api/posts/${post.id}/submit`);
+      onDone({ kind: 'ok', text: t('post.submitted') });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function cancel() {
     setBusy(true);
@@ -247,9 +277,15 @@ function ManagerActions({ post, deliveries, onDone }: { post: PostPageData['post
           <p class="muted small">{t('post.editHelp')}</p>
         </>
       )}
+      {!post.submittedAt && <p class="small">{t('post.draftHelp')}</p>}
       <p class="actions">
+        {!post.submittedAt && (
+          <button type="button" class="primary" disabled={busy} onClick={submitDraft}>
+            {t('composer.submit')}
+          </button>
+        )}
         {!started && (
-          <a class="button primary" href={`/app/posts/${post.id}/edit`}>
+          <a class={`button${post.submittedAt ? ' primary' : ''}`} href={`/app/posts/${post.id}/edit`}>
             {t('post.edit')}
           </a>
         )}
@@ -371,4 +407,29 @@ function ApprovalLinks({ postId }: { postId: string }) {
 
 function absolute(url: string): string {
   return url.startsWith('/') ? location.origin + url : url;
+}
+
+/** After a refusal: the manager asks that partner to decide again (the post is back in its inbox). */
+function AskAgainButton({ postId, partnerId, partnerName, onDone }: { postId: string; partnerId: string; partnerName: string; onDone: (n: Notice) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function ask() {
+    setBusy(true);
+    setError(null);
+    try {
+      await postJson(`/api/posts/${postId}/approvals/${partnerId}/ask-again`);
+      onDone({ kind: 'ok', text: t('post.askedAgain', { partner: partnerName }) });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+  return (
+    <div>
+      <button type="button" disabled={busy} onClick={ask}>
+        {t('post.askAgain', { partner: partnerName })}
+      </button>
+      <ErrorBox error={error} />
+    </div>
+  );
 }

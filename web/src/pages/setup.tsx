@@ -22,6 +22,36 @@ interface Track {
   name: string;
 }
 
+/** 'Le Carillon — 18e' → 'le-carillon-18e': what the API accepts as an identifier. */
+export function slugify(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+}
+
+/**
+ * An identifier filled in from the name as it is typed, until the user edits it by hand.
+ * Returns [slug, setSlug (by hand), onName(setName, value)].
+ */
+function useSlugFrom(name: string) {
+  const [slug, setSlugState] = useState('');
+  const [byHand, setByHand] = useState(false);
+  const setSlug = (value: string) => {
+    setByHand(value !== '' && value !== slugify(name));
+    setSlugState(value);
+  };
+  const onName = (setName: (v: string) => void, value: string) => {
+    setName(value);
+    if (!byHand) setSlugState(slugify(value));
+  };
+  return [slug, setSlug, onName] as const;
+}
+
 const KINDS = ['operator', 'startup', 'association', 'tourism', 'institution', 'other'] as const;
 const TIME_ZONE = 'Europe/Paris';
 
@@ -152,8 +182,8 @@ export function SetupPage() {
 }
 
 function PartnerForm({ onCreated }: { onCreated: () => void }) {
-  const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
+  const [slug, setSlug, slugFromName] = useSlugFrom(name);
   const [kind, setKind] = useState<string>('other');
   const form = useSubmit(async () => {
     await post('/api/partners', { slug: slug.trim(), name: name.trim(), kind });
@@ -169,7 +199,7 @@ function PartnerForm({ onCreated }: { onCreated: () => void }) {
       <form class="stack" onSubmit={form.onSubmit} noValidate>
         <div class="form-row">
           <Field id="partner-name" label={t('setup.partner.name')} error={form.error} field="name">
-            {(aria) => <input {...aria} required value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+            {(aria) => <input {...aria} required value={name} onInput={(e) => slugFromName(setName, e.currentTarget.value)} />}
           </Field>
           <Field id="partner-slug" label={t('setup.partner.slug')} hint={t('setup.partner.slugHint')} error={form.error} field="slug">
             {(aria) => <input {...aria} required autocapitalize="none" spellcheck={false} value={slug} onInput={(e) => setSlug(e.currentTarget.value)} />}
@@ -273,8 +303,8 @@ function ChannelForm({ partners }: { partners: Partner[] }) {
 }
 
 function CampaignForm({ partners, onCreated }: { partners: Partner[]; onCreated: () => void }) {
-  const [slug, setSlug] = useState('');
   const [name, setName] = useState('');
+  const [slug, setSlug, slugFromName] = useSlugFrom(name);
   const [objective, setObjective] = useState('');
   const [startsAt, setStartsAt] = useState('');
   const [endsAt, setEndsAt] = useState('');
@@ -298,9 +328,9 @@ function CampaignForm({ partners, onCreated }: { partners: Partner[]; onCreated:
       <form class="stack" onSubmit={form.onSubmit} noValidate>
         <div class="form-row">
           <Field id="campaign-name" label={t('setup.campaign.name')} error={form.error} field="name">
-            {(aria) => <input {...aria} required value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+            {(aria) => <input {...aria} required value={name} onInput={(e) => slugFromName(setName, e.currentTarget.value)} />}
           </Field>
-          <Field id="campaign-slug" label={t('setup.campaign.slug')} error={form.error} field="slug">
+          <Field id="campaign-slug" label={t('setup.campaign.slug')} hint={t('setup.campaign.slugHint')} error={form.error} field="slug">
             {(aria) => <input {...aria} required autocapitalize="none" spellcheck={false} value={slug} onInput={(e) => setSlug(e.currentTarget.value)} />}
           </Field>
         </div>
@@ -356,6 +386,7 @@ function CampaignPartsForms({ partners, campaigns }: { partners: Partner[]; camp
           ))}
         </select>
       </div>
+      {campaignId && <JoinForm key={campaignId} campaignId={campaignId} partners={partners} />}
       <TrackForm campaignId={campaignId} partners={partners} onCreated={tracks.reload} />
       <ActionForm campaignId={campaignId} tracks={tracks.data ?? []} />
     </>
@@ -462,6 +493,46 @@ function ActionForm({ campaignId, tracks }: { campaignId: string; tracks: Track[
             {t('setup.action.submit')}
           </button>
         </p>
+      </form>
+    </section>
+  );
+}
+
+/**
+ * New partners join a campaign, even a running one: from then on the composer offers their
+ * accounts and the indicators count them (from their first reading, when they join late).
+ */
+function JoinForm({ campaignId, partners }: { campaignId: string; partners: Partner[] }) {
+  const members = useAsync(() => get<{ partners: Partner[] }>(`/api/campaigns/${campaignId}`), [campaignId]);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const form = useSubmit(async () => {
+    await post(`/api/campaigns/${campaignId}/partners`, { partnerIds: chosen });
+    const names = partners.filter((p) => chosen.includes(p.id)).map((p) => p.name).join(', ');
+    setChosen([]);
+    members.reload();
+    return t('setup.join.done', { names });
+  });
+  const memberIds = new Set((members.data?.partners ?? []).map((p) => p.id));
+  const outside = partners.filter((p) => !memberIds.has(p.id));
+  return (
+    <section class="card" aria-labelledby="setup-join">
+      <h2 id="setup-join">{t('setup.join.title')}</h2>
+      <p class="muted small">{t('setup.join.help')}</p>
+      {members.data && (
+        <p class="small" data-testid="campaign-members">
+          {t('setup.join.members', { names: members.data.partners.map((p) => p.name).join(', ') })}
+        </p>
+      )}
+      <form class="stack" onSubmit={form.onSubmit} noValidate>
+        {outside.length === 0 ? (
+          <p class="muted">{t('setup.join.none')}</p>
+        ) : (
+          <PartnerChecks legend={t('setup.join.pick')} name="join" partners={outside} chosen={chosen} onChange={setChosen} />
+        )}
+        <button type="submit" class="primary" disabled={form.busy || chosen.length === 0}>
+          {t('setup.join.submit')}
+        </button>
+        <Outcome error={form.error} notice={form.notice} fields={['partnerIds']} />
       </form>
     </section>
   );
