@@ -8,6 +8,8 @@ export class Campaign {
   @Column() name!: string;
   @Column() objective!: string;
   @Column({ name: 'time_zone' }) timeZone!: string;
+  /** BCP 47 tag of the language its posts are written in ("fr"); null when not given. */
+  @Column({ type: 'text', nullable: true }) language!: string | null;
   @Column({ name: 'starts_at', type: 'timestamptz' }) startsAt!: Date;
   @Column({ name: 'ends_at', type: 'timestamptz' }) endsAt!: Date;
   @Column({ name: 'baseline_starts_at', type: 'timestamptz' }) baselineStartsAt!: Date;

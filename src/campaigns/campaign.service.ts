@@ -42,6 +42,7 @@ export class CampaignService {
           name: dto.name,
           objective: dto.objective ?? '',
           timeZone: dto.timeZone,
+          language: dto.language ?? null,
           ...window,
           operatorPartnerId: dto.operatorPartnerId ?? null,
           partners: members,
@@ -98,7 +99,7 @@ export class CampaignService {
       },
       campaign.timeZone,
     );
-    const patch = { ...(dto.name !== undefined ? { name: dto.name } : {}), ...(dto.objective !== undefined ? { objective: dto.objective } : {}), ...window };
+    const patch = { ...(dto.name !== undefined ? { name: dto.name } : {}), ...(dto.objective !== undefined ? { objective: dto.objective } : {}), ...(dto.language !== undefined ? { language: dto.language } : {}), ...window };
     await this.dataSource.transaction(async (tx) => {
       await tx.getRepository(Campaign).update(id, patch);
       await this.audit.record({ actor, action: 'campaign.updated', entityType: 'campaign', entityId: id, campaignId: id, after: { ...patch } }, tx);

@@ -60,7 +60,15 @@ export class Env {
   /** How long Chorus waits for a Mastodon instance to process an uploaded image or video (ms). */
   @IsOptional() @Transform(({ value }) => (value === undefined ? 300_000 : Number(value))) @IsInt() @Min(1000)
   MASTODON_MEDIA_WAIT_MS = 300_000;
+  /** Where Bluesky handles are resolved; each account's posts go to its own PDS, found from its DID. */
   @IsOptional() @IsUrl(url) BLUESKY_API_BASE_URL = 'https://bsky.social';
+  /** The did:plc directory that names each Bluesky account's PDS. */
+  @IsOptional() @IsUrl(url) BLUESKY_PLC_DIRECTORY_URL = 'https://plc.directory';
+  /** Where a Bluesky post's page is (its delivery links there). */
+  @IsOptional() @IsUrl(url) BLUESKY_WEB_URL = 'https://bsky.app';
+  /** How long an Instagram container (a video or Reel being processed) is awaited before the attempt is retried later. */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 10 : Number(value))) @IsInt() @Min(1) @Max(60)
+  INSTAGRAM_CONTAINER_WAIT_MINUTES = 10;
   @IsOptional() @IsString() X_CLIENT_ID?: string;
   /** LinkedIn app credentials, needed only to renew connections with refresh tokens (approved Marketing partners). */
   @IsOptional() @IsString() LINKEDIN_CLIENT_ID?: string;

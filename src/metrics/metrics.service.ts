@@ -65,7 +65,7 @@ export class MetricsService {
     });
     this.lateness = new Histogram({
       name: 'chorus_delivery_lateness_seconds',
-      help: "Seconds between a delivery's due minute and its publication, observed when the publication is recorded.",
+      help: "Seconds between the minute a delivery was due (the post's minute, or the later one a retry or a posting limit gave it) and its publication, observed when the publication is recorded.",
       // From "on the minute" to "an hour late": the peak minute's tail and a network's outage both fit.
       buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600],
       registers,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { CampaignLanguages } from '../campaigns/campaign-languages';
 import { AuditService } from '../audit/audit.service';
 import { AttemptHistory, ClaimedChannel, DeliveryRepository, DeliveryRow, PostingLimitTable } from '../campaigns/deliveries/delivery.repository';
 import { AdapterRegistry } from '../channels/adapters/adapter-registry';
@@ -69,6 +70,7 @@ export class DeliveryPublisher {
     private readonly pacer: AppPacer,
     private readonly metrics: MetricsService,
     @Inject(ENV) env: Env,
+    private readonly languages: CampaignLanguages,
   ) {
     this.leaseMs = env.PUBLISH_LEASE_MS;
     this.horizonMs = env.PUBLISH_HORIZON_MINUTES * 60_000;
@@ -206,6 +208,7 @@ export class DeliveryPublisher {
           text: row.resolvedText,
           media: row.media,
           link: row.link,
+          language: await this.languages.of(row.campaignId),
           attemptRefs: history.attemptRefs,
           rememberAttemptRef: async (ref) => {
             if (!(await this.deliveries.rememberAttemptRef(row.id, claimToken, ref))) throw new Error('the claim was taken over');

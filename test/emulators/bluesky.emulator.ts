@@ -1,3 +1,5 @@
+import { lexicons } from '@atproto/api';
+import { jsonToLex } from '@atproto/lexicon';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { BaseEmulator, EmulatorRequest, Fault, sendHtml, sendJson } from './emulator';
@@ -12,13 +14,21 @@ import { BaseEmulator, EmulatorRequest, Fault, sendHtml, sendJson } from './emul
  * - server_error {status=500, html}: 500 InternalServerError / 502 UpstreamFailure / 503 NotEnoughResources /
  *   504 UpstreamTimeout, or an HTML proxy page with html.
  * - server_error_after_commit {status=500}: the record is written, then 500 InternalServerError.
+ * - applied_after_timeout {ms}: the request is held ms (past the client's timeout), then carried out: the post appears late.
  * - connection_reset {afterCommit}: socket destroyed, optionally after writing the record.
  * - hang {ms, afterCommit?}: no answer for ms, then the socket is destroyed.
  * - expired_token: 400 {"error":"ExpiredToken","message":"Token has expired"}.
  * - revoked_token: on refreshSession 400 {"error":"ExpiredToken","message":"Token has been revoked"}; on createSession
  *   401 AuthenticationRequired; elsewhere 400 {"error":"InvalidToken","message":"Token could not be verified"}.
  * - 'duplicate' is not honoured (Bluesky has no duplicate check); reusing an rkey is real state: 500 InternalServerError.
- * State helpers: expireAccessTokens(), revokeRefreshTokens(), setPassword().
+ * State helpers: expireAccessTokens(), revokeRefreshTokens(), setPassword(), addAccount().
+ *
+ * Identity (docs/networks.md, Bluesky): the emulator is also the handle resolver
+ * (com.atproto.identity.resolveHandle), the PLC directory (GET /did:plc:…) and the did:web host
+ * of its own address (GET /.well-known/did.json). An account's DID document names its PDS:
+ * this emulator unless `pdsUrl` says another one, and a PDS only signs in the accounts it hosts.
+ * Records of app.bsky.feed.post are validated against the official lexicon (@atproto/api's
+ * lexicon documents), and every blob they reference must have been uploaded.
  */
 export interface BlueskyEmulatorAccount {
   did: string;
@@ -28,6 +38,17 @@ export interface BlueskyEmulatorAccount {
   followers?: number;
   /** Posts the account had before the test. */
   posts?: number;
+  /** The PDS that hosts the account, when it is not this emulator (its DID document then names that one). */
+  pdsUrl?: string;
+}
+
+/** A syntactically valid did:plc (24 base32 characters) derived from a name, for test accounts. */
+export function plcDid(name: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  const hash = createHash('sha256').update(name).digest();
+  let out = '';
+  for (let i = 0; i < 24; i++) out += alphabet[hash[i] & 31];
+  return `did:plc:${out}`;
 }
 
 export interface BlueskyEmulatorOptions {
@@ -69,11 +90,7 @@ export class BlueskyEmulator extends BaseEmulator {
   constructor(options: BlueskyEmulatorOptions) {
     super();
     this.clock = options.clock ?? Date.now;
-    for (const a of options.accounts) {
-      this.accounts.set(a.did, { ...a });
-      this.handles.set(a.handle.toLowerCase(), a.did);
-      this.followers.set(a.did, a.followers ?? 0);
-    }
+    for (const a of options.accounts) this.addAccount(a);
     for (const [handle, did] of Object.entries(options.handles ?? {})) this.handles.set(handle.toLowerCase(), did);
 
     this.route('POST', '/xrpc/com.atproto.server.createSession', (req, res) => this.createSession(req, res));
@@ -85,6 +102,49 @@ export class BlueskyEmulator extends BaseEmulator {
     this.route('POST', '/xrpc/com.atproto.repo.uploadBlob', (req, res) => this.uploadBlob(req, res));
     this.route('GET', '/xrpc/app.bsky.actor.getProfile', (req, res) => this.getProfile(req, res));
     this.route('GET', '/xrpc/app.bsky.feed.getPosts', (req, res) => this.getPosts(req, res));
+    this.route('GET', '/.well-known/did.json', (req, res) => this.didWebDocument(req, res));
+    this.route('GET', '/:did', (req, res) => this.plcDocument(req, res));
+  }
+
+  addAccount(a: BlueskyEmulatorAccount): void {
+    this.accounts.set(a.did, { ...a });
+    this.handles.set(a.handle.toLowerCase(), a.did);
+    this.followers.set(a.did, a.followers ?? 0);
+  }
+
+  /** The did:web this emulator's address stands for (did:web:127.0.0.1%3A<port>), once started. */
+  get didWeb(): string {
+    return `did:web:${encodeURIComponent(new URL(this.url).host)}`;
+  }
+
+  private didDocument(account: BlueskyEmulatorAccount): Record<string, unknown> {
+    return {
+      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+      id: account.did,
+      alsoKnownAs: [`at://${account.handle}`],
+      verificationMethod: [],
+      service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: account.pdsUrl ?? this.url }],
+    };
+  }
+
+  /** The PLC directory: GET /did:plc:… answers the DID document, 404 for an unknown DID. */
+  private plcDocument(req: EmulatorRequest, res: http.ServerResponse): void {
+    const did = req.params.did;
+    if (!/^did:plc:[a-z2-7]{24}$/.test(did)) return sendJson(res, 404, { message: `DID not registered: ${did}` });
+    const account = this.accounts.get(did);
+    if (!account) return sendJson(res, 404, { message: `DID not registered: ${did}` });
+    sendJson(res, 200, this.didDocument(account));
+  }
+
+  private didWebDocument(_req: EmulatorRequest, res: http.ServerResponse): void {
+    const account = this.accounts.get(this.didWeb);
+    if (!account) return sendJson(res, 404, { error: 'NotFound' });
+    sendJson(res, 200, this.didDocument(account));
+  }
+
+  /** Whether this emulator is the PDS of the account (a PDS signs in and stores only the accounts it hosts). */
+  private hosts(account: BlueskyEmulatorAccount): boolean {
+    return !account.pdsUrl || account.pdsUrl === this.url;
   }
 
   /** Every access token issued so far now answers ExpiredToken (as after 2 hours). */
@@ -175,7 +235,7 @@ export class BlueskyEmulator extends BaseEmulator {
     const body = (req.body ?? {}) as { identifier?: unknown; password?: unknown };
     const id = String(body.identifier ?? '').toLowerCase();
     const account = this.accounts.get(id) ?? this.accounts.get(this.handles.get(id) ?? '');
-    if (!account || body.password !== account.password) {
+    if (!account || !this.hosts(account) || body.password !== account.password) {
       return sendJson(res, 401, { error: 'AuthenticationRequired', message: 'Invalid identifier or password' });
     }
     sendJson(res, 200, this.issueSession(account));
@@ -232,7 +292,7 @@ export class BlueskyEmulator extends BaseEmulator {
         text: String(record.text ?? ''),
         link: externalUri(record.embed),
         createdAt: new Date(this.clock()),
-        extra: { rkey, facets: record.facets, embed: record.embed },
+        extra: { rkey, facets: record.facets, embed: record.embed, langs: record.langs, record },
       });
     }
     if (this.postFault(fault, res)) return;
@@ -273,7 +333,7 @@ export class BlueskyEmulator extends BaseEmulator {
     const data = Buffer.isBuffer(req.body) ? req.body : req.rawBody;
     if (data.length > 5_000_000) return sendJson(res, 400, { error: 'BlobTooLarge', message: 'This file is too large. It is 5 MB at most.' });
     const mimeType = String(req.headers['content-type'] ?? '*/*');
-    const link = `bafkrei${createHash('sha256').update(data).digest('hex').slice(0, 52)}`;
+    const link = cidV1(0x55, data);
     this.blobs.set(link, { mimeType, size: data.length });
     sendJson(res, 200, { blob: { $type: 'blob', ref: { $link: link }, mimeType, size: data.length } });
   }
@@ -338,7 +398,6 @@ export class BlueskyEmulator extends BaseEmulator {
   }
 }
 
-const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const B32 = '234567abcdefghijklmnopqrstuvwxyz';
 function encodeTid(value: bigint): string {
   let out = '';
@@ -350,33 +409,35 @@ function encodeTid(value: bigint): string {
   return out;
 }
 
+/**
+ * The record against the official app.bsky.feed.post lexicon (text ≤ 300 graphemes and 3000
+ * bytes, facets, langs as BCP 47 tags, embeds and their limits), then what the lexicon cannot
+ * say: facet ranges inside the text, and blobs that were uploaded.
+ */
 function validatePost(record: Record<string, unknown>, hasBlob: (ref: string) => boolean): string | undefined {
-  const text = record.text;
-  if (typeof text !== 'string') return 'Record/text must be a string';
-  if (Buffer.byteLength(text) > 3000) return 'Record/text must not be longer than 3000 characters';
-  const graphemes = text.length > 300 ? [...GRAPHEMES.segment(text)].length : 0;
-  if (graphemes > 300) return 'Record/text must not be longer than 300 graphemes';
-  if (typeof record.createdAt !== 'string' || Number.isNaN(Date.parse(record.createdAt))) return 'Record/createdAt must be an valid atproto datetime (either ISO 8601 or RFC 3339)';
-  const facets = record.facets;
-  if (facets !== undefined) {
-    if (!Array.isArray(facets)) return 'Record/facets must be an array';
-    const bytes = Buffer.byteLength(text);
-    for (const [i, f] of facets.entries()) {
-      const index = (f as { index?: { byteStart?: unknown; byteEnd?: unknown } }).index;
-      const start = Number(index?.byteStart);
-      const end = Number(index?.byteEnd);
-      if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > bytes || start >= end) return `Record/facets/${i}/index is invalid`;
-    }
+  try {
+    lexicons.assertValidRecord(POST, jsonToLex(record));
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
-  const embed = record.embed as { $type?: unknown; images?: Array<{ image?: { ref?: { $link?: unknown } }; alt?: unknown }> } | undefined;
-  if (embed && embed.$type === 'app.bsky.embed.images') {
-    if (!Array.isArray(embed.images) || embed.images.length > 4) return 'Record/embed/images must not have more than 4 elements';
-    for (const [i, img] of embed.images.entries()) {
-      if (typeof img.alt !== 'string') return `Record/embed/images/${i} must have the property "alt"`;
-      if (!hasBlob(String(img.image?.ref?.$link))) return `Record/embed/images/${i}/image could not find blob`;
-    }
+  const text = String(record.text);
+  const bytes = Buffer.byteLength(text);
+  const facets = (record.facets ?? []) as Array<{ index: { byteStart: number; byteEnd: number } }>;
+  for (const [i, f] of facets.entries()) {
+    if (f.index.byteStart >= f.index.byteEnd || f.index.byteEnd > bytes) return `Record/facets/${i}/index is outside the text`;
+  }
+  for (const ref of blobLinks(record.embed)) {
+    if (!hasBlob(ref)) return `Record/embed could not find blob ${ref}`;
   }
   return undefined;
+}
+
+/** Every blob link an embed references (images, an external card's thumb). */
+function blobLinks(value: unknown): string[] {
+  if (!value || typeof value !== 'object') return [];
+  const v = value as { $type?: unknown; ref?: { $link?: unknown } };
+  if (v.$type === 'blob' && typeof v.ref?.$link === 'string') return [v.ref.$link];
+  return Object.values(value).flatMap(blobLinks);
 }
 
 function serverError(res: http.ServerResponse, status: number): void {
@@ -385,7 +446,26 @@ function serverError(res: http.ServerResponse, status: number): void {
 }
 
 function cidOf(text: string): string {
-  return `bafyrei${createHash('sha256').update(text).digest('hex').slice(0, 52)}`;
+  return cidV1(0x71, Buffer.from(text));
+}
+
+/** A real CIDv1 (sha-256, base32): `codec` 0x55 raw for blobs, 0x71 dag-cbor for records. Lexicon checks parse them. */
+function cidV1(codec: number, data: Buffer): string {
+  const bytes = Buffer.concat([Buffer.from([0x01, codec, 0x12, 0x20]), createHash('sha256').update(data).digest()]);
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let bits = 0;
+  let value = 0;
+  let out = 'b';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
+  return out;
 }
 
 function randomish(seed: string, n: number): string {

@@ -205,6 +205,7 @@ export type FaultOutcome = 'handled' | { afterCommit: 'server_error' | 'reset'; 
  *   at 100 % (no time); default 'app' for codes 4/17, else 'buc'.
  * - server_error {status=500, html?}: code 2 "unexpected error" body, or an HTML page.
  * - server_error_after_commit {status=500}: the endpoint does its work, then the code 2 body.
+ * - applied_after_timeout {ms}: on the publish calls, the request is held ms (past the client's timeout), then carried out.
  * - connection_reset {afterCommit?}: socket destroyed (after the work when afterCommit).
  * - hang {ms}: no answer for ms, then the socket is destroyed.
  * - expired_token: 400 code 190/463 + WWW-Authenticate; revoked_token: 400 code 190/460.

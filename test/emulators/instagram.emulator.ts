@@ -1,5 +1,7 @@
 import http from 'node:http';
+import { imageInfo } from '../../src/channels/media/image-info';
 import { BaseEmulator, EmulatedPost, EmulatorRequest, Fault, sendJson } from './emulator';
+import { emulatorImage } from './test-images';
 import {
   answerGraphFault,
   finishAfterCommit,
@@ -27,7 +29,9 @@ import {
  * media_type=CAROUSEL&children, caption, alt_text) · GET /{container}?fields=status_code,status ·
  * POST /{ig-user}/media_publish?creation_id= · GET /{ig-user}/media · GET /{ig-user}
  * ?fields=followers_count,media_count,username · GET /{media} · GET /{ig-user}/content_publishing_limit.
- * The media URL is not fetched; it only has to be http(s) (use media_fetch_failed to emulate a miss).
+ * An image_url is fetched, as Meta does: an unreachable one answers 9004/2207052, a non-JPEG
+ * 36001/2207005, a JPEG outside 4:5–1.91:1 36003/2207009 (docs/networks.md, Instagram). Videos are
+ * not fetched. Test images: GET /_emulator/image?w=&h=&format=jpeg|png (headers only).
  *
  * Faults: `on` is 'publish' (media_publish), 'container' (container creation), 'status' (container
  * status reads), 'any', or a path prefix WITHOUT the version. Generic Graph faults (see
@@ -120,6 +124,12 @@ export class InstagramEmulator extends BaseEmulator {
     this.maxRecordedRequests = options.recordRequests ?? 1000;
     for (const a of options.accounts) this.addAccount(a);
 
+    // Before the Graph routes, which would take any /a/b path for a node read.
+    this.route('GET', '/_emulator/image', (req, res) => {
+      const image = emulatorImage(req.query);
+      res.writeHead(200, { 'content-type': image.contentType, 'content-length': image.bytes.length });
+      res.end(image.bytes);
+    });
     this.route('POST', '/:version/:user/media', (req, res) => this.createContainer(req, res));
     this.route('POST', '/:version/:user/media_publish', (req, res) => this.publish(req, res));
     this.route('GET', '/:version/:user/media', (req, res) => this.listMedia(req, res));
@@ -244,6 +254,7 @@ export class InstagramEmulator extends BaseEmulator {
       const param = mediaType === 'REELS' || mediaType === 'VIDEO' ? 'video_url' : 'image_url';
       return sendGraphError(res, 400, { message: `(#100) The parameter ${param} is required`, code: 100 });
     }
+    if (mediaType === 'IMAGE' && url && (await this.refuseImage(url, res))) return;
     const caption = params.caption ?? '';
     if ([...caption].length > 2200) {
       return sendGraphError(res, 400, {
@@ -285,6 +296,54 @@ export class InstagramEmulator extends BaseEmulator {
     this.containers.set(container.id, container);
     if (finishAfterCommit(outcome, res)) return;
     sendJson(res, 200, { id: container.id }, usageHeaders(account.faultOptions));
+  }
+
+  /**
+   * Fetches the image as Meta does and answers its refusal, if any: JPEG only, aspect ratio
+   * (width / height) from 4:5 to 1.91:1. Returns true when it answered.
+   */
+  private async refuseImage(url: string, res: http.ServerResponse): Promise<boolean> {
+    let bytes: Buffer;
+    try {
+      const answer = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: 'follow' });
+      if (!answer.ok) throw new Error(String(answer.status));
+      bytes = Buffer.from(await answer.arrayBuffer());
+    } catch {
+      sendGraphError(res, 400, {
+        message: 'Only photo or video can be accepted as media type.',
+        code: 9004,
+        error_subcode: 2207052,
+        is_transient: false,
+        error_user_title: 'Media download has failed.',
+        error_user_msg: `The media could not be fetched from this uri: ${url}`,
+      });
+      return true;
+    }
+    const info = imageInfo(bytes);
+    if (info.format !== 'jpeg') {
+      sendGraphError(res, 400, {
+        message: 'Invalid parameter',
+        code: 36001,
+        error_subcode: 2207005,
+        is_transient: false,
+        error_user_title: 'Unsupported image format',
+        error_user_msg: 'The image format is not supported. Only JPEG images can be published.',
+      });
+      return true;
+    }
+    const ratio = info.width && info.height ? info.width / info.height : NaN;
+    if (!(ratio >= 0.8 - 1e-3 && ratio <= 1.91 + 1e-3)) {
+      sendGraphError(res, 400, {
+        message: 'Invalid parameter',
+        code: 36003,
+        error_subcode: 2207009,
+        is_transient: false,
+        error_user_title: 'Cannot publish image with an invalid aspect ratio',
+        error_user_msg: `The submitted image with aspect ratio ('${info.width ?? '?'}/${info.height ?? '?'}') cannot be published. Please submit an image with a valid aspect ratio.`,
+      });
+      return true;
+    }
+    return false;
   }
 
   private async publish(req: EmulatorRequest, res: http.ServerResponse): Promise<void> {

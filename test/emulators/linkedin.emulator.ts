@@ -10,6 +10,7 @@ import { BaseEmulator, EmulatorRequest, Fault, sendHtml, sendJson } from './emul
  * - server_error {status=500, html}: 500 {"message":"Internal Server Error","status":500} / 503 Service Unavailable,
  *   or an HTML error page with html.
  * - server_error_after_commit {status=500}: the post is created, then the 5xx.
+ * - applied_after_timeout {ms}: the request is held ms (past the client's timeout), then carried out: the post appears late.
  * - connection_reset {afterCommit}: socket destroyed, optionally after creating the post.
  * - hang {ms, afterCommit?}: no answer for ms, then the socket is destroyed.
  * - expired_token: 401 serviceErrorCode 65600 EXPIRED_ACCESS_TOKEN; revoked_token: 401 65601 REVOKED_ACCESS_TOKEN.

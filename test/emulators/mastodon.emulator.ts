@@ -11,6 +11,7 @@ import { BaseEmulator, EmulatedPost, EmulatorRequest, Fault, sendHtml, sendJson 
  * - server_error {status=503, html}: 503 {"error":"There was a temporary problem serving your request, please try again"},
  *   or with html (status default 500) Rails' HTML error page.
  * - server_error_after_commit {status=500}: the status is created (and its Idempotency-Key remembered), then HTML 500.
+ * - applied_after_timeout {ms}: the request is held ms (past the client's timeout), then carried out: the post appears late.
  * - connection_reset {afterCommit}: socket destroyed, optionally after creating the status.
  * - hang {ms, afterCommit?}: no answer for ms, then the socket is destroyed.
  * - expired_token / revoked_token: 401 {"error":"The access token expired"} / {"error":"The access token was revoked"}.

@@ -27,6 +27,7 @@ import {
  *   monthly: UsageCapExceeded body, no reset header).
  * - server_error {status=503, html?}: problem body, or an HTML page when html is true.
  * - server_error_after_commit {status=503}: the post is created, then the 5xx.
+ * - applied_after_timeout {ms}: the request is held ms (past the client's timeout), then carried out: the post appears late.
  * - connection_reset {afterCommit?}: socket destroyed (after creating the post if afterCommit).
  * - hang {ms}: no answer for ms, then the socket is destroyed (nothing is created).
  * - expired_token / revoked_token: 401 problem body (X sends the same body for both).

@@ -1,4 +1,4 @@
-import { BlueskyEmulator } from '../emulators/bluesky.emulator';
+import { BlueskyEmulator, plcDid } from '../emulators/bluesky.emulator';
 import { BaseEmulator, EmulatedPost } from '../emulators/emulator';
 import { FacebookEmulator } from '../emulators/facebook.emulator';
 import { InstagramEmulator } from '../emulators/instagram.emulator';
@@ -26,7 +26,8 @@ describe('the approved text reaches every network unchanged', () => {
   const instagram = new InstagramEmulator({ accounts: [] });
   const linkedin = new LinkedInEmulator({ accounts: [{ urn: 'urn:li:organization:7001', token: 'li-7001' }] });
   const mastodon = new MastodonEmulator({ accounts: [{ id: 'm7001', username: 'costo', token: 'md-7001' }] });
-  const bluesky = new BlueskyEmulator({ accounts: [{ did: 'did:plc:costo7001', handle: 'costo7001.bsky.social', password: 'pw7001' }] });
+  const BS_DID = plcDid('costo7001');
+  const bluesky = new BlueskyEmulator({ accounts: [{ did: BS_DID, handle: 'costo7001.bsky.social', password: 'pw7001' }] });
   const emulators: Record<string, BaseEmulator> = { x, facebook, instagram, linkedin, mastodon, bluesky };
   const ORIGINAL = 'https://www.costo.paris/balade?lang=fr';
 
@@ -37,6 +38,7 @@ describe('the approved text reaches every network unchanged', () => {
     process.env.INSTAGRAM_API_BASE_URL = instagram.url;
     process.env.LINKEDIN_API_BASE_URL = linkedin.url;
     process.env.BLUESKY_API_BASE_URL = bluesky.url;
+    process.env.BLUESKY_PLC_DIRECTORY_URL = bluesky.url;
     p = await startPipeline();
   });
 
@@ -56,7 +58,7 @@ describe('the approved text reaches every network unchanged', () => {
       { network: 'instagram', externalId: '178417001', handle: '@costo7001', credentials: { accessToken: 'ig-7001' } },
       { network: 'linkedin', externalId: 'urn:li:organization:7001', handle: 'CoSto', credentials: { accessToken: 'li-7001' } },
       { network: 'mastodon', externalId: 'm7001', handle: '@costo@mastodon.example', instanceUrl: mastodon.url, credentials: { accessToken: 'md-7001' } },
-      { network: 'bluesky', externalId: 'did:plc:costo7001', handle: 'costo7001.bsky.social', credentials: { identifier: 'costo7001.bsky.social', appPassword: 'pw7001' } },
+      { network: 'bluesky', externalId: BS_DID, handle: 'costo7001.bsky.social', credentials: { identifier: 'costo7001.bsky.social', appPassword: 'pw7001' } },
     ];
     const channelIds = await p.fixtures.channels(partnerId, specs);
     const [xId, fbId, igId, liId, mdId, bsId] = channelIds;
@@ -89,7 +91,8 @@ describe('the approved text reaches every network unchanged', () => {
         .send({
           baseText: 'La Halle Pajol en images',
           link: ORIGINAL,
-          media: [{ url: 'https://cdn.example/halle-pajol.jpg', type: 'image', altText: 'La Halle Pajol' }],
+          // Instagram's emulator fetches the image as Meta does: it serves a 4:5 JPEG itself.
+          media: [{ url: `${instagram.url}/_emulator/image?w=1080&h=1350`, type: 'image', altText: 'La Halle Pajol' }],
           channelIds: [igId],
           scheduledAt,
         })
@@ -114,7 +117,7 @@ describe('the approved text reaches every network unchanged', () => {
       [igId]: [instagram, '178417001'],
       [liId]: [linkedin, 'urn:li:organization:7001'],
       [mdId]: [mastodon, 'm7001'],
-      [bsId]: [bluesky, 'did:plc:costo7001'],
+      [bsId]: [bluesky, BS_DID],
     };
     for (const d of approved) {
       const row = await waitForStatus(p, d.id, 'published');
@@ -138,8 +141,8 @@ describe('the approved text reaches every network unchanged', () => {
     const li = linkedin.posts.find((post) => post.accountId === 'urn:li:organization:7001')!;
     expect(li.text).toContain('@[Pipeline partner](urn:li:organization:7001)');
     expect(li.extra).toMatchObject({ mentions: ['urn:li:organization:7001'], hashtags: ['Paris'], truncated: false });
-    // Bluesky: any link card carries the tracked link too (the card itself comes with the Bluesky work).
-    const bs = bluesky.posts.find((post) => post.accountId === 'did:plc:costo7001')!;
-    if (bs.link) expect(bs.link).toBe(approved.find((d) => d.channel_id === bsId)!.resolved_link);
+    // Bluesky: the link card carries the tracked link too.
+    const bs = bluesky.posts.find((post) => post.accountId === BS_DID)!;
+    expect(bs.link).toBe(approved.find((d) => d.channel_id === bsId)!.resolved_link);
   });
 });

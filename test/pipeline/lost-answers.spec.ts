@@ -39,7 +39,8 @@ describe('lost answers: exactly once when the network applied a request whose an
     accounts: ids.map((i) => anEmulatedAccount('bluesky', i).build()).map((a) => ({ did: a.externalId, handle: a.handle, password: a.password })),
   });
   const emulators: Record<EmulatedNetwork, BaseEmulator> = { x, facebook, instagram, linkedin, mastodon, bluesky };
-  const image = { url: 'https://cdn.example/halle-pajol.jpg', type: 'image' as const, altText: 'La Halle Pajol' };
+  // Instagram's emulator fetches images as Meta does: it serves a 4:5 JPEG itself.
+  const image = () => ({ url: `${instagram.url}/_emulator/image?w=1080&h=1350`, type: 'image' as const, altText: 'La Halle Pajol' });
 
   beforeAll(async () => {
     await Promise.all(Object.values(emulators).map((e) => e.start()));
@@ -49,6 +50,7 @@ describe('lost answers: exactly once when the network applied a request whose an
     process.env.INSTAGRAM_API_BASE_URL = `${instagram.url}/v20.0`;
     process.env.LINKEDIN_API_BASE_URL = linkedin.url;
     process.env.BLUESKY_API_BASE_URL = bluesky.url;
+    process.env.BLUESKY_PLC_DIRECTORY_URL = bluesky.url;
     p = await startPipeline();
     campaignId = await p.fixtures.campaign();
     partnerId = await p.fixtures.partner();
@@ -79,7 +81,7 @@ describe('lost answers: exactly once when the network applied a request whose an
   async function deliver(network: EmulatedNetwork, channelId: string): Promise<{ deliveryId: string; text: string }> {
     const r = await p.fixtures.release({
       campaignId, channelIds: [channelId], posts: 1, dueAt: new Date(Date.now() + 300), tag: `lost-${network}-${n}-${Date.now()}`,
-      media: network === 'instagram' ? [image] : [],
+      media: network === 'instagram' ? [image()] : [],
     });
     await p.scheduler.enqueue(r.deliveryIds);
     return { deliveryId: r.deliveryIds[0], text: [...r.texts.values()][0] };

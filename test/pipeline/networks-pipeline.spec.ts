@@ -1,4 +1,4 @@
-import { BlueskyEmulator } from '../emulators/bluesky.emulator';
+import { BlueskyEmulator, plcDid } from '../emulators/bluesky.emulator';
 import { BaseEmulator, Fault } from '../emulators/emulator';
 import { FacebookEmulator } from '../emulators/facebook.emulator';
 import { InstagramEmulator } from '../emulators/instagram.emulator';
@@ -24,8 +24,9 @@ describe('publishing pipeline on every network', () => {
   // These two emulators take their accounts up front: one per channel the tests may create.
   const ids = Array.from({ length: 80 }, (_, i) => i + 1);
   const linkedin = new LinkedInEmulator({ accounts: ids.map((id) => ({ urn: `urn:li:organization:${id}`, token: `li${id}` })), oldestActiveVersion: '202401' });
-  const bluesky = new BlueskyEmulator({ accounts: ids.map((id) => ({ did: `did:plc:acc${id}`, handle: `acc${id}.bsky.social`, password: `pw${id}` })) });
-  const image = { url: 'https://cdn.example/halle-pajol.jpg', type: 'image' as const, altText: 'La Halle Pajol' };
+  const bluesky = new BlueskyEmulator({ accounts: ids.map((id) => ({ did: plcDid(`acc${id}`), handle: `acc${id}.bsky.social`, password: `pw${id}` })) });
+  // Instagram's emulator fetches images as Meta does: it serves a 4:5 JPEG itself.
+  const image = () => ({ url: `${instagram.url}/_emulator/image?w=1080&h=1350`, type: 'image' as const, altText: 'La Halle Pajol' });
 
   type Net = 'x' | 'facebook' | 'instagram' | 'linkedin' | 'bluesky' | 'sandbox';
   const emulators: Record<Exclude<Net, 'sandbox'>, BaseEmulator> = { x, facebook, instagram, linkedin, bluesky };
@@ -38,6 +39,7 @@ describe('publishing pipeline on every network', () => {
     process.env.INSTAGRAM_API_BASE_URL = instagram.url;
     process.env.LINKEDIN_API_BASE_URL = linkedin.url;
     process.env.BLUESKY_API_BASE_URL = bluesky.url;
+    process.env.BLUESKY_PLC_DIRECTORY_URL = bluesky.url;
     p = await startPipeline();
     campaignId = await p.fixtures.campaign();
     partnerId = await p.fixtures.partner();
@@ -71,7 +73,7 @@ describe('publishing pipeline on every network', () => {
         spec = { network: 'linkedin', externalId: `urn:li:organization:${id}`, credentials: { accessToken: `li${id}` } };
         break;
       case 'bluesky':
-        spec = { network: 'bluesky', externalId: `did:plc:acc${id}`, handle: `acc${id}.bsky.social`, credentials: { identifier: `acc${id}.bsky.social`, appPassword: `pw${id}` } };
+        spec = { network: 'bluesky', externalId: plcDid(`acc${id}`), handle: `acc${id}.bsky.social`, credentials: { identifier: `acc${id}.bsky.social`, appPassword: `pw${id}` } };
         break;
       case 'sandbox':
         spec = { network: 'sandbox', externalId: `sb${id}`, handle: `sandbox${id}` };
@@ -86,7 +88,7 @@ describe('publishing pipeline on every network', () => {
     if (fault && net !== 'sandbox') emulators[net].inject(fault.fault, fault.on ?? 'publish', 1);
     const r = await p.fixtures.release({
       campaignId, channelIds: [ch], posts: 1, dueAt: new Date(Date.now() + 300), tag: `${net}-${n}-${Date.now()}`,
-      media: net === 'instagram' ? [image] : [],
+      media: net === 'instagram' ? [image()] : [],
     });
     await p.scheduler.enqueue(r.deliveryIds);
     return { ch, deliveryId: r.deliveryIds[0], text: [...r.texts.values()][0], postId: r.postIds[0] };
@@ -129,6 +131,18 @@ describe('publishing pipeline on every network', () => {
     const row = await waitForStatus(p, d.deliveryId, 'published', 20_000);
     expect(row.attempts).toBe(1);
     expect(texts(x, d.text)).toBe(1);
+  });
+
+  it("bluesky: the campaign's language goes out as the post's langs", async () => {
+    await p.db.query(`UPDATE campaigns SET language = 'fr' WHERE id = $1`, [campaignId]);
+    try {
+      const d = await publishOne('bluesky');
+      await waitForStatus(p, d.deliveryId, 'published');
+      const stored = bluesky.posts.filter((post) => post.text === d.text);
+      expect(stored.map((post) => post.extra?.langs)).toEqual([['fr']]);
+    } finally {
+      await p.db.query(`UPDATE campaigns SET language = NULL WHERE id = $1`, [campaignId]);
+    }
   });
 
   it('bluesky: refreshes the session on ExpiredToken and publishes', async () => {

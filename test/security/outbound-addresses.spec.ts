@@ -124,6 +124,7 @@ describe('outbound addresses (strict default)', () => {
       expect(mine[0].opts.attempts).toBeGreaterThan(1);
       expect(mine[0].opts.backoff).toMatchObject({ type: 'exponential' });
       for (const j of mine) await j.remove();
+      await manager.delete(`/api/partners/${target}/webhook`).expect(204);
     });
 
     it('the sender refuses a private address stored before the rule, without retrying and without a request', async () => {

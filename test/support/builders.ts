@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { plcDid } from '../emulators/bluesky.emulator';
 import type { ChannelSpec, PipelineFixtures } from './pipeline-fixtures';
 
 /** Slugs must be unique across a test run (tests share one database per run). */
@@ -67,7 +68,8 @@ export class EmulatedAccountBuilder {
       instagram: `1784${n}`,
       linkedin: this.member ? `urn:li:person:m${n}` : `urn:li:organization:${n}`,
       mastodon: `m${n}`,
-      bluesky: `did:plc:acc${n}`,
+      // A valid did:plc: the adapter reads its document from the PLC directory (the emulator).
+      bluesky: plcDid(`acc${n}`),
     };
     const externalId = ids[this.network];
     const handle = this.network === 'bluesky' ? `acc${n}.bsky.social` : `@${this.network}${n}`;

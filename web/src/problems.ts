@@ -37,6 +37,10 @@ export function problemText(problem: Problem, whoByChannel: Map<string, string>)
       return `L’adresse de ${media(d.mediaIndex)} (« ${String(d.url)} ») n’est pas une adresse web complète : elle doit commencer par http:// ou https://.`;
     case 'invalid_media_type':
       return `${media(d.mediaIndex)} a le type « ${String(d.type)} » : choisissez « image » ou « vidéo ».`;
+    case 'unsupported_media_format':
+      return `${net} ne publie que des images JPEG ; ${media(d.mediaIndex)} est au format ${String(d.format).toUpperCase()} : enregistrez-la en JPEG pour ${who}.`;
+    case 'media_aspect_ratio':
+      return `${net} accepte des images du format 4:5 (portrait) au format 1,91:1 (paysage) ; ${media(d.mediaIndex)} fait ${n(d.width)}×${n(d.height)} : recadrez-la pour ${who}.`;
     case 'invalid_link':
       return `Le lien « ${String(d.link)} » n’est pas une adresse web complète : il doit commencer par http:// ou https://.`;
     case 'media_not_supported':

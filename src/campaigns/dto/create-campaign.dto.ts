@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { IsTimeZone } from '../../common/time/is-time-zone.validator';
 
+/** A BCP 47 tag: a 2–3 letter language, then optional subtags (script, region, variant). */
+export const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+
 export const TIME_EXAMPLE = '2027-01-15T10:00:00+01:00 or 2027-01-15T10:00 (local time in the campaign time zone)';
 
 export class CreateCampaignDto {
@@ -20,6 +23,10 @@ export class CreateCampaignDto {
   @ApiProperty({ example: 'Europe/Paris' })
   @IsTimeZone()
   timeZone!: string;
+
+  @ApiPropertyOptional({ example: 'fr', description: 'The language posts are written in (BCP 47), sent where a network labels it (Bluesky).' })
+  @IsOptional() @Matches(LANGUAGE_TAG, { message: 'language must be a BCP 47 language tag such as "fr" or "pt-BR"' })
+  language?: string;
 
   @ApiProperty({ example: TIME_EXAMPLE }) @IsString() startsAt!: string;
   @ApiProperty({ example: TIME_EXAMPLE }) @IsString() endsAt!: string;

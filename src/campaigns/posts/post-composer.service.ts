@@ -1,12 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Channel } from '../../channels/channel.entity';
+import { HttpMediaFetcher } from '../../channels/media/media-fetcher';
 import { Network } from '../../channels/network';
+import { ENV, Env } from '../../config/env';
 import { DomainError } from '../../common/errors/domain-error';
 import { Campaign } from '../campaign.entity';
 import { PostContentDto } from './dto/create-post.dto';
 import { mentionOn } from './validation/mentions';
 import { PartnerMention, placeholderSlugs } from './validation/placeholders';
+import { instagramImageProblems } from './validation/instagram-images';
 import { PostValidation, validatePost } from './validation/validate-post';
 
 export interface ComposedPost {
@@ -23,7 +26,14 @@ export interface ComposedPost {
  */
 @Injectable()
 export class PostComposerService {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly mediaFetcher: HttpMediaFetcher;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(ENV) env: Env,
+  ) {
+    this.mediaFetcher = new HttpMediaFetcher({ allowPrivateHosts: env.MEDIA_ALLOW_PRIVATE_HOSTS === 'true', maxBytes: env.MEDIA_MAX_MB * 1024 * 1024, timeoutMs: 5000 });
+  }
 
   async compose(campaign: Campaign, content: PostContentDto): Promise<ComposedPost> {
     const memberIds = (campaign.partners ?? []).map((p) => p.id);
@@ -48,20 +58,26 @@ export class PostComposerService {
     }
 
     const slugById = new Map((campaign.partners ?? []).map((p) => [p.id, p.slug]));
+    const targets = channels.map((c) => ({
+      channelId: c.id,
+      network: c.network,
+      partnerSlug: slugById.get(c.partnerId) ?? '',
+      handle: c.handle,
+      maxCharacters: c.maxCharacters,
+    }));
     const validation = validatePost({
       baseText: content.baseText,
       variants: content.variants,
       link: content.link ?? null,
       media: content.media ?? [],
       partners: mentions,
-      targets: channels.map((c) => ({
-        channelId: c.id,
-        network: c.network,
-        partnerSlug: slugById.get(c.partnerId) ?? '',
-        handle: c.handle,
-        maxCharacters: c.maxCharacters,
-      })),
+      targets,
     });
+    // What only the image files can tell (their format and size), read from their headers.
+    const fileProblems = await instagramImageProblems(content.media ?? [], targets, this.mediaFetcher);
+    for (const problem of fileProblems) validation.targets.find((t) => t.channelId === problem.channelId)?.problems.push(problem);
+    validation.problems.push(...fileProblems);
+    validation.ok = validation.problems.length === 0;
     return { validation, channels, featuredPartnerIds: [...featured] };
   }
 

@@ -38,7 +38,11 @@ export class AdapterRegistry {
         postsPer15Min: env.X_POSTS_PER_15MIN, postsPer24h: env.X_POSTS_PER_24H, appPostsPer24h: env.X_APP_POSTS_PER_24H,
       }),
       facebook: new FacebookAdapter({ baseUrl: graphBaseUrl(env.FACEBOOK_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
-      instagram: new InstagramAdapter({ baseUrl: graphBaseUrl(env.INSTAGRAM_API_BASE_URL, env.META_GRAPH_VERSION), timeoutMs }),
+      instagram: new InstagramAdapter({
+        baseUrl: graphBaseUrl(env.INSTAGRAM_API_BASE_URL, env.META_GRAPH_VERSION),
+        timeoutMs,
+        maxWaitMs: env.INSTAGRAM_CONTAINER_WAIT_MINUTES * 60_000,
+      }),
       linkedin: new LinkedInAdapter({
         baseUrl: env.LINKEDIN_API_BASE_URL, version: env.LINKEDIN_API_VERSION, timeoutMs, mediaFetcher,
         oauthBaseUrl: env.LINKEDIN_OAUTH_BASE_URL, clientId: env.LINKEDIN_CLIENT_ID, clientSecret: env.LINKEDIN_CLIENT_SECRET,
@@ -47,7 +51,15 @@ export class AdapterRegistry {
         timeoutMs, mediaFetcher, mediaWaitMs: env.MASTODON_MEDIA_WAIT_MS, uploads: redisUploadMemory(redis),
         instanceGuard: publicInstanceGuard(env.OUTBOUND_ALLOW_PRIVATE_HOSTS === 'true'),
       }),
-      bluesky: new BlueskyAdapter({ baseUrl: env.BLUESKY_API_BASE_URL, timeoutMs, mediaFetcher }),
+      bluesky: new BlueskyAdapter({
+        baseUrl: env.BLUESKY_API_BASE_URL,
+        plcDirectoryUrl: env.BLUESKY_PLC_DIRECTORY_URL,
+        webUrl: env.BLUESKY_WEB_URL,
+        // A PDS is an account's own server, like a Mastodon instance.
+        allowPrivateHosts: env.OUTBOUND_ALLOW_PRIVATE_HOSTS === 'true',
+        timeoutMs,
+        mediaFetcher,
+      }),
       // The API and the worker are separate processes: the sandbox keeps its posts and follower counts in Redis.
       sandbox: new SandboxAdapter({ store: redisSandboxStore(redis) }),
     };

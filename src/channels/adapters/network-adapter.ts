@@ -57,6 +57,8 @@ export interface PublishRequest {
    * LinkedIn article. Never appended to the text.
    */
   link: string | null;
+  /** The campaign's language (BCP 47, e.g. "fr"), for networks that label a post's language (Bluesky `langs`). */
+  language?: string | null;
   /**
    * What earlier attempts left on the network that the adapter asked to keep (Instagram: the
    * container id of each attempt, checked before another is created). Empty on a first attempt.

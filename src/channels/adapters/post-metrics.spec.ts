@@ -1,4 +1,4 @@
-import { BlueskyEmulator } from '../../../test/emulators/bluesky.emulator';
+import { BlueskyEmulator, plcDid } from '../../../test/emulators/bluesky.emulator';
 import { MastodonEmulator } from '../../../test/emulators/mastodon.emulator';
 import { XEmulator } from '../../../test/emulators/x.emulator';
 import { MediaFetcher } from '../media/media-fetcher.types';
@@ -52,10 +52,10 @@ describe('per-post figures read through the adapters from the emulators', () => 
   });
 
   it('Bluesky: likes, reposts, replies and quotes from getPosts; no views', async () => {
-    const did = 'did:plc:costometrics0000000000';
+    const did = plcDid('costometrics');
     const emu = await new BlueskyEmulator({ accounts: [{ did, handle: 'costo.bsky.social', password: 'pw' }] }).start();
     try {
-      const adapter = new BlueskyAdapter({ baseUrl: emu.url, timeoutMs: 2000, mediaFetcher: fetcher });
+      const adapter = new BlueskyAdapter({ baseUrl: emu.url, plcDirectoryUrl: emu.url, allowPrivateHosts: true, timeoutMs: 2000, mediaFetcher: fetcher });
       const channel: ChannelContext = { channelId: 'b1', network: 'bluesky', handle: 'costo.bsky.social', externalId: did, instanceUrl: null, credentials: { identifier: 'costo.bsky.social', appPassword: 'pw' } };
       const post = await adapter.publish(channel, request());
       emu.postInteractions.set(post.externalId, { likes: 9, reposts: 2, replies: 1, quotes: 4 });

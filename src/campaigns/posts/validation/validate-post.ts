@@ -23,6 +23,8 @@ export const PROBLEM_CODES = [
   'alt_text_too_long',
   'invalid_media_url',
   'invalid_media_type',
+  'unsupported_media_format',
+  'media_aspect_ratio',
   'invalid_link',
   'unknown_partner_placeholder',
   'media_not_supported',

@@ -14,9 +14,15 @@ export interface MentionFeature {
   did: string;
 }
 
+export interface TagFeature {
+  $type: 'app.bsky.richtext.facet#tag';
+  /** Without the "#". */
+  tag: string;
+}
+
 export interface Facet {
   index: { byteStart: number; byteEnd: number };
-  features: Array<LinkFeature | MentionFeature>;
+  features: Array<LinkFeature | MentionFeature | TagFeature>;
 }
 
 export interface TextMatch {
@@ -54,12 +60,34 @@ export function findMentions(text: string): TextMatch[] {
   return out;
 }
 
+// A hashtag starts after a space or the text's start; "#" or the full-width "＃".
+const TAG_PATTERN = /(^|\s)[#＃]([^\s#＃]+)/gu;
+const TRAILING_PUNCTUATION = /\p{P}+$/u;
+const TAG_GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * Hashtags, as Bluesky's own clients detect them: trailing punctuation is not part of the tag, a
+ * tag of digits only is not one ("#1"), and the lexicon caps a tag at 64 graphemes (640 bytes).
+ * The range covers the "#"; the value is the tag without it.
+ */
+export function findTags(text: string): TextMatch[] {
+  const out: TextMatch[] = [];
+  for (const m of text.matchAll(TAG_PATTERN)) {
+    const tag = m[2].replace(TRAILING_PUNCTUATION, '');
+    if (!tag || /^\d+$/.test(tag)) continue;
+    if ([...TAG_GRAPHEMES.segment(tag)].length > 64 || Buffer.byteLength(tag) > 640) continue;
+    const start = m.index + m[1].length;
+    out.push({ start, end: start + 1 + tag.length, value: tag });
+  }
+  return out;
+}
+
 export function byteOffset(text: string, utf16Index: number): number {
   return Buffer.byteLength(text.slice(0, utf16Index), 'utf8');
 }
 
 /**
- * Builds the facets: every link, and every mention whose handle `resolve` turns into a DID
+ * Builds the facets: every link, every hashtag, and every mention whose handle `resolve` turns into a DID
  * (unresolvable mentions stay plain text rather than failing the post).
  */
 export async function buildFacets(text: string, resolve: (handle: string) => Promise<string | null>): Promise<Facet[]> {
@@ -67,6 +95,11 @@ export async function buildFacets(text: string, resolve: (handle: string) => Pro
   const range = (m: TextMatch): Facet['index'] => ({ byteStart: byteOffset(text, m.start), byteEnd: byteOffset(text, m.end) });
   for (const link of findLinks(text)) {
     facets.push({ index: range(link), features: [{ $type: 'app.bsky.richtext.facet#link', uri: link.value }] });
+  }
+  for (const tag of findTags(text)) {
+    // A hashtag inside a link ("…/page#section") is part of the link, not a tag.
+    if (facets.some((f) => f.index.byteStart <= byteOffset(text, tag.start) && byteOffset(text, tag.start) < f.index.byteEnd)) continue;
+    facets.push({ index: range(tag), features: [{ $type: 'app.bsky.richtext.facet#tag', tag: tag.value }] });
   }
   for (const mention of findMentions(text)) {
     const did = await resolve(mention.value);

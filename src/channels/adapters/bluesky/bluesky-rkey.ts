@@ -1,22 +1,26 @@
 import { createHash } from 'node:crypto';
 
 /**
- * The record key of a delivery's post, derived from its idempotency key so every attempt (and a
- * crash check) names the same record. Posts' keys must be TIDs: 13 base32-sortable characters of
- * a 64-bit number (top bit 0, 53 bits of microseconds since 1970, 10 bits of clock id). We take
- * both parts from a hash of the key; the timestamp is kept in the past (2020-01-01 plus at most
- * 2^47 µs, about 4.5 years) so no key looks like it comes from the future.
+ * Record keys of posts are TIDs: 13 base32-sortable characters of a 64-bit number (top bit 0,
+ * 53 bits of microseconds since 1970, 10 bits of "clock id"). Relays and apps read the time in
+ * them, so a new post's key carries the current time.
+ *
+ * The clock id is not random: it is taken from the delivery's idempotency key, so after an
+ * ambiguous failure the lookup can tell our record from the account's other posts (its key's
+ * clock id and its text must both match; see BlueskyAdapter.findPublished).
  */
-const BASE_MICROS = BigInt(Date.UTC(2020, 0, 1)) * 1000n;
-const SPAN_MICROS = 1n << 47n;
 const ALPHABET = '234567abcdefghijklmnopqrstuvwxyz';
 
-export function rkeyFor(idempotencyKey: string): string {
-  const hash = createHash('sha256').update(`chorus:bluesky:${idempotencyKey}`).digest();
-  const n = hash.readBigUInt64BE(0);
-  const micros = BASE_MICROS + ((n >> 10n) % SPAN_MICROS);
-  const clockId = n & 0x3ffn;
-  let value = (micros << 10n) | clockId;
+export const TID_SYNTAX = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/;
+
+/** The 10-bit clock id a delivery's record keys carry. */
+export function clockIdFor(idempotencyKey: string): number {
+  return createHash('sha256').update(`chorus:bluesky:${idempotencyKey}`).digest().readUInt16BE(0) & 0x3ff;
+}
+
+/** A TID for `atMs` (epoch milliseconds) with the delivery's clock id; `micros` adds sub-millisecond precision. */
+export function tidFor(idempotencyKey: string, atMs: number, micros = 0): string {
+  let value = ((BigInt(Math.floor(atMs)) * 1000n + BigInt(micros % 1000)) << 10n) | BigInt(clockIdFor(idempotencyKey));
   let out = '';
   for (let i = 0; i < 13; i++) {
     out = ALPHABET[Number(value & 31n)] + out;
@@ -25,4 +29,10 @@ export function rkeyFor(idempotencyKey: string): string {
   return out;
 }
 
-export const TID_SYNTAX = /^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$/;
+/** The time (epoch ms) and clock id a TID carries, or null when `rkey` is not a TID. */
+export function parseTid(rkey: string): { atMs: number; clockId: number } | null {
+  if (!TID_SYNTAX.test(rkey)) return null;
+  let value = 0n;
+  for (const ch of rkey) value = (value << 5n) | BigInt(ALPHABET.indexOf(ch));
+  return { atMs: Number((value >> 10n) / 1000n), clockId: Number(value & 0x3ffn) };
+}

@@ -1,13 +1,37 @@
-import { BlueskyEmulator } from '../../../../test/emulators/bluesky.emulator';
+import { lexicons } from '@atproto/api';
+import { jsonToLex } from '@atproto/lexicon';
+import { BlueskyEmulator, plcDid } from '../../../../test/emulators/bluesky.emulator';
+import { HttpMediaFetcher } from '../../media/media-fetcher';
 import { MediaFetcher } from '../../media/media-fetcher.types';
 import { ChannelContext, NetworkError, PublishRequest } from '../network-adapter';
 import { BlueskyAdapter } from './bluesky.adapter';
-import { buildFacets, findLinks } from './bluesky-facets';
-import { rkeyFor, TID_SYNTAX } from './bluesky-rkey';
+import { buildFacets, findLinks, findTags } from './bluesky-facets';
+import { clockIdFor, parseTid, tidFor, TID_SYNTAX } from './bluesky-rkey';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
-const fetcher: MediaFetcher = { fetch: async () => ({ bytes: png, contentType: 'image/png' }) };
-const DID = 'did:plc:petitscommerces0000000000';
+const jpeg = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
+const PAGE = `<html><head><title>ignored</title><meta property="og:title" content="La balade &amp; le march&#233;">
+<meta name="description" content="Inscriptions ouvertes"><meta property="og:image" content="/img/card.jpg"></head></html>`;
+/** Serves images for any URL, an HTML page with a card image at https://costo.example/balade, and really fetches local emulators. */
+const local = new HttpMediaFetcher({ allowPrivateHosts: true });
+const fetcher: MediaFetcher = {
+  fetch: async (url) => {
+    if (url.startsWith('http://127.0.0.1:')) return local.fetch(url);
+    if (url === 'https://costo.example/balade') return { bytes: Buffer.from(PAGE), contentType: 'text/html; charset=utf-8' };
+    if (url === 'https://costo.example/img/card.jpg') return { bytes: jpeg, contentType: 'image/jpeg' };
+    return { bytes: png, contentType: 'image/png' };
+  },
+};
+const DID = plcDid('petitscommerces');
+const TUDIGO = plcDid('tudigo');
+const POST = 'app.bsky.feed.post';
+
+/** Every record the emulator accepted, checked against the official lexicon too (not only the emulator's word). */
+function assertRecordsValid(emulator: BlueskyEmulator): number {
+  const records = emulator.posts.map((p) => p.extra?.record as Record<string, unknown>);
+  for (const record of records) lexicons.assertValidRecord(POST, jsonToLex(record));
+  return records.length;
+}
 
 async function failure(promise: Promise<unknown>): Promise<NetworkError> {
   const err = await promise.then(() => undefined, (e: unknown) => e);
@@ -16,11 +40,19 @@ async function failure(promise: Promise<unknown>): Promise<NetworkError> {
 }
 
 describe('Bluesky record keys and facets', () => {
-  it('derives a stable TID-syntax rkey from the idempotency key', () => {
-    const a = rkeyFor('delivery-1:v1');
+  it('makes TIDs of the given time that carry the delivery\'s clock id', () => {
+    const at = Date.parse('2026-12-07T23:00:00.123Z');
+    const a = tidFor('delivery-1', at);
     expect(a).toMatch(TID_SYNTAX);
-    expect(rkeyFor('delivery-1:v1')).toBe(a);
-    expect(rkeyFor('delivery-2:v1')).not.toBe(a);
+    expect(parseTid(a)).toEqual({ atMs: at, clockId: clockIdFor('delivery-1') });
+    expect(tidFor('delivery-1', at + 1) > a).toBe(true); // sortable by time
+    expect(clockIdFor('delivery-1')).not.toBe(clockIdFor('delivery-2'));
+    expect(parseTid('not-a-tid')).toBeNull();
+  });
+
+  it('finds hashtags as Bluesky does: no trailing punctuation, no digits-only tags, none inside words', () => {
+    expect(findTags('#CoStoPack, #18e! #2026 mot#pas (#ok)').map((t) => t.value)).toEqual(['CoStoPack', '18e']);
+    expect(findTags('＃Paris').map((t) => t.value)).toEqual(['Paris']);
   });
 
   it('counts facet offsets in UTF-8 bytes and trims punctuation after links', async () => {
@@ -41,7 +73,7 @@ describe('BlueskyAdapter against the Bluesky emulator', () => {
   const emulator = new BlueskyEmulator({
     accounts: [
       { did: DID, handle: 'petitscommerces.bsky.social', password: 'app-pass-1', followers: 310, posts: 12 },
-      { did: 'did:plc:tudigo', handle: 'tudigo.bsky.social', password: 'app-pass-2', followers: 44 },
+      { did: TUDIGO, handle: 'tudigo.bsky.social', password: 'app-pass-2', followers: 44 },
     ],
     clock: () => now,
   });
@@ -50,13 +82,14 @@ describe('BlueskyAdapter against the Bluesky emulator', () => {
   let n = 0;
   const request = (over: Partial<PublishRequest> = {}): PublishRequest => ({
     deliveryId: `d-${++n}`,
-    idempotencyKey: `bsky-key-${n}-${Math.random()}`,
-    text: `Balade 🚶 avec @tudigo.bsky.social n°${n}`,
+    idempotencyKey: `bsky-key-${n}`,
+    text: `Balade 🚶 avec @tudigo.bsky.social n°${n} #CoStoPack https://costo.example/balade`,
     media: [],
     link: 'https://costo.example/balade',
     ...over,
   });
   const calls = (since: number): string[] => emulator.requests.slice(since).map((r) => r.path.replace('/xrpc/', ''));
+  const make = (): BlueskyAdapter => new BlueskyAdapter({ baseUrl: emulator.url, plcDirectoryUrl: emulator.url, allowPrivateHosts: true, mediaFetcher: fetcher, timeoutMs: 300 });
 
   beforeAll(async () => {
     await emulator.start();
@@ -69,35 +102,111 @@ describe('BlueskyAdapter against the Bluesky emulator', () => {
       credentials: { identifier: 'petitscommerces.bsky.social', appPassword: 'app-pass-1' },
     };
   });
-  afterAll(() => emulator.close());
+  afterAll(async () => {
+    expect(assertRecordsValid(emulator)).toBeGreaterThan(10);
+    await emulator.close();
+  });
   beforeEach(() => {
     emulator.clearFaults();
     now += 60_000;
-    adapter = new BlueskyAdapter({ baseUrl: emulator.url, mediaFetcher: fetcher, timeoutMs: 300 });
+    adapter = make();
   });
 
-  it('signs in once, then creates the record at the pre-chosen rkey with byte-offset facets', async () => {
-    const req = request({ text: `Balade 🚶 avec @tudigo.bsky.social n°${n + 1}\nhttps://costo.example/balade` });
+  it('finds the PDS from the DID document, signs in once, then sends the approved text with facets, langs and a link card', async () => {
+    const req = request({ language: 'fr' });
     const before = emulator.requests.length;
+    const startedAt = Date.now();
     const post = await adapter.publish(channel, req);
-    expect(calls(before)).toEqual(['com.atproto.server.createSession', 'com.atproto.identity.resolveHandle', 'com.atproto.repo.createRecord']);
+    expect(calls(before)).toEqual([
+      `/${DID}`, // the PLC directory's DID document names the PDS
+      'com.atproto.server.createSession',
+      'com.atproto.identity.resolveHandle',
+      'com.atproto.repo.uploadBlob', // the card's thumbnail
+      'com.atproto.repo.createRecord',
+    ]);
     const create = emulator.requests[emulator.requests.length - 1];
-    const body = create.body as { repo: string; rkey: string; record: { text: string; facets: Array<{ index: { byteStart: number; byteEnd: number } }> } };
+    const body = create.body as { repo: string; rkey: string; record: Record<string, unknown> & { text: string; facets: Array<{ index: { byteStart: number; byteEnd: number }; features: Array<Record<string, unknown>> }> } };
     expect(create.headers.authorization).toMatch(/^Bearer emu-access\./);
     expect(body.repo).toBe(DID);
-    expect(body.rkey).toBe(rkeyFor(req.idempotencyKey));
-    // The approved text goes out as it is: its link is not appended a second time.
-    const text = req.text;
-    expect(body.record.text).toBe(text);
-    const bytes = Buffer.from(text);
+    const tid = parseTid(body.rkey)!;
+    expect(tid.clockId).toBe(clockIdFor(req.idempotencyKey));
+    expect(tid.atMs).toBeGreaterThanOrEqual(startedAt);
+    expect(tid.atMs).toBeLessThanOrEqual(Date.now());
+    expect(body.record.text).toBe(req.text); // exactly the approved text, nothing appended
+    expect(body.record.langs).toEqual(['fr']);
+    const bytes = Buffer.from(req.text);
     const slices = body.record.facets.map((f) => bytes.subarray(f.index.byteStart, f.index.byteEnd).toString());
-    expect(slices).toEqual(['@tudigo.bsky.social', 'https://costo.example/balade']);
+    expect(slices).toEqual(['@tudigo.bsky.social', '#CoStoPack', 'https://costo.example/balade']);
+    expect(body.record.facets.map((f) => f.features[0])).toEqual([
+      { $type: 'app.bsky.richtext.facet#mention', did: TUDIGO },
+      { $type: 'app.bsky.richtext.facet#tag', tag: 'CoStoPack' },
+      { $type: 'app.bsky.richtext.facet#link', uri: 'https://costo.example/balade' },
+    ]);
+    expect(body.record.embed).toEqual({
+      $type: 'app.bsky.embed.external',
+      external: {
+        uri: req.link,
+        title: 'La balade & le marché',
+        description: 'Inscriptions ouvertes',
+        thumb: expect.objectContaining({ $type: 'blob', mimeType: 'image/jpeg', size: jpeg.length }),
+      },
+    });
     expect(post.externalId).toBe(`at://${DID}/app.bsky.feed.post/${body.rkey}`);
     expect(post.url).toBe(`https://bsky.app/profile/petitscommerces.bsky.social/post/${body.rkey}`);
 
     const again = emulator.requests.length;
-    await adapter.publish(channel, request());
+    await adapter.publish(channel, request({ link: null }));
     expect(calls(again)).not.toContain('com.atproto.server.createSession');
+  });
+
+  it('resolves a handle to its DID and signs in on the PDS its DID document names, not the resolver', async () => {
+    const otherPds = await new BlueskyEmulator({ accounts: [{ did: plcDid('ciwy'), handle: 'ciwy.example', password: 'ciwy-pass' }] }).start();
+    try {
+      emulator.addAccount({ did: plcDid('ciwy'), handle: 'ciwy.example', password: 'ciwy-pass', pdsUrl: otherPds.url });
+      const ciwy: ChannelContext = { ...channel, channelId: 'bsky-ciwy', handle: '@ciwy.example', externalId: '', credentials: { appPassword: 'ciwy-pass' } };
+      const before = emulator.requests.length;
+      const post = await adapter.publish(ciwy, request({ link: null, text: 'Depuis notre propre serveur' }));
+      expect(calls(before)).toEqual(['com.atproto.identity.resolveHandle', `/${plcDid('ciwy')}`]);
+      expect(otherPds.requests.map((r) => r.path)).toEqual(['/xrpc/com.atproto.server.createSession', '/xrpc/com.atproto.repo.createRecord']);
+      expect(post.externalId).toMatch(new RegExp(`^at://${plcDid('ciwy')}/`));
+      assertRecordsValid(otherPds);
+      // The resolver's own PDS does not host the account: signing in there is refused.
+      const there = await fetch(`${emulator.url}/xrpc/com.atproto.server.createSession`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: 'ciwy.example', password: 'ciwy-pass' }),
+      });
+      expect(there.status).toBe(401);
+    } finally {
+      await otherPds.close();
+    }
+  });
+
+  it('reads a did:web document from the host the DID names', async () => {
+    const web = await new BlueskyEmulator({ accounts: [] }).start();
+    try {
+      web.addAccount({ did: web.didWeb, handle: 'bastina.example', password: 'web-pass', followers: 7 });
+      const bastina: ChannelContext = { ...channel, channelId: 'bsky-web', handle: 'bastina.example', externalId: web.didWeb, credentials: { appPassword: 'web-pass' } };
+      expect((await adapter.readFollowers(bastina)).followers).toBe(7);
+      expect(web.requests.map((r) => r.path)).toEqual(['/.well-known/did.json', '/xrpc/com.atproto.server.createSession', '/xrpc/app.bsky.actor.getProfile']);
+      // Without private hosts allowed (production), neither a local did:web nor a plain-http PDS is used.
+      const strict = new BlueskyAdapter({ baseUrl: emulator.url, plcDirectoryUrl: emulator.url, mediaFetcher: fetcher });
+      expect((await failure(strict.readFollowers({ ...channel, channelId: 'bsky-strict' }))).message).toMatch(/does not use https/);
+    } finally {
+      await web.close();
+    }
+  });
+
+  it('the emulator refuses a record the lexicon refuses (a language that is not a BCP 47 tag)', async () => {
+    const err = await failure(adapter.publish(channel, request({ language: 'pas une langue', link: null })));
+    expect(err.kind).toBe('content');
+    expect(err.message).toMatch(/langs\/0 must be a well-formed BCP 47 language tag/);
+  });
+
+  it('degrades the card to the link\'s host when the page cannot be read', async () => {
+    const post = await adapter.publish(channel, request({ link: 'https://ailleurs.example/x', text: 'Voir https://ailleurs.example/x' }));
+    const stored = emulator.posts.find((p) => p.id === post.externalId)!;
+    expect(stored.extra?.embed).toEqual({ $type: 'app.bsky.embed.external', external: { uri: 'https://ailleurs.example/x', title: 'ailleurs.example', description: '' } });
   });
 
   it('skips the mention facet when the handle does not resolve', async () => {
@@ -107,8 +216,9 @@ describe('BlueskyAdapter against the Bluesky emulator', () => {
   });
 
   it('uploads images as blobs with alt text', async () => {
+    const before = emulator.requests.length;
     const post = await adapter.publish(channel, request({ media: [{ url: 'https://cdn.example/a.png', altText: 'Le marché', type: 'image' }] }));
-    const upload = emulator.requests.find((r) => r.path.endsWith('uploadBlob'))!;
+    const upload = emulator.requests.slice(before).find((r) => r.path.endsWith('uploadBlob'))!;
     expect(upload.headers['content-type']).toBe('image/png');
     const embed = emulator.posts.find((p) => p.id === post.externalId)!.extra?.embed as { images: Array<{ alt: string; image: { mimeType: string } }> };
     expect(embed.images).toEqual([{ alt: 'Le marché', image: expect.objectContaining({ $type: 'blob', mimeType: 'image/png', size: png.length }) }]);
@@ -119,6 +229,21 @@ describe('BlueskyAdapter against the Bluesky emulator', () => {
     emulator.expireAccessTokens();
     const before = emulator.requests.length;
     const post = await adapter.publish(channel, request());
+    expect(calls(before)).toEqual([
+      'com.atproto.identity.resolveHandle',
+      'com.atproto.repo.uploadBlob', // 400 ExpiredToken
+      'com.atproto.server.refreshSession',
+      'com.atproto.repo.uploadBlob',
+      'com.atproto.repo.createRecord',
+    ]);
+    expect(emulator.posts.filter((p) => p.id === post.externalId)).toHaveLength(1);
+  });
+
+  it('refreshes the session when createRecord itself answers ExpiredToken', async () => {
+    await adapter.readFollowers(channel);
+    emulator.expireAccessTokens();
+    const before = emulator.requests.length;
+    const post = await adapter.publish(channel, request({ link: null }));
     expect(calls(before)).toEqual([
       'com.atproto.identity.resolveHandle',
       'com.atproto.repo.createRecord', // 400 ExpiredToken
@@ -173,35 +298,41 @@ describe('BlueskyAdapter against the Bluesky emulator', () => {
   });
 
   it('maps a 5xx before commit to transient, not committed (getRecord shows nothing)', async () => {
-    const req = request();
+    const req = request({ link: null });
+    const since = new Date(Date.now() - 1000);
     emulator.inject({ kind: 'server_error', status: 503 });
     const err = await failure(adapter.publish(channel, req));
     expect(err).toMatchObject({ kind: 'transient', options: { maybeCommitted: false, httpStatus: 503 } });
-    expect(await adapter.findPublished(channel, req)).toBeNull();
+    expect(await adapter.findPublished(channel, req, since)).toBeNull();
   });
 
   it('recognises its own record after a 5xx that followed the commit', async () => {
-    const req = request();
+    const req = request({ link: null });
     emulator.inject({ kind: 'server_error_after_commit' });
     const post = await adapter.publish(channel, req);
-    const stored = emulator.posts.filter((p) => p.extra?.rkey === rkeyFor(req.idempotencyKey));
+    const stored = emulator.posts.filter((p) => p.text === req.text);
     expect(stored).toHaveLength(1);
     expect(post.externalId).toBe(stored[0].id);
-    expect((await adapter.findPublished(channel, req))?.externalId).toBe(stored[0].id);
   });
 
-  it('after a reset past the commit: transient maybe committed, then found, and a retry does not post twice', async () => {
-    const req = request();
+  it('after a reset past the commit: transient maybe committed, then found by its clock id and text, and not confused with another delivery', async () => {
+    const since = new Date(Date.now() - 1000);
+    const req = request({ link: null });
     emulator.inject({ kind: 'connection_reset', afterCommit: true });
     const err = await failure(adapter.publish(channel, req));
     expect(err).toMatchObject({ kind: 'transient', options: { maybeCommitted: true } });
-    const found = await adapter.findPublished(channel, req);
-    expect(found?.externalId).toBe(`at://${DID}/app.bsky.feed.post/${rkeyFor(req.idempotencyKey)}`);
-    const before = emulator.requests.length;
-    const retried = await adapter.publish(channel, req); // createRecord → 500 (rkey taken) → getRecord
-    expect(calls(before)).toEqual(['com.atproto.identity.resolveHandle', 'com.atproto.repo.createRecord', 'com.atproto.repo.getRecord']);
-    expect(retried.externalId).toBe(found?.externalId);
-    expect(emulator.posts.filter((p) => p.id === found?.externalId)).toHaveLength(1);
+    // A later post of the same account with the same text but another delivery's key, and one with another text.
+    const other = request({ link: null, text: req.text });
+    expect(clockIdFor(other.idempotencyKey)).not.toBe(clockIdFor(req.idempotencyKey));
+    await adapter.publish(channel, other);
+    await adapter.publish(channel, request({ link: null }));
+    const found = await adapter.findPublished(channel, req, since);
+    const ours = emulator.posts.filter((p) => p.text === req.text && parseTid(String(p.extra?.rkey))?.clockId === clockIdFor(req.idempotencyKey));
+    expect(ours).toHaveLength(1);
+    expect(found?.externalId).toBe(ours[0].id);
+    // Nothing is found for a delivery that never went out, nor before `since`.
+    expect(await adapter.findPublished(channel, request({ link: null }), since)).toBeNull();
+    expect(await adapter.findPublished(channel, req, new Date(Date.now() + 60_000))).toBeNull();
   });
 
   it('maps a connection reset before the commit and a hang to transient, maybe committed', async () => {
@@ -235,9 +366,9 @@ describe('BlueskyAdapter against the Bluesky emulator', () => {
     expect(creds.refreshToken).toMatch(/^emu-refresh\./);
     expect(creds.appPassword).toBe('app-pass-1');
     // The stored tokens work for a fresh adapter (another worker).
-    const other = new BlueskyAdapter({ baseUrl: emulator.url, mediaFetcher: fetcher });
+    const other = make();
     const before = emulator.requests.length;
     await other.readFollowers({ ...channel, credentials: creds });
-    expect(calls(before)).toEqual(['app.bsky.actor.getProfile']);
+    expect(calls(before)).toEqual([`/${DID}`, 'app.bsky.actor.getProfile']);
   });
 });

@@ -12,14 +12,22 @@ import {
   PublishedPost,
 } from '../network-adapter';
 import { keepAliveAgents } from '../keep-alive-agents';
-import { buildFacets } from './bluesky-facets';
-import { rkeyFor } from './bluesky-rkey';
 import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { MAX_THUMB_BYTES, readLinkPreview } from './bluesky-card';
+import { buildFacets } from './bluesky-facets';
+import { BlueskyIdentityResolver } from './bluesky-identity';
 import { readBlueskyPostMetrics } from './bluesky-post-metrics';
+import { clockIdFor, parseTid, tidFor } from './bluesky-rkey';
 
 export interface BlueskyAdapterOptions {
-  /** PDS / entryway URL, e.g. https://bsky.social (XRPC lives under /xrpc). */
+  /** Where handles are resolved (com.atproto.identity.resolveHandle), e.g. https://bsky.social. Posts go to each account's own PDS. */
   baseUrl: string;
+  /** The did:plc directory (default https://plc.directory). */
+  plcDirectoryUrl?: string;
+  /** Where post pages are (default https://bsky.app); the demo points it at the emulator. */
+  webUrl?: string;
+  /** Allows local PDS, did:web and link-card hosts (tests, the demo); see BlueskyIdentityResolver. */
+  allowPrivateHosts?: boolean;
   timeoutMs?: number;
   mediaFetcher: MediaFetcher;
 }
@@ -27,6 +35,7 @@ export interface BlueskyAdapterOptions {
 interface Session {
   did: string;
   handle: string;
+  pdsUrl: string;
   accessJwt: string;
   refreshJwt: string;
 }
@@ -43,17 +52,27 @@ interface XrpcError {
   message?: string;
 }
 
+interface ListedRecord {
+  uri: string;
+  value?: { text?: unknown; createdAt?: unknown };
+}
+
 const POST = 'app.bsky.feed.post';
 const MAX_IMAGE_BYTES = 2_000_000;
 const HOUR = 3_600_000;
+/** listRecords pages read by a lookup before it gives up (100 records each). */
+const MAX_LOOKUP_PAGES = 5;
 
 /**
  * Bluesky over XRPC (WIRE-FORMATS.md §6). Credentials: `identifier` (defaults to the handle) and
  * `appPassword` (or `password`); `accessToken`/`refreshToken` when a refresh stored them. The
- * session is cached per channel, since createSession is limited to 100 a day.
+ * session is cached per channel, since createSession is limited to 100 a day. Each account is
+ * reached on its own PDS, found from its DID (BlueskyIdentityResolver).
  *
- * Exactly-once: each delivery's record key is derived from its idempotency key, so a retried
- * create hits the same key (the PDS refuses it with a 500) and getRecord tells us it exists.
+ * Exactly-once: a record's key is a TID of the current time whose clock id comes from the
+ * delivery's idempotency key. After an ambiguous failure the pipeline looks before it retries:
+ * findPublished reads the account's records since the first possible attempt and recognises ours
+ * by that clock id and its exact text.
  */
 export class BlueskyAdapter implements NetworkAdapter {
   readonly network = 'bluesky' as const;
@@ -68,37 +87,45 @@ export class BlueskyAdapter implements NetworkAdapter {
 
   private readonly http: AxiosInstance;
   private readonly mediaFetcher: MediaFetcher;
+  private readonly identities: BlueskyIdentityResolver;
   private readonly sessions = new Map<string, Session>();
+  private readonly webUrl: string;
 
   constructor(options: BlueskyAdapterOptions) {
-    this.http = axios.create({
-      baseURL: options.baseUrl.replace(/\/+$/, ''),
-      timeout: options.timeoutMs ?? 15_000,
-      validateStatus: () => true,
-      maxRedirects: 0,
-      ...keepAliveAgents(),
-    });
+    this.webUrl = (options.webUrl ?? 'https://bsky.app').replace(/\/+$/, '');
+    const timeout = options.timeoutMs ?? 15_000;
+    this.http = axios.create({ timeout, validateStatus: () => true, maxRedirects: 0, ...keepAliveAgents() });
     this.mediaFetcher = options.mediaFetcher;
+    this.identities = new BlueskyIdentityResolver({
+      handleResolverUrl: options.baseUrl,
+      plcDirectoryUrl: options.plcDirectoryUrl ?? 'https://plc.directory',
+      fetcher: options.mediaFetcher,
+      allowPrivateHosts: options.allowPrivateHosts ?? false,
+      timeoutMs: timeout,
+    });
   }
 
   async publish(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost> {
     const session = await this.session(channel);
+    // The delivery's text is final (it already holds the tracked link): sent as it is.
     const text = request.text;
     const facets = await buildFacets(text, (handle) => this.resolveHandle(handle));
-    const record: Record<string, unknown> = { $type: POST, text, createdAt: new Date().toISOString() };
+    const now = Date.now();
+    const record: Record<string, unknown> = { $type: POST, text, createdAt: new Date(now).toISOString() };
     if (facets.length) record.facets = facets;
+    if (request.language) record.langs = [request.language];
     if (request.media.length) record.embed = await this.uploadImages(channel, request);
-    const rkey = rkeyFor(request.idempotencyKey);
+    else if (request.link) record.embed = await this.linkCard(channel, request.link);
+    const rkey = tidFor(request.idempotencyKey, now);
 
     const res = await this.authed(channel, { method: 'POST', url: '/xrpc/com.atproto.repo.createRecord', data: { repo: session.did, collection: POST, rkey, record } }, true);
     if (res.status === 200) {
       const { uri } = res.data as { uri: string };
-      return { externalId: uri, url: this.postUrl(channel, rkey), publishedAt: new Date(String(record.createdAt)) };
+      return { externalId: uri, url: this.postUrl(channel, rkey), publishedAt: new Date(now) };
     }
     if (res.status >= 500) {
-      // A 500 is also how the PDS refuses a record key that is already taken: ours, from an earlier
-      // attempt. Either way the server has finished, so getRecord tells what happened.
-      const existing = await this.getPost(channel, request).catch(() => undefined);
+      // The server has finished with the request: getRecord at the key we chose tells whether it committed.
+      const existing = await this.getPost(channel, rkey).catch(() => undefined);
       if (existing) return existing;
       const failure = classify(res, 'create');
       if (existing === null) {
@@ -109,14 +136,42 @@ export class BlueskyAdapter implements NetworkAdapter {
     throw classify(res, 'create');
   }
 
-  /** Looks up the delivery's pre-chosen record key; `since` is not needed. */
-  async findPublished(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost | null> {
-    return this.getPost(channel, request);
+  /**
+   * Reads the account's posts newest first, back to `since`, for a record whose key carries this
+   * delivery's clock id and whose text is the delivery's text.
+   */
+  async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
+    const session = await this.session(channel);
+    const clockId = clockIdFor(request.idempotencyKey);
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
+      const res = await this.authed(channel, {
+        method: 'GET',
+        url: '/xrpc/com.atproto.repo.listRecords',
+        params: { repo: session.did, collection: POST, limit: 100, ...(cursor ? { cursor } : {}) },
+      }, false);
+      if (res.status !== 200) throw classify(res, 'read');
+      const data = res.data as { records?: ListedRecord[]; cursor?: string };
+      const records = Array.isArray(data.records) ? data.records : [];
+      for (const r of records) {
+        const rkey = r.uri.split('/').pop() ?? '';
+        const tid = parseTid(rkey);
+        if (!tid) continue;
+        if (tid.atMs < since.getTime()) return null;
+        if (tid.clockId === clockId && r.value?.text === request.text) {
+          const createdAt = Date.parse(String(r.value?.createdAt ?? ''));
+          return { externalId: r.uri, url: this.postUrl(channel, rkey), publishedAt: new Date(Number.isFinite(createdAt) ? createdAt : tid.atMs) };
+        }
+      }
+      if (!data.cursor || records.length === 0) return null;
+      cursor = data.cursor;
+    }
+    throw new NetworkError('unknown', `Too many Bluesky posts on ${channel.handle} since the first attempt to tell whether this one went out.`);
   }
 
   async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
     const session = await this.session(channel);
-    const res = await this.authed(channel, { method: 'GET', url: '/xrpc/app.bsky.actor.getProfile', params: { actor: channel.externalId || session.did } }, false);
+    const res = await this.authed(channel, { method: 'GET', url: '/xrpc/app.bsky.actor.getProfile', params: { actor: session.did } }, false);
     if (res.status !== 200) throw classify(res, 'read');
     const profile = res.data as { followersCount?: unknown; postsCount?: unknown };
     return {
@@ -142,10 +197,9 @@ export class BlueskyAdapter implements NetworkAdapter {
 
   // --- records -------------------------------------------------------------------------------
 
-  /** The post at the delivery's record key, null when the PDS says RecordNotFound. */
-  private async getPost(channel: ChannelContext, request: PublishRequest): Promise<PublishedPost | null> {
+  /** The post at `rkey`, null when the PDS says RecordNotFound. */
+  private async getPost(channel: ChannelContext, rkey: string): Promise<PublishedPost | null> {
     const session = await this.session(channel);
-    const rkey = rkeyFor(request.idempotencyKey);
     const res = await this.authed(channel, { method: 'GET', url: '/xrpc/com.atproto.repo.getRecord', params: { repo: session.did, collection: POST, rkey } }, false);
     if (res.status === 200) {
       const found = res.data as { uri: string; value?: { createdAt?: unknown } };
@@ -163,45 +217,58 @@ export class BlueskyAdapter implements NetworkAdapter {
       if (item.type !== 'image') throw new NetworkError('content', 'Chorus cannot post videos to Bluesky yet; use images.');
       const file = await this.mediaFetcher.fetch(item.url);
       if (file.bytes.length > MAX_IMAGE_BYTES) throw new NetworkError('content', `An image is larger than Bluesky's 2 MB limit (${item.url}).`);
-      const res = await this.authed(channel, {
-        method: 'POST',
-        url: '/xrpc/com.atproto.repo.uploadBlob',
-        data: file.bytes,
-        headers: { 'Content-Type': file.contentType },
-      }, false);
-      if (res.status !== 200) throw classify(res, 'upload');
-      images.push({ image: (res.data as { blob: BlobRef }).blob, alt: item.altText ?? '' });
+      images.push({ image: await this.uploadBlob(channel, file), alt: item.altText ?? '' });
     }
     return { $type: 'app.bsky.embed.images', images };
   }
 
+  /** The link's preview card; its image is uploaded as a blob when the page names one that fits. */
+  private async linkCard(channel: ChannelContext, link: string): Promise<Record<string, unknown>> {
+    const preview = await readLinkPreview(link, this.mediaFetcher);
+    const external: Record<string, unknown> = { uri: link, title: preview.title, description: preview.description };
+    if (preview.imageUrl) {
+      const image = await this.mediaFetcher.fetch(preview.imageUrl).catch(() => null);
+      if (image && image.contentType.startsWith('image/') && image.bytes.length <= MAX_THUMB_BYTES) {
+        external.thumb = await this.uploadBlob(channel, image);
+      }
+    }
+    return { $type: 'app.bsky.embed.external', external };
+  }
+
+  private async uploadBlob(channel: ChannelContext, file: { bytes: Buffer; contentType: string }): Promise<BlobRef> {
+    const res = await this.authed(channel, {
+      method: 'POST',
+      url: '/xrpc/com.atproto.repo.uploadBlob',
+      data: file.bytes,
+      headers: { 'Content-Type': file.contentType },
+    }, false);
+    if (res.status !== 200) throw classify(res, 'upload');
+    return (res.data as { blob: BlobRef }).blob;
+  }
+
   /** A mention's DID, or null when the handle does not resolve (the mention then stays plain text). */
   private async resolveHandle(handle: string): Promise<string | null> {
-    try {
-      const res = await this.http.get<{ did?: unknown }>('/xrpc/com.atproto.identity.resolveHandle', { params: { handle } });
-      return res.status === 200 && typeof res.data?.did === 'string' ? res.data.did : null;
-    } catch {
-      return null;
-    }
+    return this.identities.didOfHandle(handle).catch(() => null);
   }
 
   private postUrl(channel: ChannelContext, rkey: string): string {
     const who = this.sessions.get(channel.channelId)?.handle ?? channel.handle.replace(/^@/, '');
-    return `https://bsky.app/profile/${who}/post/${rkey}`;
+    return `${this.webUrl}/profile/${who}/post/${rkey}`;
   }
 
   // --- sessions ------------------------------------------------------------------------------
 
   /**
-   * Sends an authenticated call. On ExpiredToken the session is refreshed and the call sent once
-   * more; a second refusal is an auth error. Other answers are returned for the caller to read.
+   * Sends an authenticated call to the account's PDS. On ExpiredToken the session is refreshed
+   * and the call sent once more; a second refusal is an auth error. Other answers are returned
+   * for the caller to read.
    */
   private async authed(channel: ChannelContext, config: AxiosRequestConfig, isCreate: boolean): Promise<AxiosResponse<unknown>> {
     let session = await this.session(channel);
-    let res = await this.send(config, session.accessJwt, isCreate);
+    let res = await this.send(session.pdsUrl, config, session.accessJwt, isCreate);
     if (errorName(res) === 'ExpiredToken') {
       session = await this.renew(channel);
-      res = await this.send(config, session.accessJwt, isCreate);
+      res = await this.send(session.pdsUrl, config, session.accessJwt, isCreate);
     }
     const name = errorName(res);
     if (name === 'ExpiredToken' || name === 'InvalidToken') {
@@ -211,9 +278,9 @@ export class BlueskyAdapter implements NetworkAdapter {
     return res;
   }
 
-  private async send(config: AxiosRequestConfig, token: string | undefined, isCreate: boolean): Promise<AxiosResponse<unknown>> {
+  private async send(pdsUrl: string, config: AxiosRequestConfig, token: string | undefined, isCreate: boolean): Promise<AxiosResponse<unknown>> {
     try {
-      return await this.http.request({ ...config, headers: { ...config.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
+      return await this.http.request({ ...config, url: `${pdsUrl}${config.url ?? ''}`, headers: { ...config.headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) } });
     } catch (err) {
       throw transportError(err, 'Bluesky', isCreate);
     }
@@ -224,7 +291,8 @@ export class BlueskyAdapter implements NetworkAdapter {
     if (cached) return cached;
     const { accessToken, refreshToken } = channel.credentials;
     if (typeof accessToken === 'string' && typeof refreshToken === 'string' && channel.externalId.startsWith('did:')) {
-      const stored = { did: channel.externalId, handle: channel.handle.replace(/^@/, ''), accessJwt: accessToken, refreshJwt: refreshToken };
+      const { pdsUrl } = await this.identities.resolve(channel.externalId);
+      const stored = { did: channel.externalId, handle: channel.handle.replace(/^@/, ''), pdsUrl, accessJwt: accessToken, refreshJwt: refreshToken };
       this.sessions.set(channel.channelId, stored);
       return stored;
     }
@@ -234,8 +302,8 @@ export class BlueskyAdapter implements NetworkAdapter {
   /** refreshSession with the refresh token; if that is refused, a new session from the app password. */
   private async renew(channel: ChannelContext): Promise<Session> {
     const current = this.sessions.get(channel.channelId) ?? (await this.session(channel));
-    const res = await this.send({ method: 'POST', url: '/xrpc/com.atproto.server.refreshSession' }, current.refreshJwt, false);
-    if (res.status === 200) return this.keep(channel, res.data);
+    const res = await this.send(current.pdsUrl, { method: 'POST', url: '/xrpc/com.atproto.server.refreshSession' }, current.refreshJwt, false);
+    if (res.status === 200) return this.keep(channel, current.pdsUrl, res.data);
     const name = errorName(res);
     if (res.status === 429 || res.status >= 500) throw classify(res, 'read');
     this.sessions.delete(channel.channelId);
@@ -243,21 +311,27 @@ export class BlueskyAdapter implements NetworkAdapter {
     throw classify(res, 'read');
   }
 
+  /** Signs in on the account's own PDS (found from its DID, or its handle when no DID is stored yet). */
   private async createSession(channel: ChannelContext): Promise<Session> {
     const identifier = String(channel.credentials.identifier ?? channel.handle.replace(/^@/, ''));
     const password = channel.credentials.appPassword ?? channel.credentials.password;
     if (typeof password !== 'string' || !password) {
       throw new NetworkError('auth', `Bluesky needs the app password of ${channel.handle} again; reconnect the account.`);
     }
-    const res = await this.send({ method: 'POST', url: '/xrpc/com.atproto.server.createSession', data: { identifier, password } }, undefined, false);
-    if (res.status !== 200) throw classify(res, 'session');
-    return this.keep(channel, res.data);
+    const identity = await this.identities.resolve(channel.externalId.startsWith('did:') ? channel.externalId : identifier);
+    const res = await this.send(identity.pdsUrl, { method: 'POST', url: '/xrpc/com.atproto.server.createSession', data: { identifier, password } }, undefined, false);
+    if (res.status !== 200) {
+      // A PDS that no longer knows the account: it may have moved; look it up afresh next time.
+      this.identities.forget(channel.externalId.startsWith('did:') ? channel.externalId : identifier);
+      throw classify(res, 'session');
+    }
+    return this.keep(channel, identity.pdsUrl, res.data);
   }
 
-  private keep(channel: ChannelContext, data: unknown): Session {
+  private keep(channel: ChannelContext, pdsUrl: string, data: unknown): Session {
     const d = data as Partial<Session>;
     if (!d.did || !d.accessJwt || !d.refreshJwt) throw new NetworkError('unknown', 'Bluesky answered the sign-in with something unexpected.');
-    const session: Session = { did: d.did, handle: d.handle ?? channel.handle.replace(/^@/, ''), accessJwt: d.accessJwt, refreshJwt: d.refreshJwt };
+    const session: Session = { did: d.did, handle: d.handle ?? channel.handle.replace(/^@/, ''), pdsUrl, accessJwt: d.accessJwt, refreshJwt: d.refreshJwt };
     this.sessions.set(channel.channelId, session);
     return session;
   }

@@ -5,7 +5,15 @@ import { InstagramAdapter } from './instagram.adapter';
 
 const ACCOUNT = { id: '17841405822304914', username: 'costo.paris', token: 'EAAGigtokenA', followers: 1523, mediaCount: 87 };
 const OTHER = { id: '17841400000000001', username: 'bastina', token: 'EAAGigtokenB' };
-const IMAGE: MediaItem = { url: 'https://cdn.example/halle-pajol.jpg', type: 'image', altText: 'La Halle Pajol' };
+/** Images are fetched by the emulator, as by Meta: a second emulator serves them (CDN). */
+const cdn = new InstagramEmulator({ accounts: [] });
+let IMAGE: MediaItem;
+const image = (w: number, h: number, format = 'jpeg') => `${cdn.url}/_emulator/image?w=${w}&h=${h}&format=${format}`;
+beforeAll(async () => {
+  await cdn.start();
+  IMAGE = { url: image(1080, 1350), type: 'image', altText: 'La Halle Pajol' };
+});
+afterAll(() => cdn.close());
 
 function channel(token = ACCOUNT.token): ChannelContext {
   return { channelId: 'ch-ig-1', network: 'instagram', handle: 'costo.paris', externalId: ACCOUNT.id, instanceUrl: null, credentials: { accessToken: token } };
@@ -15,6 +23,12 @@ let seq = 0;
 function request(text?: string, extra: Partial<PublishRequest> = {}): PublishRequest {
   seq += 1;
   return { deliveryId: `d-${seq}`, idempotencyKey: `k-${seq}`, text: text ?? `Balade au Marché Vernaison n°${seq}`, media: [IMAGE], link: null, ...extra };
+}
+
+/** A request whose attempts' containers are kept, as the pipeline keeps them (attemptRefs). */
+function kept(req: PublishRequest): PublishRequest {
+  const refs: string[] = [];
+  return { ...req, attemptRefs: refs, rememberAttemptRef: async (ref) => void refs.push(ref) };
 }
 
 async function failure(p: Promise<unknown>): Promise<NetworkError> {
@@ -114,9 +128,26 @@ describe('InstagramAdapter against InstagramEmulator', () => {
     });
 
     it('publishes several images as a carousel', async () => {
-      await adapter.publish(channel(), request(undefined, { media: [IMAGE, { url: 'https://cdn.example/2.jpg', type: 'image' }] }));
+      await adapter.publish(channel(), request(undefined, { media: [IMAGE, { url: image(1910, 1000), type: 'image' }] }));
       expect(emu.posts).toHaveLength(1);
-      expect(emu.posts[0].extra).toMatchObject({ mediaType: 'CAROUSEL_ALBUM', children: [IMAGE.url, 'https://cdn.example/2.jpg'] });
+      expect(emu.posts[0].extra).toMatchObject({ mediaType: 'CAROUSEL_ALBUM', children: [IMAGE.url, image(1910, 1000)] });
+    });
+
+    it.each([
+      ['a PNG', [1080, 1080, 'png'] as const, 36001],
+      ['a JPEG taller than 4:5', [1080, 1920, 'jpeg'] as const, 36003],
+      ['a JPEG wider than 1.91:1', [2000, 1000, 'jpeg'] as const, 36003],
+    ])('the emulator refuses %s as Graph does, and the adapter reports it as content', async (_name, [w, h, format], graphCode) => {
+      const err = await failure(adapter.publish(channel(), request(undefined, { media: [{ url: image(w, h, format), type: 'image' }] })));
+      expect(err.kind).toBe('content');
+      expect(err.options.networkCode).toMatch(new RegExp(`^${graphCode}`));
+      expect(emu.posts).toHaveLength(0);
+    });
+
+    it('an image the emulator cannot fetch is refused with 9004/2207052', async () => {
+      const err = await failure(adapter.publish(channel(), request(undefined, { media: [{ url: 'https://cdn.example/missing.jpg', type: 'image' }] })));
+      expect(err.kind).toBe('content');
+      expect(err.options.networkCode).toMatch(/^9004/);
     });
 
     it('declares the 50-per-24h publishing limit', () => {
@@ -264,7 +295,7 @@ describe('InstagramAdapter against InstagramEmulator', () => {
 
     it('finds the post after a committed-then-5xx on media_publish, and null for another caption', async () => {
       const since = new Date();
-      const req = request('Publié puis 500');
+      const req = kept(request('Publié puis 500'));
       emu.inject({ kind: 'server_error_after_commit' });
       expect(await failure(adapter.publish(channel(), req))).toMatchObject({ kind: 'transient', options: { maybeCommitted: true } });
       expect(emu.posts).toHaveLength(1);
@@ -284,9 +315,37 @@ describe('InstagramAdapter against InstagramEmulator', () => {
       expect(emu.posts).toHaveLength(1);
     });
 
-    it('throws, rather than answering "absent", when the lookup fails', async () => {
-      emu.inject({ kind: 'server_error' }, `/${ACCOUNT.id}/media`);
-      expect(await failure(adapter.findPublished(channel(), request(), new Date()))).toMatchObject({ kind: 'transient', options: { maybeCommitted: false } });
+    it('throws, rather than answering "absent", when the container cannot be read', async () => {
+      const req = kept(request());
+      emu.inject({ kind: 'connection_reset', afterCommit: true });
+      await failure(adapter.publish(channel(), req));
+      emu.inject({ kind: 'server_error' }, 'status');
+      expect(await failure(adapter.findPublished(channel(), req, new Date()))).toMatchObject({ kind: 'transient', options: { maybeCommitted: false } });
+    });
+
+    it('reads the container, not the captions: a post with the same caption from another delivery is not taken for ours', async () => {
+      const since = new Date();
+      const published = kept(request('Même légende'));
+      await adapter.publish(channel(), published);
+      const ours = kept(request('Même légende'));
+      // Our attempt got its container FINISHED but never reached media_publish (crash before it).
+      emu.inject({ kind: 'connection_reset' }, `/${ACCOUNT.id}/media_publish`);
+      await failure(adapter.publish(channel(), ours));
+      expect(emu.posts).toHaveLength(1);
+      expect(await adapter.findPublished(channel(), ours, since)).toBeNull();
+      expect((await adapter.findPublished(channel(), published, since))?.externalId).toBe(emu.posts[0].id);
+    });
+
+    it('waits minutes for a container, not a fixed number of reads (maxWaitMs bounds it)', async () => {
+      const patient = new InstagramAdapter({ baseUrl: `${emu.url}/v20.0`, timeoutMs: 400, pollIntervalMs: 1, maxWaitMs: 60_000 });
+      emu.inject({ kind: 'container_in_progress', polls: 12 }, 'container');
+      await patient.publish(channel(), request());
+      expect(statusReads()).toBe(13);
+      expect(emu.posts).toHaveLength(1);
+      const hasty = new InstagramAdapter({ baseUrl: `${emu.url}/v20.0`, timeoutMs: 400, pollIntervalMs: 50, maxWaitMs: 100 });
+      emu.inject({ kind: 'container_in_progress', polls: 50 }, 'container');
+      expect(await failure(hasty.publish(channel(), request()))).toMatchObject({ kind: 'transient', options: { networkCode: 'IN_PROGRESS' } });
+      expect(emu.posts).toHaveLength(1);
     });
   });
 

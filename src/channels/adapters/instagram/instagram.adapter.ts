@@ -22,9 +22,11 @@ import {
 } from '../network-adapter';
 
 export interface InstagramAdapterOptions extends GraphAdapterOptions {
-  /** Pause between container status reads; default 3 s (tests use 0). */
+  /** First pause between container status reads, doubled after each read up to a minute; default 3 s (tests use 0). */
   pollIntervalMs?: number;
-  /** Status reads before giving up on a container still IN_PROGRESS; default 20 (about a minute). */
+  /** How long a container may stay IN_PROGRESS before Chorus gives up for this attempt; default 10 minutes (videos take minutes). */
+  maxWaitMs?: number;
+  /** A cap on status reads (tests); default none beyond maxWaitMs. */
   maxPolls?: number;
   /** Publications allowed per 24 h (content_publishing_limit quota_total); default 50. */
   dailyPublishLimit?: number;
@@ -49,6 +51,9 @@ interface MediaPage {
   data?: Array<{ id: string; caption?: string; timestamp?: string; permalink?: string }>;
 }
 
+const MAX_POLL_INTERVAL_MS = 60_000;
+const MAX_NOT_READY_RETRIES = 20;
+
 /**
  * Publishes on an Instagram professional account through the Graph content-publishing API
  * (WIRE-FORMATS.md §3): create a container from a public image or video URL (Meta fetches it),
@@ -57,22 +62,22 @@ interface MediaPage {
  *
  * Lost answers: the id of each attempt's container is kept by the pipeline (attemptRefs) before
  * media_publish, and checked before another is created: a FINISHED one is published instead of a
- * new one, a PUBLISHED one proves the earlier attempt went through. A container does not name the
- * media it became, so findPublished matches the caption of the account's recent media published
- * after `since`: two deliveries with the same caption on the same account within minutes could
- * be confused.
+ * new one, a PUBLISHED one proves the earlier attempt went through. Crash recovery (findPublished)
+ * reads those containers' status_code: only PUBLISHED counts as published, never a caption match.
  */
 export class InstagramAdapter implements NetworkAdapter {
   readonly network = 'instagram' as const;
   readonly postingLimits: PostingLimit[];
   private readonly graph: GraphClient;
   private readonly pollIntervalMs: number;
+  private readonly maxWaitMs: number;
   private readonly maxPolls: number;
 
   constructor(options: InstagramAdapterOptions = {}) {
     this.graph = new GraphClient('Instagram', options.baseUrl ?? INSTAGRAM_PRODUCTION_BASE_URL, options.timeoutMs);
     this.pollIntervalMs = options.pollIntervalMs ?? 3000;
-    this.maxPolls = Math.max(1, options.maxPolls ?? 20);
+    this.maxWaitMs = options.maxWaitMs ?? 10 * 60_000;
+    this.maxPolls = Math.max(1, options.maxPolls ?? Number.MAX_SAFE_INTEGER);
     this.postingLimits = [{ posts: options.dailyPublishLimit ?? 50, windowMs: 24 * 60 * 60_000 }];
   }
 
@@ -148,15 +153,25 @@ export class InstagramAdapter implements NetworkAdapter {
     }
   }
 
+  /**
+   * Whether one of this delivery's containers (attemptRefs) was published: only a PUBLISHED
+   * status_code says so. The media it became is then found among the account's recent media (a
+   * container does not name it): the one with our caption since `since`, else the container's id
+   * stands in. No container kept means media_publish was never called.
+   */
   async findPublished(channel: ChannelContext, request: PublishRequest, since: Date): Promise<PublishedPost | null> {
     const token = accessToken(channel);
+    let publishedContainer: string | undefined;
+    for (const id of request.attemptRefs ?? []) {
+      const state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(id)}`, { fields: 'status_code', access_token: token });
+      if (state.status_code === 'PUBLISHED') publishedContainer = id;
+    }
+    if (!publishedContainer) return null;
     const start = since.getTime() - PUBLISHED_LOOKUP_SKEW_MS;
     const wanted = normalizeForMatch(request.text);
-    const page = await this.graph.get<MediaPage>(channel, `/${encodeURIComponent(channel.externalId)}/media`, {
-      fields: 'id,caption,media_type,permalink,timestamp',
-      limit: String(LOOKUP_LIMIT),
-      access_token: token,
-    });
+    const page = await this.graph
+      .get<MediaPage>(channel, `/${encodeURIComponent(channel.externalId)}/media`, { fields: 'id,caption,media_type,permalink,timestamp', limit: String(LOOKUP_LIMIT), access_token: token })
+      .catch(() => ({ data: [] }) as MediaPage);
     for (const media of page.data ?? []) {
       const at = media.timestamp ? parseGraphTime(media.timestamp) : undefined;
       if (at && at.getTime() < start) continue;
@@ -164,7 +179,7 @@ export class InstagramAdapter implements NetworkAdapter {
         return { externalId: media.id, url: media.permalink ?? null, publishedAt: at ?? new Date() };
       }
     }
-    return null;
+    return { externalId: publishedContainer, url: null, publishedAt: new Date() };
   }
 
   async readFollowers(channel: ChannelContext): Promise<FollowerReading> {
@@ -189,10 +204,20 @@ export class InstagramAdapter implements NetworkAdapter {
     return created.id;
   }
 
-  /** Bounded polling of a container until FINISHED; ERROR and EXPIRED end it. */
+  /**
+   * Polls a container until FINISHED (ERROR and EXPIRED end it), for up to maxWaitMs: an image
+   * is ready in seconds, a video or Reel can take minutes. The pause doubles up to a minute, as
+   * Meta asks for status reads no more often than that once processing is long.
+   */
   private async waitUntilFinished(channel: ChannelContext, containerId: string): Promise<void> {
+    const deadline = Date.now() + this.maxWaitMs;
+    let pause = this.pollIntervalMs;
     for (let poll = 0; poll < this.maxPolls; poll++) {
-      if (poll > 0) await sleep(this.pollIntervalMs);
+      if (poll > 0) {
+        if (Date.now() + pause > deadline) break;
+        await sleep(pause);
+        pause = Math.min(pause * 2, MAX_POLL_INTERVAL_MS);
+      }
       const state = await this.graph.get<ContainerState>(channel, `/${encodeURIComponent(containerId)}`, {
         fields: 'status_code,status',
         access_token: accessToken(channel),
@@ -212,7 +237,7 @@ export class InstagramAdapter implements NetworkAdapter {
         // IN_PROGRESS: keep polling.
       }
     }
-    throw new NetworkError('transient', 'Instagram is still processing the image or video. Chorus will try again.', {
+    throw new NetworkError('transient', `Instagram was still processing the image or video after ${Math.round(this.maxWaitMs / 60_000)} minutes. Chorus will try again.`, {
       maybeCommitted: false,
       networkCode: 'IN_PROGRESS',
     });
@@ -221,7 +246,8 @@ export class InstagramAdapter implements NetworkAdapter {
   /** media_publish; "not ready" (9007/2207027) means wait and ask again, within the polling budget. */
   private async publishContainer(channel: ChannelContext, user: string, containerId: string): Promise<string> {
     const params = { creation_id: containerId, access_token: accessToken(channel) };
-    for (let attempt = 0; attempt < this.maxPolls; attempt++) {
+    // Meta advises retrying "not ready" a couple of times over a minute or two.
+    for (let attempt = 0; attempt < Math.min(this.maxPolls, MAX_NOT_READY_RETRIES); attempt++) {
       if (attempt > 0) await sleep(this.pollIntervalMs);
       try {
         // Raw call: "not ready" has to be recognised before classification turns it into an error.
