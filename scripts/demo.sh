@@ -36,6 +36,9 @@ export LOG_LEVEL="${LOG_LEVEL:-warn}"
 # Demo pace: poll followers every 5 minutes (6 hours in production), reconcile every 5 s.
 export ANALYTICS_SNAPSHOT_INTERVAL_MINUTES="${ANALYTICS_SNAPSHOT_INTERVAL_MINUTES:-5}"
 export RECONCILE_INTERVAL_MS="${RECONCILE_INTERVAL_MS:-5000}"
+# Per-post figures read 2 and 10 minutes after publication as well, so the demo shows reach within minutes.
+export ANALYTICS_POST_METRIC_AGES="${ANALYTICS_POST_METRIC_AGES:-2m,10m,1h,24h,7d,28d}"
+export ANALYTICS_POST_METRIC_TICK_MS="${ANALYTICS_POST_METRIC_TICK_MS:-30000}"
 # /metrics: a random token kept beside the demo key; the worker's port follows PORT (3000 -> 9464).
 [ -f .services/demo-metrics-token ] || node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))' > .services/demo-metrics-token
 export METRICS_TOKEN="${METRICS_TOKEN:-$(cat .services/demo-metrics-token)}"

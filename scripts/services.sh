@@ -14,7 +14,8 @@ dir="$root/.services"
 mkdir -p "$dir"
 PG_PORT="${CHORUS_PRIVATE_PG_PORT:-55432}"
 REDIS_PORT="${CHORUS_PRIVATE_REDIS_PORT:-56379}"
-PGBOUNCER_PORT="${CHORUS_PRIVATE_PGBOUNCER_PORT:-56433}"
+# One PgBouncer per checkout (its own config under .services/), on a port derived from the path.
+PGBOUNCER_PORT="${CHORUS_PRIVATE_PGBOUNCER_PORT:-$((56433 + $(printf '%s' "$root" | cksum | cut -d' ' -f1) % 500))}"
 
 log() { echo "[services] $*" >&2; }
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -70,7 +71,6 @@ ensure_redis() {
 # if any, is left alone). Trust authentication on 127.0.0.1 only, like the private PostgreSQL.
 ensure_pgbouncer() {
   local host="$1" port="$2" d="$dir/pgbouncer"
-  if answers 127.0.0.1 "$PGBOUNCER_PORT"; then echo "postgres://postgres@127.0.0.1:$PGBOUNCER_PORT"; return; fi
   command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
   local bin; bin=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
   mkdir -p "$d"
@@ -96,6 +96,13 @@ pidfile = $d/pgbouncer.pid
 INI
   # PgBouncer refuses to run as root.
   chown -R postgres:postgres "$d"
+  if [ -f "$d/pgbouncer.pid" ] && kill -0 "$(cat "$d/pgbouncer.pid")" 2>/dev/null; then
+    if answers 127.0.0.1 "$PGBOUNCER_PORT"; then
+      kill -HUP "$(cat "$d/pgbouncer.pid")"  # ours, already running: reload the config written above
+      echo "postgres://postgres@127.0.0.1:$PGBOUNCER_PORT"; return
+    fi
+    kill "$(cat "$d/pgbouncer.pid")"; sleep 1  # ours, on another port: start again
+  fi
   log "starting a private PgBouncer (transaction pooling) on port $PGBOUNCER_PORT"
   runuser -u postgres -- "$bin" -d "$d/pgbouncer.ini" >&2
   for _ in $(seq 1 50); do answers 127.0.0.1 "$PGBOUNCER_PORT" && break; sleep 0.1; done

@@ -167,8 +167,20 @@ async function run(databaseUrl: string): Promise<void> {
     );
   }
   const metricsLoadMs = Date.now() - t1;
+  // Tracked links on one delivery in ten, each clicked on three days.
+  await db.query(
+    `INSERT INTO tracked_links (code, delivery_id, target_url)
+     SELECT 'b' || lpad(d.n::text, 8, '0'), d.id, 'https://costo.example/' || d.n FROM delivery_seq d WHERE d.n % 10 = 0`,
+  );
+  await db.query(
+    `INSERT INTO link_clicks (link_id, day, clicks)
+     SELECT l.id, (l.created_at AT TIME ZONE 'Europe/Paris')::date - k, 1 + k FROM tracked_links l CROSS JOIN generate_series(0, 2) k`,
+  );
+  await db.query(`VACUUM ANALYZE tracked_links`);
+  await db.query(`VACUUM ANALYZE link_clicks`);
   await db.query(`VACUUM ANALYZE post_metric_snapshots`);
   await db.query(`VACUUM ANALYZE post_metrics_latest`);
+  await db.query(`VACUUM ANALYZE post_output_totals`);
   await db.query(`VACUUM ANALYZE posts`);
   const metricRows = Number((await db.query(`SELECT count(*) FROM post_metric_snapshots`)).rows[0].count);
   console.log(`inserted ${metricRows} per-post metric snapshots in ${metricsLoadMs} ms (latest figures: ${(await db.query(`SELECT count(*) FROM post_metrics_latest`)).rows[0].count})`);
@@ -196,7 +208,7 @@ async function run(databaseUrl: string): Promise<void> {
   ]);
   await time(db, 'reciprocal visibility (views) over 100,000 deliveries', RECIPROCAL_VIEWS_SQL, windowParams);
   const [totals] = (await db.query(outputsSql('campaign'), windowParams)).rows;
-  console.log(`outputs: ${totals.deliveries} deliveries, ${totals.posts} posts, views ${totals.views} over ${totals.views_n} deliveries, engagements ${totals.engagements}`);
+  console.log(`outputs: ${totals.deliveries} deliveries, ${totals.posts} posts, views ${totals.views} over ${totals.views_n} deliveries, engagements ${totals.engagements}, tracked clicks ${totals.tracked_clicks}`);
 
   // A sanity check that the figures are real: a steady channel's lift is ~0.
   const check = (await db.query(CHANNEL_INDICATORS_WITH_LIFT_SQL, windowParams)).rows;

@@ -36,6 +36,7 @@ const KEY_OF: Record<OutputLevel, string> = {
  * their own counters, per group. $1 campaign, $2 from, $3 to.
  */
 export function outputsSql(level: OutputLevel): string {
+  if (level === 'campaign' || level === 'track' || level === 'post') return perPostOutputsSql(level);
   return `
 WITH per_post AS (
   SELECT ${KEY_OF[level]} AS key, m.post_id,
@@ -76,14 +77,39 @@ groups AS (
 ),
 clicks AS (
   SELECT ${KEY_OF[level]} AS key, sum(lc.clicks)::bigint AS clicks
-    FROM post_metrics_latest m
-    JOIN tracked_links l ON l.delivery_id = m.delivery_id
-    JOIN link_clicks lc ON lc.link_id = l.id
+    FROM link_clicks lc
+    JOIN tracked_links l ON l.id = lc.link_id
+    JOIN post_metrics_latest m ON m.delivery_id = l.delivery_id
    WHERE m.campaign_id = $1 AND m.published_at > $2::timestamptz AND m.published_at <= $3::timestamptz
    GROUP BY 1
 )
 SELECT g.*, coalesce(c.clicks, 0)::bigint AS tracked_clicks
   FROM groups g LEFT JOIN clicks c ON c.key IS NOT DISTINCT FROM g.key
+ ORDER BY g.key`;
+}
+
+const FIGURE_COLUMNS = ['views', 'reach', 'likes', 'reposts', 'replies', 'quotes', 'saves', 'video_views', 'network_clicks', 'engagements'];
+
+/**
+ * The same figures for the levels a post belongs to whole (campaign, track, post), from the per-post
+ * sums of post_output_totals: a campaign's posts rather than its deliveries (about five times fewer
+ * rows). A post counts in the window by its first publication. $1 campaign, $2 from, $3 to.
+ */
+function perPostOutputsSql(level: 'campaign' | 'track' | 'post'): string {
+  const key = level === 'campaign' ? 'NULL::text' : level === 'track' ? 'o.track_id::text' : 'o.post_id::text';
+  return `
+WITH groups AS (
+  SELECT ${key} AS key,
+         sum(o.deliveries)::int AS deliveries, count(*)::int AS posts, sum(o.deliveries_read)::int AS deliveries_read,
+         ${FIGURE_COLUMNS.map((f) => `sum(o.${f})::bigint AS ${f}, sum(o.${f}_n)::int AS ${f}_n`).join(',\n         ')},
+         sum(o.rate_engagements)::bigint AS rate_engagements, sum(o.rate_views)::bigint AS rate_views,
+         max(o.last_read_at) AS last_read_at,
+         sum(o.tracked_clicks)::bigint AS tracked_clicks
+    FROM post_output_totals o
+   WHERE o.campaign_id = $1 AND o.published_at > $2::timestamptz AND o.published_at <= $3::timestamptz
+   GROUP BY 1
+)
+SELECT g.* FROM groups g
  ORDER BY g.key`;
 }
 
@@ -102,19 +128,14 @@ SELECT f.partner_id AS featured_id, m.partner_id AS publisher_id,
 
 /**
  * The campaign's posts that went furthest in the window: views summed over their deliveries, then
- * engagements. Posts with no reading yet are not ranked. $1 campaign, $2 from, $3 to, $4 how many.
+ * engagements (post_output_totals). Posts with no reading yet are not ranked. $1 campaign, $2 from,
+ * $3 to, $4 how many.
  */
 export const TOP_POSTS_SQL = `
-SELECT m.post_id,
-       count(m.taken_at)::int AS deliveries_read,
-       sum(m.views)::bigint AS views, count(m.views)::int AS views_n,
-       sum(${ENGAGEMENTS})::bigint AS engagements, count(${ENGAGEMENTS})::int AS engagements_n,
-       min(m.published_at) AS published_at, max(m.taken_at) AS last_read_at
-  FROM post_metrics_latest m
- WHERE m.campaign_id = $1 AND m.published_at > $2::timestamptz AND m.published_at <= $3::timestamptz
- GROUP BY m.post_id
-HAVING count(m.taken_at) > 0
- ORDER BY sum(m.views) DESC NULLS LAST, sum(${ENGAGEMENTS}) DESC NULLS LAST, m.post_id
+SELECT o.post_id, o.deliveries_read, o.views, o.views_n, o.engagements, o.engagements_n, o.published_at, o.last_read_at
+  FROM post_output_totals o
+ WHERE o.campaign_id = $1 AND o.published_at > $2::timestamptz AND o.published_at <= $3::timestamptz AND o.deliveries_read > 0
+ ORDER BY o.views DESC NULLS LAST, o.engagements DESC NULLS LAST, o.post_id
  LIMIT $4
 `;
 

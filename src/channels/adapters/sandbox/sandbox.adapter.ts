@@ -7,6 +7,8 @@ import {
   PublishRequest,
   PublishedPost,
 } from '../network-adapter';
+import type { PostMetricsReading, PublishedPostRef } from '../post-metrics';
+import { sandboxPostMetrics } from './sandbox-post-metrics';
 
 /**
  * Where the sandbox keeps its state. The API and the worker are separate processes, so a demo
@@ -78,6 +80,11 @@ export class SandboxAdapter implements NetworkAdapter {
       await this.store.set(countKey(channel.channelId), String(count + 1));
       return toPublished(post);
     });
+  }
+
+  /** Per-post figures (issue 21), made up: see sandbox-post-metrics.ts. */
+  async readPostMetrics(_channel: ChannelContext, post: PublishedPostRef): Promise<PostMetricsReading> {
+    return sandboxPostMetrics(post, this.clock());
   }
 
   async findPublished(_channel: ChannelContext, request: PublishRequest): Promise<PublishedPost | null> {
