@@ -16,6 +16,18 @@ describe('loadEnv', () => {
     expect(env.WORKER_CONCURRENCY).toBe(400);
   });
 
+  it('takes the network API versions and the X plan limits from the environment, with current defaults', () => {
+    const env = loadEnv(valid);
+    expect(env.LINKEDIN_API_VERSION).toMatch(/^\d{6}$/);
+    expect(env.META_GRAPH_VERSION).toMatch(/^v\d+\.0$/);
+    expect(env.X_POSTS_PER_15MIN).toBe(100);
+    expect(env.X_POSTS_PER_24H).toBeUndefined();
+    const set = loadEnv({ ...valid, LINKEDIN_API_VERSION: '202609', META_GRAPH_VERSION: 'v26.0', X_POSTS_PER_24H: '500' });
+    expect([set.LINKEDIN_API_VERSION, set.META_GRAPH_VERSION, set.X_POSTS_PER_24H]).toEqual(['202609', 'v26.0', 500]);
+    expect(() => loadEnv({ ...valid, LINKEDIN_API_VERSION: '2026-09' })).toThrow(/LINKEDIN_API_VERSION is malformed/);
+    expect(() => loadEnv({ ...valid, META_GRAPH_VERSION: '25' })).toThrow(/META_GRAPH_VERSION is malformed/);
+  });
+
   it('names a missing variable on one line', () => {
     const { DATABASE_URL: _omit, ...rest } = valid;
     expect(() => loadEnv(rest)).toThrow(EnvError);

@@ -19,8 +19,11 @@ describe('/health and network API versions', () => {
   });
 
   it('reports each version with its end and a warning naming the variable to change, without failing the check', async () => {
-    const res = await t.http().get('/health').expect(200);
-    const versions = res.body.info.networkApiVersions;
+    // The other checks (a 2 s database ping) may fail on a starved test machine: this test is about
+    // the versions' own check, which must stay up and say why.
+    const res = await t.http().get('/health');
+    expect(res.body.error?.networkApiVersions).toBeUndefined();
+    const versions = res.body.details.networkApiVersions;
     expect(versions.status).toBe('up');
     expect(versions.linkedin).toMatchObject({ version: '202401', endsAt: '2025-01-15', state: 'ended' });
     expect(versions.linkedin.warning).toMatch(/LINKEDIN_API_VERSION/);

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { BaseEmulator, EmulatorRequest, Fault, sendHtml, sendJson } from './emulator';
 
 /**
- * Bluesky PDS emulator (WIRE-FORMATS.md §6): XRPC under /xrpc, errors as {"error","message"}.
+ * Bluesky PDS emulator (docs/networks.md, Bluesky): XRPC under /xrpc, errors as {"error","message"}.
  *
  * Faults honoured (on 'publish' = com.atproto.repo.createRecord, 'any', or a path prefix such as
  * '/xrpc/com.atproto.server.refreshSession'):

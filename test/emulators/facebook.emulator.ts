@@ -21,7 +21,7 @@ import {
 } from './graph.emulator-helpers';
 
 /**
- * Facebook Pages (Graph API) emulator — WIRE-FORMATS.md §2. Any `/vNN.N/` prefix is accepted.
+ * Facebook Pages (Graph API) emulator — docs/networks.md, Facebook Any `/vNN.N/` prefix is accepted.
  *
  * Routes: POST /{page}/feed (message, link, attached_media) · POST /{page}/photos (url,
  * caption|message, published) · GET /{page}/posts · GET /{page}?fields=followers_count,fan_count.

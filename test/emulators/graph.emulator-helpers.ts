@@ -3,7 +3,7 @@ import { EmulatorRequest, Fault, hangThenReset, resetConnection, sendHtml, sendJ
 
 /**
  * Pieces shared by the Facebook Pages and Instagram emulators: Graph error bodies
- * (WIRE-FORMATS.md §2.5, §2.6, §3.6, §3.7), token extraction, version prefixes, and the generic
+ * (docs/networks.md, Facebook and Instagram), token extraction, version prefixes, and the generic
  * faults both honour.
  */
 

@@ -23,7 +23,7 @@ import {
 } from './graph.emulator-helpers';
 
 /**
- * Instagram Graph API content-publishing emulator — WIRE-FORMATS.md §3. Any `/vNN.N/` prefix.
+ * Instagram Graph API content-publishing emulator — docs/networks.md, Instagram Any `/vNN.N/` prefix.
  *
  * Routes: POST /{ig-user}/media (image_url | media_type=REELS&video_url | is_carousel_item |
  * media_type=CAROUSEL&children, caption, alt_text) · GET /{container}?fields=status_code,status ·
@@ -63,7 +63,7 @@ export interface InstagramEmulatorAccount {
 
 export interface InstagramEmulatorOptions {
   accounts: InstagramEmulatorAccount[];
-  /** Publications allowed per rolling 24 h (WIRE-FORMATS §3.3). Default 50. */
+  /** Publications allowed per rolling 24 h (docs/networks.md, Instagram). Default 50. */
   publishQuota?: number;
   /** Status reads a new container answers IN_PROGRESS before FINISHED, without faults. Default 0. */
   containerPolls?: number;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { BaseEmulator, EmulatorRequest, Fault, sendHtml, sendJson } from './emulator';
 
 /**
- * LinkedIn versioned REST emulator (WIRE-FORMATS.md §4), under /rest.
+ * LinkedIn versioned REST emulator (docs/networks.md, LinkedIn), under /rest.
  *
  * Faults honoured (on 'publish' = POST /rest/posts, 'any', or a path prefix):
  * - rate_limit: 429 {"status":429,"serviceErrorCode":101,"code":"TOO_MANY_REQUESTS",…} with no reset header

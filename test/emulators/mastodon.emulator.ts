@@ -2,7 +2,7 @@ import http from 'node:http';
 import { BaseEmulator, EmulatedPost, EmulatorRequest, Fault, sendHtml, sendJson } from './emulator';
 
 /**
- * Mastodon instance emulator (WIRE-FORMATS.md §5). One emulator is one instance: its URL is the
+ * Mastodon instance emulator (docs/networks.md, Mastodon). One emulator is one instance: its URL is the
  * channels' `instanceUrl`.
  *
  * Faults honoured (on 'publish' = POST /api/v1/statuses, 'any', or a path prefix):

@@ -12,7 +12,7 @@ import {
 } from './emulator';
 
 /**
- * X (Twitter) API v2 emulator — WIRE-FORMATS.md §1. It answers whatever Host the client sends
+ * X (Twitter) API v2 emulator — docs/networks.md, X It answers whatever Host the client sends
  * (twitter-api-v2 keeps `Host: api.x.com`, see §0.3), so point the library at it with an agent
  * that claims `https:` and connects here.
  *

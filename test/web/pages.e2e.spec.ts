@@ -142,6 +142,13 @@ describe('web pages (browser)', () => {
     await screenshots(page, 'setup-join');
     expect(await db.query(`SELECT 1 FROM campaign_partners WHERE campaign_id = $1 AND partner_id = $2`, [world.campaignId, partner.id])).toHaveLength(1);
 
+    // The running campaign's objective is edited from the same page.
+    const edit = page.locator('section[aria-labelledby="setup-edit"]');
+    await edit.getByLabel('Objectif').fill('Donner une visibilité réciproque, Bastina compris.');
+    await edit.getByRole('button', { name: 'Enregistrer la campagne' }).click();
+    await edit.getByRole('status').getByText(`Campagne « ${world.campaignName} » enregistrée.`).waitFor();
+    expect((await db.query(`SELECT objective FROM campaigns WHERE id = $1`, [world.campaignId]))[0].objective).toBe('Donner une visibilité réciproque, Bastina compris.');
+
     await openPage(page, `${base}/app/campaigns/${world.campaignId}/compose`, 'Nouveau post commun');
     await page.locator(`input[type=checkbox][value="${channel.id}"]`).waitFor();
   });

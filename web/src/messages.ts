@@ -454,6 +454,9 @@ export const fr = {
   'setup.join.done': 'Ajouté(s) à la campagne : {names}.',
   'composer.ofPartner': '(comptes de {partner})',
   'indicators.csvFr': 'Exporter pour un tableur (français)',
+  'setup.edit.title': 'Modifier cette campagne',
+  'setup.edit.submit': 'Enregistrer la campagne',
+  'setup.edit.saved': 'Campagne « {name} » enregistrée.',
   // Errors and field problems in the users' words (issue 20)
   'common.networkMessage': 'Message d’origine du réseau',
   'composer.firstOccurrence': '{time} la première fois, à l’heure d’été ({offset})',
@@ -1010,6 +1013,9 @@ export const en: Record<MessageKey, string> = {
   'setup.join.done': 'Added to the campaign: {names}.',
   'composer.ofPartner': '({partner}’s accounts)',
   'indicators.csvFr': 'Export for a French spreadsheet',
+  'setup.edit.title': 'Edit this campaign',
+  'setup.edit.submit': 'Save the campaign',
+  'setup.edit.saved': 'Campaign “{name}” saved.',
   // Errors and field problems in the users' words (issue 20)
   'error.validation_failed': 'Some values need fixing.',
   'error.malformed_json': 'The request sent was unreadable. Reload the page and try again.',

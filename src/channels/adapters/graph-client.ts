@@ -6,7 +6,7 @@ import { ChannelContext, NetworkError } from './network-adapter';
 
 /**
  * The HTTP plumbing shared by the Facebook Pages and Instagram adapters. Both speak the same Meta
- * Graph API (WIRE-FORMATS.md §2, §3), so they send requests the same way and must read failures
+ * Graph API (docs/networks.md, Facebook and Instagram), so they send requests the same way and must read failures
  * the same way: what differs between them is which endpoints they call, not how.
  */
 

@@ -3,7 +3,7 @@ import { NetworkError } from './network-adapter';
 
 /**
  * Error classification shared by the Facebook Pages and Instagram adapters (both speak the Meta
- * Graph API, WIRE-FORMATS.md §2.5, §2.6, §3.6, §3.7), and the text matching both use to find a
+ * Graph API, docs/networks.md, Facebook and Instagram), and the text matching both use to find a
  * post again after a crash.
  */
 

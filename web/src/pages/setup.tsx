@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { get, post } from '../api';
+import { get, patch, post } from '../api';
+import { localInputValue } from '../time';
 import { problemsForField } from '../errors';
 import { ErrorBox, Loaded, NETWORK_LABELS, PageTitle, useAsync } from '../components/ui';
 import { t, useLang } from '../i18n';
@@ -386,6 +387,7 @@ function CampaignPartsForms({ partners, campaigns }: { partners: Partner[]; camp
           ))}
         </select>
       </div>
+      {campaignId && <CampaignEditForm key={`edit-${campaignId}`} campaignId={campaignId} />}
       {campaignId && <JoinForm key={campaignId} campaignId={campaignId} partners={partners} />}
       <TrackForm campaignId={campaignId} partners={partners} onCreated={tracks.reload} />
       <ActionForm campaignId={campaignId} tracks={tracks.data ?? []} />
@@ -533,6 +535,50 @@ function JoinForm({ campaignId, partners }: { campaignId: string; partners: Part
           {t('setup.join.submit')}
         </button>
         <Outcome error={form.error} notice={form.notice} fields={['partnerIds']} />
+      </form>
+    </section>
+  );
+}
+
+/** A campaign's name, objective and end, changed while it runs (its start and members stay). */
+function CampaignEditForm({ campaignId }: { campaignId: string }) {
+  const current = useAsync(() => get<{ name: string; objective: string | null; endsAt: string }>(`/api/campaigns/${campaignId}`), [campaignId]);
+  return <Loaded state={current}>{(c) => <CampaignEditFields campaignId={campaignId} campaign={c} onSaved={current.reload} />}</Loaded>;
+}
+
+function CampaignEditFields({ campaignId, campaign, onSaved }: { campaignId: string; campaign: { name: string; objective: string | null; endsAt: string }; onSaved: () => void }) {
+  const [name, setName] = useState(campaign.name);
+  const [objective, setObjective] = useState(campaign.objective ?? '');
+  const [endsAt, setEndsAt] = useState(localInputValue(campaign.endsAt, TIME_ZONE));
+  const form = useSubmit(async () => {
+    const body: Record<string, unknown> = {};
+    if (name.trim() !== campaign.name) body.name = name.trim();
+    if (objective.trim() !== (campaign.objective ?? '')) body.objective = objective.trim();
+    if (endsAt !== localInputValue(campaign.endsAt, TIME_ZONE)) body.endsAt = endsAt;
+    if (Object.keys(body).length === 0) return t('composer.nothingChanged');
+    await patch(`/api/campaigns/${campaignId}`, body);
+    onSaved();
+    return t('setup.edit.saved', { name: name.trim() });
+  });
+  return (
+    <section class="card" aria-labelledby="setup-edit">
+      <h2 id="setup-edit">{t('setup.edit.title')}</h2>
+      <form class="stack" onSubmit={form.onSubmit} noValidate>
+        <div class="form-row">
+          <Field id="edit-name" label={t('setup.campaign.name')} error={form.error} field="name">
+            {(aria) => <input {...aria} required value={name} onInput={(e) => setName(e.currentTarget.value)} />}
+          </Field>
+          <Field id="edit-end" label={t('setup.campaign.endsAt')} error={form.error} field="endsAt">
+            {(aria) => <input {...aria} type="datetime-local" value={endsAt} onInput={(e) => setEndsAt(e.currentTarget.value)} />}
+          </Field>
+        </div>
+        <Field id="edit-objective" label={t('setup.campaign.objective')} error={form.error} field="objective">
+          {(aria) => <textarea {...aria} rows={2} value={objective} onInput={(e) => setObjective(e.currentTarget.value)} />}
+        </Field>
+        <button type="submit" class="primary" disabled={form.busy}>
+          {t('setup.edit.submit')}
+        </button>
+        <Outcome error={form.error} notice={form.notice} fields={['name', 'endsAt', 'objective']} />
       </form>
     </section>
   );

@@ -64,7 +64,7 @@ const HOUR = 3_600_000;
 const MAX_LOOKUP_PAGES = 5;
 
 /**
- * Bluesky over XRPC (WIRE-FORMATS.md §6). Credentials: `identifier` (defaults to the handle) and
+ * Bluesky over XRPC (docs/networks.md, Bluesky). Credentials: `identifier` (defaults to the handle) and
  * `appPassword` (or `password`); `accessToken`/`refreshToken` when a refresh stored them. The
  * session is cached per channel, since createSession is limited to 100 a day. Each account is
  * reached on its own PDS, found from its DID (BlueskyIdentityResolver).
@@ -344,7 +344,7 @@ function errorName(res: AxiosResponse<unknown>): string | undefined {
 
 const AUTH_ERRORS = new Set(['ExpiredToken', 'InvalidToken', 'AuthMissing', 'AuthRequired', 'AuthenticationRequired', 'AccountTakedown', 'AccountDeactivated']);
 
-/** Maps a Bluesky XRPC error (WIRE-FORMATS.md §6.6–6.7) to a NetworkError. */
+/** Maps a Bluesky XRPC error (docs/networks.md, Bluesky) to a NetworkError. */
 export function classify(res: AxiosResponse<unknown>, call: 'create' | 'read' | 'upload' | 'session'): NetworkError {
   const status = res.status;
   const name = errorName(res);

@@ -35,7 +35,7 @@ interface PostsPage {
 }
 
 /**
- * Publishes on a Facebook Page with its Page access token (WIRE-FORMATS.md §2). Text and link go
+ * Publishes on a Facebook Page with its Page access token (docs/networks.md, Facebook). Text and link go
  * to /feed; one image to /photos?url=; several images are uploaded unpublished then attached to
  * one /feed post. Facebook tokens cannot be refreshed here: an auth error means the partner has
  * to reconnect the Page.

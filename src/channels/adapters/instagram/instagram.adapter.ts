@@ -56,7 +56,7 @@ const MAX_NOT_READY_RETRIES = 20;
 
 /**
  * Publishes on an Instagram professional account through the Graph content-publishing API
- * (WIRE-FORMATS.md §3): create a container from a public image or video URL (Meta fetches it),
+ * (docs/networks.md, Instagram): create a container from a public image or video URL (Meta fetches it),
  * poll it until FINISHED, then media_publish. Several media make a carousel. Tokens cannot be
  * refreshed here: an auth error means the partner reconnects the account.
  *

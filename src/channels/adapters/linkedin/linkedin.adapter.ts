@@ -65,7 +65,7 @@ const CLOCK_SKEW_MS = 2 * 60_000;
 const PAGE = 50;
 
 /**
- * LinkedIn Posts API (WIRE-FORMATS.md §4). The channel's externalId is the author URN
+ * LinkedIn Posts API (docs/networks.md, LinkedIn). The channel's externalId is the author URN
  * (urn:li:organization:… for a page, urn:li:person:… for a member); credentials.accessToken
  * is the OAuth token. No refresh here: the wire-format doc does not describe LinkedIn's
  * refresh_token grant, so expired tokens go to "needs reauth".
@@ -328,7 +328,7 @@ function comparable(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Maps a LinkedIn error answer (WIRE-FORMATS.md §4.5–4.6) to a NetworkError. */
+/** Maps a LinkedIn error answer (docs/networks.md, LinkedIn) to a NetworkError. */
 export function classify(res: AxiosResponse<unknown>, call: Call, now: Date = new Date()): NetworkError {
   const status = res.status;
   const body = (res.data && typeof res.data === 'object' ? res.data : {}) as LinkedInError;

@@ -77,7 +77,7 @@ const THREE_HOURS = 3 * 3_600_000;
 const CLOCK_SKEW_MS = 2 * 60_000;
 
 /**
- * Mastodon (WIRE-FORMATS.md §5). The base URL is the channel's instance. Every create carries the
+ * Mastodon (docs/networks.md, Mastodon). The base URL is the channel's instance. Every create carries the
  * delivery's Idempotency-Key, so a blind retry within the hour returns the same status.
  */
 export class MastodonAdapter implements NetworkAdapter {
@@ -225,7 +225,7 @@ function serverMessage(data: unknown): string | undefined {
   return undefined;
 }
 
-/** Maps a Mastodon error answer (WIRE-FORMATS.md §5.5–5.6) to a NetworkError. */
+/** Maps a Mastodon error answer (docs/networks.md, Mastodon) to a NetworkError. */
 export function classify(res: AxiosResponse<unknown>, isCreate: boolean): NetworkError {
   const status = res.status;
   const said = serverMessage(res.data);

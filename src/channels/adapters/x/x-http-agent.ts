@@ -3,8 +3,8 @@ import https from 'node:https';
 import net from 'node:net';
 
 /**
- * twitter-api-v2 always sends to https://api.x.com through `https.request` (WIRE-FORMATS.md
- * §0.3). To reach an emulator at an `http://` base URL we hand it an agent that claims the
+ * twitter-api-v2 always sends to https://api.x.com through `https.request` (docs/networks.md, X).
+ * To reach an emulator at an `http://` base URL we hand it an agent that claims the
  * `https:` protocol but opens a plain TCP socket to the emulator; requests keep `Host: api.x.com`.
  */
 export class PlainSocketAgent extends http.Agent {
