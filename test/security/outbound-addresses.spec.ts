@@ -14,6 +14,7 @@ import { MastodonEmulator } from '../emulators/mastodon.emulator';
 import { aJointPost } from '../support/approval-fixtures';
 import { uniqueSlug } from '../support/builders';
 import { AuthedHttp, createTestApp, TestApp } from '../support/test-app';
+import { usePrivateRedisPrefix } from '../support/pipeline-fixtures';
 
 /**
  * Where our servers send requests on a user's say-so (Mastodon instances, partner webhooks), with
@@ -21,6 +22,9 @@ import { AuthedHttp, createTestApp, TestApp } from '../support/test-app';
  * (OUTBOUND_ALLOW_PRIVATE_HOSTS=true) to reach the local emulators.
  */
 describe('outbound addresses (strict default)', () => {
+  // Own database and Redis prefix: this file saves channels and webhooks on public addresses
+  // (a strict guard needs one to accept), and no worker of another file may ever poll or call them.
+  usePrivateRedisPrefix();
   let t: TestApp;
   let ds: DataSource;
   let manager: AuthedHttp;

@@ -285,7 +285,7 @@ function IndicatorsView({ campaignId, period, indicators, series, reciprocity }:
         </div>
       </section>
 
-      <OutputIndicators campaignId={campaignId} />
+      <OutputIndicators campaignId={campaignId} from={new URLSearchParams(period).get('from') ?? undefined} to={new URLSearchParams(period).get('to') ?? undefined} />
 
       <section class="card" aria-labelledby="recip-title">
         <h2 id="recip-title">{t('indicators.reciprocityTitle')}</h2>
