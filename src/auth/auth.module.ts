@@ -35,7 +35,7 @@ import { UsersController } from './users.controller';
     }),
     ThrottlerModule.forRootAsync({
       inject: [REDIS, ENV],
-      useFactory: (redis: Redis, env: Env) => ({ throttlers: loginThrottlers(env.LOGIN_ATTEMPTS_PER_ADDRESS), storage: new RedisThrottlerStorage(redis) }),
+      useFactory: (redis: Redis, env: Env) => ({ throttlers: loginThrottlers(env.LOGIN_ATTEMPTS_PER_ACCOUNT, env.LOGIN_ATTEMPTS_PER_ADDRESS), storage: new RedisThrottlerStorage(redis) }),
     }),
   ],
   controllers: [AuthController, UsersController],

@@ -13,12 +13,10 @@ import { REDIS } from '../redis/redis.module';
  * The client address is the connection's unless TRUST_PROXY says which proxies to believe: behind
  * a reverse proxy without it, every client shares the proxy's address and hence one budget.
  */
-export const LOGIN_ATTEMPTS_PER_ACCOUNT = { limit: 10, ttl: 60_000, blockDuration: 5 * 60_000 };
-
-/** `perAddress` is LOGIN_ATTEMPTS_PER_ADDRESS (per minute). */
-export function loginThrottlers(perAddress: number) {
+/** `perAccount` and `perAddress` are LOGIN_ATTEMPTS_PER_ACCOUNT and LOGIN_ATTEMPTS_PER_ADDRESS (per minute). */
+export function loginThrottlers(perAccount: number, perAddress: number) {
   return [
-    { name: 'account', ...LOGIN_ATTEMPTS_PER_ACCOUNT },
+    { name: 'account', limit: perAccount, ttl: 60_000, blockDuration: 5 * 60_000 },
     { name: 'address', limit: perAddress, ttl: 60_000, blockDuration: 5 * 60_000 },
   ];
 }

@@ -101,6 +101,10 @@ export class Env {
   @IsOptional() @Transform(({ value }) => (value === undefined ? 30 : Number(value))) @IsInt() @Min(1)
   LOGIN_ATTEMPTS_PER_ADDRESS = 30;
 
+  /** Sign-in attempts per minute for one e-mail (or invitation), from any address. */
+  @IsOptional() @Transform(({ value }) => (value === undefined ? 10 : Number(value))) @IsInt() @Min(1)
+  LOGIN_ATTEMPTS_PER_ACCOUNT = 10;
+
   /** Longest SQL statement an API request may run (ms); the worker is not bound by it. */
   @IsOptional() @Transform(({ value }) => (value === undefined ? 10_000 : Number(value))) @IsInt() @Min(100)
   API_STATEMENT_TIMEOUT_MS = 10_000;

@@ -32,8 +32,11 @@ class AppWithARouteWithoutRule {}
 describe('users, login and the access guard', () => {
   let t: TestApp;
   let ds: DataSource;
+  const savedPerAccount = process.env.LOGIN_ATTEMPTS_PER_ACCOUNT;
   beforeAll(async () => {
+    delete process.env.LOGIN_ATTEMPTS_PER_ACCOUNT; // the production default (10), which a test below counts to
     t = await createTestApp();
+    if (savedPerAccount !== undefined) process.env.LOGIN_ATTEMPTS_PER_ACCOUNT = savedPerAccount;
     ds = t.app.get(DataSource);
   });
   afterAll(() => t.close());

@@ -12,12 +12,13 @@ describe('login throttling', () => {
   beforeAll(async () => {
     process.env.REDIS_PREFIX = `${process.env.REDIS_PREFIX}:throttle-${Date.now().toString(36)}`;
     process.env.LOGIN_ATTEMPTS_PER_ADDRESS = '5';
+    delete process.env.LOGIN_ATTEMPTS_PER_ACCOUNT; // the production default (10)
     process.env.TRUST_PROXY = 'true';
     t = await createTestApp();
   });
   afterAll(async () => {
     await t?.close();
-    for (const k of ['REDIS_PREFIX', 'LOGIN_ATTEMPTS_PER_ADDRESS', 'TRUST_PROXY']) {
+    for (const k of ['REDIS_PREFIX', 'LOGIN_ATTEMPTS_PER_ADDRESS', 'LOGIN_ATTEMPTS_PER_ACCOUNT', 'TRUST_PROXY']) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     }

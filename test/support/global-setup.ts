@@ -38,6 +38,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.OUTBOUND_ALLOW_PRIVATE_HOSTS = 'true';
   // Every test signs in from 127.0.0.1; the per-address limit has its own test (test/security).
   process.env.LOGIN_ATTEMPTS_PER_ADDRESS = '1000000';
+  // Likewise per e-mail: the browser suite signs the same demo users in many times a minute.
+  process.env.LOGIN_ATTEMPTS_PER_ACCOUNT = '1000000';
   // Workers started by the tests serve no metrics unless a test gives them a port of its own.
   process.env.WORKER_METRICS_PORT ??= '0';
 
