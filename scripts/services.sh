@@ -14,8 +14,11 @@ dir="$root/.services"
 mkdir -p "$dir"
 PG_PORT="${CHORUS_PRIVATE_PG_PORT:-55432}"
 REDIS_PORT="${CHORUS_PRIVATE_REDIS_PORT:-56379}"
-# One PgBouncer per checkout (its own config under .services/), on a port derived from the path.
+# One PgBouncer per checkout, on a port derived from the path.
 PGBOUNCER_PORT="${CHORUS_PRIVATE_PGBOUNCER_PORT:-$((56433 + $(printf '%s' "$root" | cksum | cut -d' ' -f1) % 500))}"
+# PgBouncer runs as postgres, which may not traverse the checkout (a clone under a 0700 temporary
+# folder): its config and files live in a folder of their own under /tmp, one per port.
+PGBOUNCER_DIR="/tmp/chorus-pgbouncer-$PGBOUNCER_PORT"
 
 log() { echo "[services] $*" >&2; }
 answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
@@ -67,10 +70,10 @@ ensure_redis() {
   echo "redis://127.0.0.1:$REDIS_PORT"
 }
 
-# Debian's pgbouncer, with a private config under .services/pgbouncer (the package's own service,
+# Debian's pgbouncer, with a private config in PGBOUNCER_DIR (the package's own service,
 # if any, is left alone). Trust authentication on 127.0.0.1 only, like the private PostgreSQL.
 ensure_pgbouncer() {
-  local host="$1" port="$2" d="$dir/pgbouncer"
+  local host="$1" port="$2" d="$PGBOUNCER_DIR"
   command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || apt_install pgbouncer
   local bin; bin=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
   mkdir -p "$d"
@@ -120,7 +123,7 @@ case "${1:-ensure}" in
       runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$dir/pg" -m fast stop >&2 || true
     fi
     if [ -f "$dir/redis/redis.pid" ]; then kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true; fi
-    if [ -f "$dir/pgbouncer/pgbouncer.pid" ]; then kill "$(cat "$dir/pgbouncer/pgbouncer.pid")" 2>/dev/null || true; fi
+    if [ -f "$PGBOUNCER_DIR/pgbouncer.pid" ]; then kill "$(cat "$PGBOUNCER_DIR/pgbouncer.pid")" 2>/dev/null || true; fi
     ;;
   pgbouncer)
     ensure_pgbouncer "${2:?host}" "${3:?port}"
