@@ -3,6 +3,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { DeliveryRepository } from '../campaigns/deliveries/delivery.repository';
 import { ENV, Env } from '../config/env';
 import { MetricsService } from '../metrics/metrics.service';
+import { PeriodicPass } from './periodic-pass';
 import { PublishScheduler } from './publish-scheduler.service';
 
 const BATCH = 2000;
@@ -15,8 +16,7 @@ const BATCH = 2000;
 @Injectable()
 export class PublishPromoter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PublishPromoter.name);
-  private running = false;
-  private stopped = false;
+  private readonly pass = new PeriodicPass('publish-promoter', this.logger, () => this.metrics.timePass('promoter', () => this.promote()));
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -27,24 +27,11 @@ export class PublishPromoter implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedules.addInterval('publish-promoter', setInterval(() => void this.tick(), this.env.RECONCILE_INTERVAL_MS));
-    void this.tick();
+    this.pass.start(this.schedules, this.env.RECONCILE_INTERVAL_MS);
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running || this.stopped) return;
-    this.running = true;
-    try {
-      await this.metrics.timePass('promoter', () => this.promote());
-    } catch (err) {
-      if (!this.stopped) this.logger.error({ err }, 'promotion failed; next tick retries');
-    } finally {
-      this.running = false;
-    }
+    this.pass.stop();
   }
 
   /** One pass: how many jobs it added. */
@@ -54,7 +41,7 @@ export class PublishPromoter implements OnApplicationBootstrap, OnApplicationShu
       const rows = await this.deliveries.promote(this.scheduler.horizon(), BATCH);
       await this.scheduler.addJobs(rows);
       added += rows.length;
-      if (rows.length < BATCH || this.stopped) break;
+      if (rows.length < BATCH || this.pass.isStopped) break;
     }
     if (added) this.logger.log({ added }, 'promoted deliveries into the publish horizon');
     return added;

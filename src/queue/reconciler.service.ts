@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { DeliveryRepository } from '../campaigns/deliveries/delivery.repository';
 import { ENV, Env } from '../config/env';
 import { MetricsService } from '../metrics/metrics.service';
+import { PeriodicPass } from './periodic-pass';
 import { PublishScheduler } from './publish-scheduler.service';
 import { publishJobId, PublishDeliveryJob } from './publish-job';
 import { QueueName } from './queue-names';
@@ -26,8 +27,7 @@ const PENDING = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(Reconciler.name);
-  private running = false;
-  private stopped = false;
+  private readonly pass = new PeriodicPass('publish-reconciler', this.logger, () => this.metrics.timePass('reconciler', () => this.reconcile()));
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -39,25 +39,11 @@ export class Reconciler implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedules.addInterval('publish-reconciler', setInterval(() => void this.tick(), this.env.RECONCILE_INTERVAL_MS));
-    // Also once at start-up: a restarted worker should not wait a whole interval.
-    void this.tick();
+    this.pass.start(this.schedules, this.env.RECONCILE_INTERVAL_MS);
   }
 
   onApplicationShutdown(): void {
-    this.stopped = true;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running || this.stopped) return;
-    this.running = true;
-    try {
-      await this.metrics.timePass('reconciler', () => this.reconcile());
-    } catch (err) {
-      if (!this.stopped) this.logger.error({ err }, 'reconcile failed; next tick retries');
-    } finally {
-      this.running = false;
-    }
+    this.pass.stop();
   }
 
   /** One pass; returns what it did (for tests and logs). */
