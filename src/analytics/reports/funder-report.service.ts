@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { readActionPlan } from './action-plan.sql';
 import { IndicatorsService, RollupIndicator } from '../indicators/indicators.service';
 import { OutputFigures, OutputsService } from '../outputs/outputs.service';
 
@@ -63,16 +64,9 @@ export class FunderReportService {
     const ind = await this.indicators.forCampaign(campaignId, query);
     // Output figures over the same window as the follower figures.
     const window = { from: ind.window.from, to: ind.window.to };
-    const [byTrack, tracks, campaignRow] = await Promise.all([
+    const [byTrack, { objective, tracks }] = await Promise.all([
       this.outputs.forCampaign(campaignId, { ...window, by: 'track' }),
-      this.db.query(
-        `SELECT t.id, t.name, t.objective, t.output_indicators, t.result_indicators,
-                coalesce(array_agg(tp.partner_id) FILTER (WHERE tp.partner_id IS NOT NULL), '{}') AS partner_ids
-           FROM tracks t LEFT JOIN track_partners tp ON tp.track_id = t.id
-          WHERE t.campaign_id = $1 GROUP BY t.id ORDER BY t.name`,
-        [campaignId],
-      ) as Promise<Array<{ id: string; name: string; objective: string; output_indicators: string[]; result_indicators: string[]; partner_ids: string[] }>>,
-      this.db.query(`SELECT objective FROM campaigns WHERE id = $1`, [campaignId]) as Promise<Array<{ objective: string }>>,
+      readActionPlan(this.db, campaignId),
     ]);
     const windowLabel = `du ${date.format(new Date(ind.window.from))} au ${date.format(new Date(ind.window.effectiveTo))}`;
     const partnersById = new Map(ind.partners.map((p) => [p.partnerId, p]));
@@ -80,7 +74,7 @@ export class FunderReportService {
 
     const overall: ReportSection = {
       title: 'Ensemble de la campagne',
-      objective: campaignRow[0]?.objective ?? '',
+      objective: objective ?? '',
       plannedOutputIndicators: [],
       plannedResultIndicators: [],
       outputFigures: outputFigures(byTrack.totals, windowLabel),
@@ -90,7 +84,7 @@ export class FunderReportService {
       ],
     };
     return {
-      campaign: { id: ind.campaign.id, slug: ind.campaign.slug, name: ind.campaign.name, objective: campaignRow[0]?.objective ?? '' },
+      campaign: { id: ind.campaign.id, slug: ind.campaign.slug, name: ind.campaign.name, objective: objective ?? '' },
       window: {
         from: ind.window.from,
         to: ind.window.effectiveTo,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { readActionPlan } from './action-plan.sql';
 import { localDay } from '../analytics-window';
 import { IndicatorsService, RollupIndicator } from '../indicators/indicators.service';
 import { ReciprocityService } from '../reciprocity/reciprocity.service';
@@ -35,16 +36,9 @@ export class ReportService {
    */
   async csv(campaignId: string, query: { from?: string; to?: string }, form: 'machine' | 'fr' = 'machine'): Promise<{ filename: string; body: string }> {
     const ind = await this.indicators.forCampaign(campaignId, query);
-    const [recip, tracks, campaignRow] = await Promise.all([
+    const [recip, { objective, tracks }] = await Promise.all([
       this.reciprocity.forCampaign(campaignId, query),
-      this.db.query(
-        `SELECT t.id, t.name, t.objective, t.output_indicators, t.result_indicators,
-                coalesce(array_agg(tp.partner_id) FILTER (WHERE tp.partner_id IS NOT NULL), '{}') AS partner_ids
-           FROM tracks t LEFT JOIN track_partners tp ON tp.track_id = t.id
-          WHERE t.campaign_id = $1 GROUP BY t.id ORDER BY t.name`,
-        [campaignId],
-      ) as Promise<Array<{ id: string; name: string; objective: string; output_indicators: string[]; result_indicators: string[]; partner_ids: string[] }>>,
-      this.db.query(`SELECT objective FROM campaigns WHERE id = $1`, [campaignId]) as Promise<Array<{ objective: string }>>,
+      readActionPlan(this.db, campaignId),
     ]);
     const from = ind.window.from;
     const to = ind.window.effectiveTo;
@@ -72,7 +66,7 @@ export class ReportService {
           : { en: 'not available: fewer than 3 daily baseline points', fr: 'non disponible : moins de 3 relevés quotidiens de référence' });
     };
 
-    add('campaign', '', '', 'campaign', 'guiding objective', campaignRow[0]?.objective ?? '', 'text', SRC_PLAN);
+    add('campaign', '', '', 'campaign', 'guiding objective', objective ?? '', 'text', SRC_PLAN);
     add('campaign', '', '', 'campaign', 'baseline window', `${ind.window.baseline.from} .. ${ind.window.baseline.to}`, 'text', SRC_PLAN);
     followerRows('campaign', '', '', 'campaign', ind.campaignTotals.followers);
     add('campaign', '', '', 'campaign', 'new customers', ind.campaignTotals.conversions.count, 'customers', SRC_CONVERSIONS);
